@@ -1,0 +1,196 @@
+package steamgs
+
+import (
+	"net/netip"
+	"time"
+)
+
+// Callback is one answer from Steam, delivered by [Server.RunCallbacks].
+// It is one of the types in this file; use a type switch:
+//
+//	srv.RunCallbacks(func(cb steamgs.Callback) {
+//		switch cb := cb.(type) {
+//		case steamgs.ValidateAuthTicketResponse:
+//			...
+//		}
+//	})
+type Callback interface {
+	// CallbackID returns the SDK's callback ID (k_iCallback), such as 143.
+	CallbackID() int
+}
+
+// APICall identifies an asynchronous call (the SDK's SteamAPICall_t); its
+// result arrives as a callback that carries the same value. Zero is invalid.
+type APICall uint64
+
+// AuthTicket is the handle of an auth ticket the server issued (the SDK's
+// HAuthTicket). Zero is invalid.
+type AuthTicket uint32
+
+// ServerConnected says the server has connected to Steam and is logged on
+// (the seed's server_connected, SteamServersConnected_t).
+type ServerConnected struct{}
+
+// ServerConnectFailure says log-on failed (the seed's server_connect_failure,
+// SteamServerConnectFailure_t).
+type ServerConnectFailure struct {
+	Result   Result // why
+	Retrying bool   // whether Steam keeps trying on its own
+}
+
+// ServerDisconnected says the connection to Steam was lost or closed (the
+// seed's server_disconnected, SteamServersDisconnected_t).
+type ServerDisconnected struct {
+	Result Result // why
+}
+
+// PolicyResponse tells whether the server may show itself as secure (VAC)
+// (the seed's policy_response, GSPolicyResponse_t).
+type PolicyResponse struct {
+	Secure bool
+}
+
+// ValidateAuthTicketResponse is the verdict on a session begun with
+// BeginAuthSession, and on any later change to it (ban, log-in elsewhere,
+// ticket cancelled) (ValidateAuthTicketResponse_t).
+type ValidateAuthTicketResponse struct {
+	SteamID  SteamID             // the user whose ticket was checked
+	Response AuthSessionResponse // the verdict
+	Owner    SteamID             // the licence owner (differs under family sharing)
+}
+
+// GetAuthSessionTicketResponse says a ticket from GetAuthSessionTicket is
+// ready (GetAuthSessionTicketResponse_t).
+type GetAuthSessionTicketResponse struct {
+	Ticket AuthTicket
+	Result Result
+}
+
+// ClientApproved says a user of SendUserConnectAndAuthenticate may play (the
+// seed's client_approved, GSClientApprove_t).
+type ClientApproved struct {
+	SteamID SteamID
+	Owner   SteamID
+}
+
+// ClientDenied says a user of SendUserConnectAndAuthenticate may not play
+// (the seed's client_denied, GSClientDeny_t).
+type ClientDenied struct {
+	SteamID SteamID
+	Reason  DenyReason
+	Message string // optional text, at most 127 bytes
+}
+
+// ClientKick asks the server to kick a user (the seed's client_kick,
+// GSClientKick_t).
+type ClientKick struct {
+	SteamID SteamID
+	Reason  DenyReason
+}
+
+// ClientGroupStatus answers RequestUserGroupStatus (the seed's
+// client_group_status, GSClientGroupStatus_t).
+type ClientGroupStatus struct {
+	SteamID SteamID
+	Group   SteamID
+	Member  bool
+	Officer bool // never true when Member is false
+}
+
+// GameplayStats answers GetGameplayStats (the seed's gameplay_stats,
+// GSGameplayStats_t).
+type GameplayStats struct {
+	Result             Result
+	Rank               int32 // overall rank of the server, 0-based
+	TotalConnects      uint32
+	TotalMinutesPlayed uint32
+}
+
+// AssociateClan answers AssociateWithClan (the seed's associate_clan,
+// AssociateWithClanResult_t).
+type AssociateClan struct {
+	Call   APICall // the value AssociateWithClan returned
+	Result Result
+}
+
+// PlayerCompat answers ComputeNewPlayerCompatibility (the seed's
+// player_compat, ComputeNewPlayerCompatibilityResult_t).
+type PlayerCompat struct {
+	Call                             APICall // the value ComputeNewPlayerCompatibility returned
+	Result                           Result
+	PlayersThatDontLikeCandidate     int32
+	PlayersThatCandidateDoesntLike   int32
+	ClanPlayersThatDontLikeCandidate int32
+	Candidate                        SteamID
+}
+
+// ServerReputation answers GetServerReputation (GSReputation_t).
+type ServerReputation struct {
+	Call         APICall // the value GetServerReputation returned
+	Result       Result
+	Score        uint32
+	Banned       bool
+	BannedAddr   netip.AddrPort // the banned address, when Banned
+	BannedGameID uint64
+	BanExpires   time.Time // zero when not banned
+}
+
+// Callback IDs of the SDK.
+const (
+	IDServerConnected              = 101
+	IDServerConnectFailure         = 102
+	IDServerDisconnected           = 103
+	IDPolicyResponse               = 115
+	IDValidateAuthTicketResponse   = 143
+	IDGetAuthSessionTicketResponse = 163
+	IDClientApproved               = 201
+	IDClientDenied                 = 202
+	IDClientKick                   = 203
+	IDGameplayStats                = 207
+	IDClientGroupStatus            = 208
+	IDServerReputation             = 209
+	IDAssociateClan                = 210
+	IDPlayerCompat                 = 211
+)
+
+// CallbackID returns 101.
+func (ServerConnected) CallbackID() int { return IDServerConnected }
+
+// CallbackID returns 102.
+func (ServerConnectFailure) CallbackID() int { return IDServerConnectFailure }
+
+// CallbackID returns 103.
+func (ServerDisconnected) CallbackID() int { return IDServerDisconnected }
+
+// CallbackID returns 115.
+func (PolicyResponse) CallbackID() int { return IDPolicyResponse }
+
+// CallbackID returns 143.
+func (ValidateAuthTicketResponse) CallbackID() int { return IDValidateAuthTicketResponse }
+
+// CallbackID returns 163.
+func (GetAuthSessionTicketResponse) CallbackID() int { return IDGetAuthSessionTicketResponse }
+
+// CallbackID returns 201.
+func (ClientApproved) CallbackID() int { return IDClientApproved }
+
+// CallbackID returns 202.
+func (ClientDenied) CallbackID() int { return IDClientDenied }
+
+// CallbackID returns 203.
+func (ClientKick) CallbackID() int { return IDClientKick }
+
+// CallbackID returns 208.
+func (ClientGroupStatus) CallbackID() int { return IDClientGroupStatus }
+
+// CallbackID returns 207.
+func (GameplayStats) CallbackID() int { return IDGameplayStats }
+
+// CallbackID returns 210.
+func (AssociateClan) CallbackID() int { return IDAssociateClan }
+
+// CallbackID returns 211.
+func (PlayerCompat) CallbackID() int { return IDPlayerCompat }
+
+// CallbackID returns 209.
+func (ServerReputation) CallbackID() int { return IDServerReputation }

@@ -1,0 +1,176 @@
+package steamgs
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// SteamID is a 64-bit Steam ID: the account ID in the low 32 bits, the
+// instance in the next 20, the account type in the next 4 and the universe
+// in the top 8. The zero value is the invalid Steam ID.
+type SteamID uint64
+
+// AccountType is the kind of account a SteamID names (the SDK's EAccountType).
+type AccountType uint8
+
+// Account types, with the SDK's values.
+const (
+	AccountTypeInvalid        AccountType = 0
+	AccountTypeIndividual     AccountType = 1
+	AccountTypeMultiseat      AccountType = 2
+	AccountTypeGameServer     AccountType = 3
+	AccountTypeAnonGameServer AccountType = 4
+	AccountTypePending        AccountType = 5
+	AccountTypeContentServer  AccountType = 6
+	AccountTypeClan           AccountType = 7
+	AccountTypeChat           AccountType = 8
+	AccountTypeConsoleUser    AccountType = 9
+	AccountTypeAnonUser       AccountType = 10
+)
+
+// Universe is the Steam universe a SteamID belongs to (the SDK's EUniverse).
+type Universe uint8
+
+// Universes, with the SDK's values.
+const (
+	UniverseInvalid  Universe = 0
+	UniversePublic   Universe = 1
+	UniverseBeta     Universe = 2
+	UniverseInternal Universe = 3
+	UniverseDev      Universe = 4
+)
+
+// InstanceDesktop is the instance of ordinary individual accounts.
+const InstanceDesktop = 1
+
+// Largest values of the SteamID fields.
+const (
+	maxInstance = 1<<20 - 1
+	maxType     = 1<<4 - 1
+)
+
+// NewSteamID assembles a SteamID from its parts. The instance is truncated to
+// its 20 bits and the account type to its 4 bits.
+func NewSteamID(u Universe, t AccountType, instance uint32, account uint32) SteamID {
+	return SteamID(uint64(u)<<56 | uint64(t&maxType)<<52 | uint64(instance&maxInstance)<<32 | uint64(account))
+}
+
+// IndividualID returns the public-universe SteamID of an individual account.
+func IndividualID(account uint32) SteamID {
+	return NewSteamID(UniversePublic, AccountTypeIndividual, InstanceDesktop, account)
+}
+
+// ClanID returns the public-universe SteamID of a clan (a Steam group).
+func ClanID(account uint32) SteamID {
+	return NewSteamID(UniversePublic, AccountTypeClan, 0, account)
+}
+
+// AccountID returns the low 32 bits: the account number.
+func (id SteamID) AccountID() uint32 { return uint32(id) }
+
+// Instance returns the 20-bit instance.
+func (id SteamID) Instance() uint32 { return uint32(id>>32) & maxInstance }
+
+// Type returns the account type.
+func (id SteamID) Type() AccountType { return AccountType(id>>52) & maxType }
+
+// Universe returns the universe.
+func (id SteamID) Universe() Universe { return Universe(id >> 56) }
+
+// IsValid reports whether id could name a real account: a known universe and
+// account type, and a non-zero account number except for anonymous game
+// servers, which Steam numbers itself.
+func (id SteamID) IsValid() bool {
+	u, t := id.Universe(), id.Type()
+	if u == UniverseInvalid || u > UniverseDev || t == AccountTypeInvalid || t > AccountTypeAnonUser {
+		return false
+	}
+	if t == AccountTypeIndividual && id.Instance() > 4 {
+		return false
+	}
+	return id.AccountID() != 0 || t == AccountTypeAnonGameServer
+}
+
+// typeLetters maps account types to the letter of their text form.
+const typeLetters = "IUMGAPCgTIa"
+
+// String returns the usual text form: [U:1:N] for individuals, [G:1:N] for
+// game servers, [A:1:N:I] for anonymous game servers, [g:1:N] for clans, and
+// the same shape with the SDK's letter for the other types. Types outside the
+// SDK's range print as [I:U:N].
+func (id SteamID) String() string {
+	t := id.Type()
+	letter := byte('I')
+	if int(t) < len(typeLetters) {
+		letter = typeLetters[t]
+	}
+	b := make([]byte, 0, 32)
+	b = append(b, '[', letter, ':')
+	b = strconv.AppendUint(b, uint64(id.Universe()), 10)
+	b = append(b, ':')
+	b = strconv.AppendUint(b, uint64(id.AccountID()), 10)
+	if t == AccountTypeAnonGameServer || (t == AccountTypeIndividual && id.Instance() != InstanceDesktop) ||
+		(t != AccountTypeIndividual && t != AccountTypeAnonGameServer && id.Instance() != 0) {
+		b = append(b, ':')
+		b = strconv.AppendUint(b, uint64(id.Instance()), 10)
+	}
+	b = append(b, ']')
+	return string(b)
+}
+
+// ParseSteamID parses the text forms that [SteamID.String] writes
+// ("[U:1:N]", "[G:1:N]", "[A:1:N:I]", "[g:1:N]", ...) and the decimal 64-bit
+// form ("76561197960287930"). Errors match [ErrInvalidSteamID].
+func ParseSteamID(s string) (SteamID, error) {
+	if s == "" {
+		return 0, fmt.Errorf("steamgs: Steam ID is empty: %w", ErrInvalidSteamID)
+	}
+	if s[0] != '[' {
+		v, err := strconv.ParseUint(s, 10, 64)
+		if err != nil {
+			return 0, fmt.Errorf("steamgs: Steam ID %q is not a 64-bit decimal number or [T:U:N] form: %w", clip(s), ErrInvalidSteamID)
+		}
+		return SteamID(v), nil
+	}
+	if len(s) < 7 || s[len(s)-1] != ']' || s[2] != ':' {
+		return 0, fmt.Errorf("steamgs: Steam ID %q is not of the form [T:U:N]: %w", clip(s), ErrInvalidSteamID)
+	}
+	t := strings.IndexByte(typeLetters, s[1])
+	if t < 0 || s[1] == 'I' && t != 0 {
+		return 0, fmt.Errorf("steamgs: Steam ID %q has an unknown account type letter %q: %w", clip(s), s[1], ErrInvalidSteamID)
+	}
+	parts := strings.Split(s[3:len(s)-1], ":")
+	if len(parts) < 2 || len(parts) > 3 {
+		return 0, fmt.Errorf("steamgs: Steam ID %q has %d numbers, want 2 or 3: %w", clip(s), len(parts), ErrInvalidSteamID)
+	}
+	u, err := strconv.ParseUint(parts[0], 10, 8)
+	if err != nil {
+		return 0, fmt.Errorf("steamgs: Steam ID %q: universe %q is not 0 to 255: %w", clip(s), clip(parts[0]), ErrInvalidSteamID)
+	}
+	acct, err := strconv.ParseUint(parts[1], 10, 32)
+	if err != nil {
+		return 0, fmt.Errorf("steamgs: Steam ID %q: account %q is not 0 to 4294967295: %w", clip(s), clip(parts[1]), ErrInvalidSteamID)
+	}
+	var inst uint64
+	switch at := AccountType(t); {
+	case len(parts) == 3:
+		inst, err = strconv.ParseUint(parts[2], 10, 32)
+		if err != nil || inst > maxInstance {
+			return 0, fmt.Errorf("steamgs: Steam ID %q: instance %q is not 0 to %d: %w", clip(s), clip(parts[2]), maxInstance, ErrInvalidSteamID)
+		}
+	case at == AccountTypeIndividual:
+		inst = InstanceDesktop
+	}
+	return NewSteamID(Universe(u), AccountType(t), uint32(inst), uint32(acct)), nil
+}
+
+// clip shortens s for an error message so that hostile input cannot make
+// errors arbitrarily large.
+func clip(s string) string {
+	const max = 64
+	if len(s) <= max {
+		return s
+	}
+	return s[:max] + "..."
+}
