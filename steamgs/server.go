@@ -196,3 +196,11 @@ func (s *Server) PublicIP() netip.Addr {
 	}
 	return s.conn.PublicIP()
 }
+
+// Conn returns the back end's connection of a running server, or nil, for
+// features of one back end, such as query statistics of steamgs/local:
+//
+//	if ls, ok := srv.Conn().(*local.Server); ok { stats := ls.QueryStats() }
+//
+// Calls made through it bypass Server's checks and bookkeeping.
+func (s *Server) Conn() Conn { return s.conn }
