@@ -1,0 +1,85 @@
+# steamgs: build, test and run targets. `make test` works on a fresh machine
+# that has only Go and gcc: it installs the system packages it needs first.
+
+GO          ?= go
+SHELL       := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+
+# Ebiten (example_game's window side) needs cgo and the X11/GL headers; its
+# tests need a display, which Xvfb provides.
+APT_PACKAGES := libc6-dev libgl1-mesa-dev libxcursor-dev libxi-dev libxinerama-dev \
+	libxrandr-dev libxxf86vm-dev libasound2-dev pkg-config xvfb xauth
+
+# Valve's redistributable libsteam_api (SDK 1.61) for the steamworks back end's
+# real-library tests, fetched into a cache outside the repository.
+STEAM_LIB_MODULE := github.com/hajimehoshi/go-steamworks@v0.0.0-20251207152439-f178e387e2a4
+STEAM_LIB_CACHE  ?= $(HOME)/.cache/steamgs/steam-lib
+STEAM_API_LIB    ?= $(STEAM_LIB_CACHE)/libsteam_api.so
+export STEAM_API_LIB
+
+STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.6.1
+XVFB_RUN    := xvfb-run -a -s "-screen 0 1024x768x24"
+
+# Packages that must build without cgo and without Ebiten.
+HEADLESS := ./steamgs/... ./components/... ./systems/... ./ecs/... \
+	./example_game/cmd/dedicated ./example_game/cmd/bot
+
+.PHONY: all test run bench deps steam-lib lint fmt-check vet headless-check
+
+all: test
+
+## deps: install the system packages Ebiten and its tests need, when missing.
+deps:
+	@if dpkg -s $(APT_PACKAGES) >/dev/null 2>&1; then exit 0; fi; \
+	SUDO=; if [ "$$(id -u)" != 0 ]; then SUDO=sudo; fi; \
+	echo "installing system packages: $(APT_PACKAGES)"; \
+	$$SUDO apt-get update -qq; \
+	DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $(APT_PACKAGES) >/dev/null
+
+## steam-lib: fetch Valve's libsteam_api into $(STEAM_LIB_CACHE) (never into the repository).
+steam-lib: $(STEAM_API_LIB)
+
+$(STEAM_API_LIB):
+	@mkdir -p "$(STEAM_LIB_CACHE)"
+	@tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	dir=$$(cd "$$tmp" && GONOSUMDB=github.com/hajimehoshi/go-steamworks GOFLAGS=-mod=mod \
+		$(GO) mod download -json $(STEAM_LIB_MODULE) | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$$/\1/p'); \
+	lib=$$(find "$$dir" \( -name libsteam_api64.so -o -path '*linux64*' -name libsteam_api.so \) | head -n1); \
+	if [ -z "$$lib" ]; then echo "steam-lib: no linux64 libsteam_api in $$dir" >&2; exit 1; fi; \
+	cp "$$lib" "$@.tmp" && mv "$@.tmp" "$@"; \
+	echo "steam-lib: $@ (from $$lib)"
+
+fmt-check:
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+
+vet:
+	$(GO) vet ./...
+
+lint:
+	$(GO) run $(STATICCHECK) ./...
+
+## headless-check: the library, the ECS and the headless binaries build without cgo or Ebiten.
+headless-check:
+	CGO_ENABLED=0 $(GO) build $(HEADLESS)
+	@if $(GO) list -deps $(HEADLESS) | grep -q hajimehoshi/ebiten; then \
+		echo "a headless package depends on Ebiten:"; $(GO) list -deps $(HEADLESS) | grep hajimehoshi/ebiten; exit 1; fi
+
+## test: everything CI checks. Tests run with the race detector under Xvfb.
+test: deps steam-lib fmt-check vet headless-check lint
+	$(XVFB_RUN) $(GO) test -race -count=1 -timeout 30m ./...
+
+## bench: run the benchmarks and print the ratios the project targets.
+bench: deps steam-lib
+	@mkdir -p bin
+	$(XVFB_RUN) $(GO) test -run='^$$' -bench=. -benchmem -count=1 -timeout 30m ./... | tee bin/bench.txt
+	@$(GO) run ./internal/benchratio < bin/bench.txt
+
+## run: the example on the embedded Steam: the listen server window when a
+## display is available, else the dedicated server with headless bot clients.
+run: deps
+	@if [ -n "$${DISPLAY:-}" ]; then \
+		$(GO) run ./example_game/cmd/listen; \
+	else \
+		$(GO) run ./example_game/cmd/demo; \
+	fi
