@@ -1,0 +1,214 @@
+package query
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"net/netip"
+	"strings"
+	"testing"
+	"time"
+)
+
+// benchResponder is a Responder with full state: INFO with every EDF field,
+// 64 players, 100 rules.
+func benchResponder(cfg Config) *Responder {
+	r := NewResponder(cfg)
+	r.SetInfo(fullInfo())
+	now := time.Now()
+	for i := range 64 {
+		r.AddPlayer(uint64(i), now)
+		r.UpdatePlayer(uint64(i), fmt.Sprintf("player%d", i), uint32(i))
+	}
+	for i := range 100 {
+		_ = r.SetRule(fmt.Sprintf("rule%d", i), "value")
+	}
+	r.SetAdvertise(true)
+	return r
+}
+
+func benchHandle(b *testing.B, r *Responder, req []byte, from netip.AddrPort, wantKind byte) {
+	b.Helper()
+	n := 0
+	var last byte
+	send := func(p []byte) { n += len(p); last = p[4] }
+	if !r.Handle(req, from, send) || last != wantKind && wantKind != 0 {
+		b.Fatalf("reply type %q, want %q", last, wantKind)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		r.Handle(req, from, send)
+	}
+	b.ReportMetric(float64(n)/float64(b.N+1), "B/reply")
+}
+
+// BenchmarkHandleInfo is one INFO query with a valid challenge through Handle,
+// no socket, with the rate limiter counting (its limit out of reach).
+func BenchmarkHandleInfo(b *testing.B) {
+	r := benchResponder(Config{RateLimit: 1 << 30})
+	from := addr("192.0.2.1:27005")
+	req := AppendRequest(nil, Request{Kind: KindInfo, Challenge: r.Challenge(from), HasChallenge: true})
+	benchHandle(b, r, req, from, 'I')
+}
+
+// BenchmarkHandlePlayers is a PLAYER query (64 players, durations patched).
+func BenchmarkHandlePlayers(b *testing.B) {
+	r := benchResponder(Config{RateLimit: -1})
+	from := addr("192.0.2.1:27005")
+	req := AppendRequest(nil, Request{Kind: KindPlayers, Challenge: r.Challenge(from), HasChallenge: true})
+	benchHandle(b, r, req, from, 'D')
+}
+
+// BenchmarkHandleRulesSplit is a RULES query whose reply is split (500 rules).
+func BenchmarkHandleRulesSplit(b *testing.B) {
+	r := benchResponder(Config{RateLimit: -1})
+	for i := range 500 {
+		_ = r.SetRule(fmt.Sprintf("long_rule_%d", i), strings.Repeat("v", 40))
+	}
+	from := addr("192.0.2.1:27005")
+	req := AppendRequest(nil, Request{Kind: KindRules, Challenge: r.Challenge(from), HasChallenge: true})
+	benchHandle(b, r, req, from, 0)
+}
+
+// BenchmarkHandleChallenge is an INFO query without a challenge.
+func BenchmarkHandleChallenge(b *testing.B) {
+	r := benchResponder(Config{RateLimit: -1})
+	benchHandle(b, r, AppendRequest(nil, Request{Kind: KindInfo}), addr("192.0.2.1:27005"), 'A')
+}
+
+// BenchmarkHandleJunk is a datagram that is not A2S.
+func BenchmarkHandleJunk(b *testing.B) {
+	r := benchResponder(Config{})
+	b.ReportAllocs()
+	junk := []byte("\xFF\xFF\xFF\xFFconnect 12345")
+	from := addr("192.0.2.1:27005")
+	for range b.N {
+		r.Handle(junk, from, nil)
+	}
+}
+
+// BenchmarkHandleSpoofedFlood is a challenge-less INFO query from a new
+// source each time, through the rate limiter's full table.
+func BenchmarkHandleSpoofedFlood(b *testing.B) {
+	r := benchResponder(Config{})
+	req := AppendRequest(nil, Request{Kind: KindInfo})
+	send := func([]byte) {}
+	b.ReportAllocs()
+	for i := range b.N {
+		ip := netip.AddrFrom4([4]byte{10, byte(i >> 16), byte(i >> 8), byte(i)})
+		r.Handle(req, netip.AddrPortFrom(ip, uint16(i)), send)
+	}
+}
+
+func BenchmarkParseRequest(b *testing.B) {
+	req := AppendRequest(nil, Request{Kind: KindInfo, Challenge: 1234, HasChallenge: true})
+	b.ReportAllocs()
+	for range b.N {
+		if _, err := ParseRequest(req); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkAppendInfo(b *testing.B) {
+	info := fullInfo()
+	buf := make([]byte, 0, 512)
+	b.ReportAllocs()
+	for range b.N {
+		buf = AppendInfo(buf[:0], info, 10)
+	}
+}
+
+func BenchmarkParseInfo(b *testing.B) {
+	reply := AppendInfo(nil, fullInfo(), 10)
+	b.ReportAllocs()
+	for range b.N {
+		if _, _, err := ParseInfo(reply); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkLoopback measures queries per second over loopback UDP: one client
+// sends an INFO query with a valid challenge and waits for the reply, against
+// the Responder's Serve (rate limit off) and against a raw UDP echo server
+// (a goroutine that reads and writes back), in the same run.
+func BenchmarkLoopback(b *testing.B) {
+	listen := func(b *testing.B) *net.UDPConn {
+		conn, err := net.ListenUDP("udp", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
+		if err != nil {
+			b.Fatal(err)
+		}
+		return conn
+	}
+	// run drives one client against the server on srv until b.N replies came back.
+	run := func(b *testing.B, srv *net.UDPConn, serve func() error, req func(client *net.UDPConn) []byte) {
+		done := make(chan error, 1)
+		go func() { done <- serve() }()
+		defer func() {
+			srv.Close()
+			if err := <-done; err != nil {
+				b.Error(err)
+			}
+		}()
+		client, err := net.DialUDP("udp", nil, srv.LocalAddr().(*net.UDPAddr))
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer client.Close()
+		q := req(client)
+		buf := make([]byte, 2048)
+		_ = client.SetReadDeadline(time.Now().Add(time.Minute))
+		b.ReportAllocs()
+		b.ResetTimer()
+		for range b.N {
+			if _, err := client.Write(q); err != nil {
+				b.Fatal(err)
+			}
+			if _, err := client.Read(buf); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.StopTimer()
+		b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "queries/s")
+	}
+	b.Run("responder", func(b *testing.B) {
+		r := benchResponder(Config{RateLimit: -1})
+		srv := listen(b)
+		run(b, srv, func() error { return r.Serve(srv) }, func(client *net.UDPConn) []byte {
+			from := client.LocalAddr().(*net.UDPAddr).AddrPort()
+			req := AppendRequest(nil, Request{Kind: KindInfo, Challenge: r.Challenge(from), HasChallenge: true})
+			// Check once that the challenge is accepted: the reply is INFO.
+			buf := make([]byte, 2048)
+			_, _ = client.Write(req)
+			_ = client.SetReadDeadline(time.Now().Add(5 * time.Second))
+			n, err := client.Read(buf)
+			if err != nil || n < 5 || buf[4] != 'I' {
+				b.Fatalf("reply % x, %v", buf[:n], err)
+			}
+			return req
+		})
+	})
+	b.Run("echo", func(b *testing.B) {
+		srv := listen(b)
+		// The same INFO request; the echo server sends it back as is.
+		echo := func() error {
+			_ = srv.SetReadBuffer(serveReadBuffer)
+			buf := make([]byte, serveBufSize)
+			for {
+				n, from, err := srv.ReadFromUDPAddrPort(buf)
+				if err != nil {
+					if errors.Is(err, net.ErrClosed) {
+						return nil
+					}
+					continue
+				}
+				_, _ = srv.WriteToUDPAddrPort(buf[:n], from)
+			}
+		}
+		run(b, srv, echo, func(*net.UDPConn) []byte {
+			return AppendRequest(nil, Request{Kind: KindInfo, Challenge: 1, HasChallenge: true})
+		})
+	})
+}
