@@ -252,7 +252,8 @@ func (s *Server) UpdateUserData(user SteamID, name string, score uint32) (bool, 
 
 // HandleIncomingPacket hands Steam a datagram that arrived on the game socket
 // and starts FF FF FF FF, in GameSocketShare mode (the seed's
-// handleIncomingPacket). It reports whether Steam took it. Call
+// handleIncomingPacket). It reports whether Steam took it; a packet that does
+// not start FF FF FF FF is not Steam's and is not handed over (false). Call
 // GetNextOutgoingPacket afterwards. from is an IPv4 address.
 func (s *Server) HandleIncomingPacket(pkt []byte, from netip.AddrPort) (bool, error) {
 	if s.conn == nil {
@@ -265,6 +266,9 @@ func (s *Server) HandleIncomingPacket(pkt []byte, from netip.AddrPort) (bool, er
 	if !ip.Is4() {
 		_, err := ipv4("packet source", from.Addr())
 		return false, err
+	}
+	if len(pkt) < 4 || pkt[0] != 0xFF || pkt[1] != 0xFF || pkt[2] != 0xFF || pkt[3] != 0xFF {
+		return false, nil
 	}
 	return s.conn.HandleIncomingPacket(pkt, netip.AddrPortFrom(ip, from.Port())), nil
 }

@@ -1,5 +1,7 @@
 package steamgs
 
+import "strings"
+
 // beforeLogOn checks the rule of the settings the SDK fixes at log-on.
 func (s *Server) beforeLogOn(method string) error {
 	if s.conn == nil {
@@ -223,8 +225,9 @@ func (s *Server) SetKeyValue(key, value string) error {
 	if err := checkString("key", key, MaxKeyValueBytes, false); err != nil {
 		return err
 	}
-	if err := checkString("value of key "+clip(key), value, MaxKeyValueBytes, true); err != nil {
-		return err
+	if len(value) > MaxKeyValueBytes || strings.IndexByte(value, 0) >= 0 {
+		// Named only on failure, so that a valid call allocates nothing.
+		return checkString("value of key "+clip(key), value, MaxKeyValueBytes, true)
 	}
 	size := s.kvBytes + len(key) + len(value) + 2
 	old, replace := s.settings.KeyValues[key]

@@ -92,19 +92,21 @@ func (id SteamID) IsValid() bool {
 	return id.AccountID() != 0 || t == AccountTypeAnonGameServer
 }
 
-// typeLetters maps account types to the letter of their text form.
-const typeLetters = "IUMGAPCgTIa"
+// typeLetters maps account types to the letter of their text form; console
+// users (type 9) have none, marked by a space.
+const typeLetters = "IUMGAPCgT a"
 
 // String returns the usual text form: [U:1:N] for individuals, [G:1:N] for
 // game servers, [A:1:N:I] for anonymous game servers, [g:1:N] for clans, and
-// the same shape with the SDK's letter for the other types. Types outside the
-// SDK's range print as [I:U:N].
+// the same shape with the SDK's letter for the other types. Console users,
+// which have no letter, and types outside the SDK's range print in the
+// decimal 64-bit form. ParseSteamID reads every form String writes.
 func (id SteamID) String() string {
 	t := id.Type()
-	letter := byte('I')
-	if int(t) < len(typeLetters) {
-		letter = typeLetters[t]
+	if int(t) >= len(typeLetters) || typeLetters[t] == ' ' {
+		return strconv.FormatUint(uint64(id), 10)
 	}
+	letter := typeLetters[t]
 	b := make([]byte, 0, 32)
 	b = append(b, '[', letter, ':')
 	b = strconv.AppendUint(b, uint64(id.Universe()), 10)
@@ -137,7 +139,7 @@ func ParseSteamID(s string) (SteamID, error) {
 		return 0, fmt.Errorf("steamgs: Steam ID %q is not of the form [T:U:N]: %w", clip(s), ErrInvalidSteamID)
 	}
 	t := strings.IndexByte(typeLetters, s[1])
-	if t < 0 || s[1] == 'I' && t != 0 {
+	if t < 0 || s[1] == ' ' {
 		return 0, fmt.Errorf("steamgs: Steam ID %q has an unknown account type letter %q: %w", clip(s), s[1], ErrInvalidSteamID)
 	}
 	parts := strings.Split(s[3:len(s)-1], ":")
