@@ -3,19 +3,22 @@ module github.com/steamgs/steamgs
 go 1.26
 
 require (
-	github.com/dchest/siphash v1.2.3 // indirect
+	github.com/dchest/siphash v1.2.3
+	github.com/ebitengine/purego v0.11.3
+	github.com/rumblefrog/go-a2s v1.0.2
+	github.com/yohamta/donburi v1.15.7
+	go.uber.org/goleak v1.3.0
+	golang.org/x/image v0.20.0
+)
+
+require (
 	github.com/ebitengine/gomobile v0.0.0-20240911145611-4856209ac325 // indirect
 	github.com/ebitengine/hideconsole v1.0.0 // indirect
-	github.com/ebitengine/purego v0.11.3 // indirect
 	github.com/hajimehoshi/bitmapfont/v3 v3.2.0 // indirect
 	github.com/hajimehoshi/ebiten/v2 v2.8.8 // indirect
 	github.com/jezek/xgb v1.1.1 // indirect
 	github.com/pierrec/lz4/v4 v4.1.21 // indirect
-	github.com/rumblefrog/go-a2s v1.0.2 // indirect
 	github.com/stretchr/testify v1.11.1 // indirect
-	github.com/yohamta/donburi v1.15.7 // indirect
-	go.uber.org/goleak v1.3.0 // indirect
-	golang.org/x/image v0.20.0 // indirect
 	golang.org/x/sync v0.8.0 // indirect
 	golang.org/x/sys v0.25.0 // indirect
 	golang.org/x/text v0.18.0 // indirect

@@ -1,0 +1,378 @@
+package steamworks
+
+import (
+	"fmt"
+	"math"
+	"net/netip"
+	"strings"
+	"testing"
+
+	"github.com/steamgs/steamgs/steamgs"
+)
+
+// maxUser is the largest individual Steam ID steamgs accepts: universe Dev,
+// instance 4, account 0xFFFFFFFF.
+var maxUser = steamgs.NewSteamID(steamgs.UniverseDev, steamgs.AccountTypeIndividual, 4, math.MaxUint32)
+
+// gsCase is one call through steamgs.Server (or the Conn under it) and the
+// single C call the fake must have seen.
+type gsCase struct {
+	name string
+	prep func(t *testing.T, fx *fixture)
+	rets map[string]uint64
+	call func(t *testing.T, fx *fixture) any
+	want string // the C call, as the fake renders it
+	res  any    // what call returns
+}
+
+// errAny returns err as an any that is nil when err is.
+func errAny(err error) any {
+	if err != nil {
+		return err
+	}
+	return nil
+}
+
+// u renders a uint64 as the fake prints it.
+func u(v uint64) string { return fmt.Sprint(v) }
+
+func gameServerCases() []gsCase {
+	user := steamgs.IndividualID(42)
+	name63 := strings.Repeat("n", steamgs.MaxServerNameLen)
+	data2047 := strings.Repeat("d", steamgs.MaxGameDataLen)
+	ready := func(t *testing.T, fx *fixture) { logOnReady(t, fx.srv) }
+	loggedOn := func(t *testing.T, fx *fixture) {
+		logOnReady(t, fx.srv)
+		noErr(t, fx.srv.LogOnAnonymous())
+	}
+	return []gsCase{
+		{name: "SetProduct", call: func(t *testing.T, fx *fixture) any { return errAny(fx.srv.SetProduct("480")) },
+			want: `SetProduct(self, "480")`},
+		{name: "SetGameDescription/UTF-8", call: func(t *testing.T, fx *fixture) any {
+			return errAny(fx.srv.SetGameDescription("Spacewar \u2713"))
+		}, want: `SetGameDescription(self, "Spacewar \xe2\x9c\x93")`},
+		{name: "SetModDir", call: func(t *testing.T, fx *fixture) any { return errAny(fx.srv.SetModDir("spacewar")) },
+			want: `SetModDir(self, "spacewar")`},
+		{name: "SetDedicatedServer/true", call: func(t *testing.T, fx *fixture) any {
+			return errAny(fx.srv.SetDedicatedServer(true))
+		}, want: `SetDedicatedServer(self, true)`},
+		{name: "SetDedicatedServer/false", call: func(t *testing.T, fx *fixture) any {
+			return errAny(fx.srv.SetDedicatedServer(false))
+		}, want: `SetDedicatedServer(self, false)`},
+		{name: "LogOn", prep: ready, call: func(t *testing.T, fx *fixture) any {
+			return errAny(fx.srv.LogOn("0123456789ABCDEF0123456789ABCDEF"))
+		}, want: `LogOn(self, "0123456789ABCDEF0123456789ABCDEF")`},
+		{name: "LogOnAnonymous", prep: ready, call: func(t *testing.T, fx *fixture) any {
+			return errAny(fx.srv.LogOnAnonymous())
+		}, want: `LogOnAnonymous(self)`},
+		{name: "LogOff", prep: loggedOn, call: func(t *testing.T, fx *fixture) any { return errAny(fx.srv.LogOff()) },
+			want: `LogOff(self)`},
+		{name: "BLoggedOn/true", rets: map[string]uint64{"BLoggedOn": 1},
+			call: func(t *testing.T, fx *fixture) any { return fx.srv.LoggedOn() }, want: `BLoggedOn(self)`, res: true},
+		{name: "BLoggedOn/false", call: func(t *testing.T, fx *fixture) any { return fx.srv.LoggedOn() },
+			want: `BLoggedOn(self)`, res: false},
+		{name: "BSecure", rets: map[string]uint64{"BSecure": 1},
+			call: func(t *testing.T, fx *fixture) any { return fx.srv.Secure() }, want: `BSecure(self)`, res: true},
+		{name: "GetSteamID/max", rets: map[string]uint64{"GetSteamID": math.MaxUint64},
+			call: func(t *testing.T, fx *fixture) any { return fx.srv.SteamID() }, want: `GetSteamID(self)`,
+			res: steamgs.SteamID(math.MaxUint64)},
+		{name: "WasRestartRequested", rets: map[string]uint64{"WasRestartRequested": 1},
+			call: func(t *testing.T, fx *fixture) any { return fx.srv.WasRestartRequested() },
+			want: `WasRestartRequested(self)`, res: true},
+		{name: "SetMaxPlayerCount", call: func(t *testing.T, fx *fixture) any {
+			return errAny(fx.srv.SetMaxPlayerCount(steamgs.MaxPlayerCount))
+		}, want: `SetMaxPlayerCount(self, 65535)`},
+		{name: "SetBotPlayerCount", call: func(t *testing.T, fx *fixture) any {
+			return errAny(fx.srv.SetBotPlayerCount(17))
+		}, want: `SetBotPlayerCount(self, 17)`},
+		{name: "SetServerName/63 bytes", call: func(t *testing.T, fx *fixture) any {
+			return errAny(fx.srv.SetServerName(name63))
+		}, want: `SetServerName(self, "` + name63 + `")`},
+		{name: "SetMapName", call: func(t *testing.T, fx *fixture) any { return errAny(fx.srv.SetMapName("de_dust")) },
+			want: `SetMapName(self, "de_dust")`},
+		{name: "SetPasswordProtected", call: func(t *testing.T, fx *fixture) any {
+			return errAny(fx.srv.SetPasswordProtected(true))
+		}, want: `SetPasswordProtected(self, true)`},
+		{name: "SetSpectatorPort", call: func(t *testing.T, fx *fixture) any {
+			return errAny(fx.srv.SetSpectatorPort(65535))
+		}, want: `SetSpectatorPort(self, 65535)`},
+		{name: "SetSpectatorServerName", call: func(t *testing.T, fx *fixture) any {
+			return errAny(fx.srv.SetSpectatorServerName("spec \"tv\""))
+		}, want: `SetSpectatorServerName(self, "spec \x22tv\x22")`},
+		{name: "ClearAllKeyValues", call: func(t *testing.T, fx *fixture) any { return errAny(fx.srv.ClearAllKeyValues()) },
+			want: `ClearAllKeyValues(self)`},
+		{name: "SetKeyValue", call: func(t *testing.T, fx *fixture) any {
+			return errAny(fx.srv.SetKeyValue("mode", "capture the flag"))
+		}, want: `SetKeyValue(self, "mode", "capture the flag")`},
+		{name: "SetKeyValue/empty value", call: func(t *testing.T, fx *fixture) any {
+			return errAny(fx.srv.SetKeyValue("k", ""))
+		}, want: `SetKeyValue(self, "k", "")`},
+		{name: "SetGameTags", call: func(t *testing.T, fx *fixture) any { return errAny(fx.srv.SetGameTags("a,b;c")) },
+			want: `SetGameTags(self, "a,b;c")`},
+		{name: "SetGameData/2047 bytes", call: func(t *testing.T, fx *fixture) any {
+			return errAny(fx.srv.SetGameData(data2047))
+		}, want: `SetGameData(self, "` + data2047 + `")`},
+		{name: "SetRegion/empty", call: func(t *testing.T, fx *fixture) any { return errAny(fx.srv.SetRegion("")) },
+			want: `SetRegion(self, "")`},
+		{name: "SetAdvertiseServerActive", call: func(t *testing.T, fx *fixture) any {
+			return errAny(fx.srv.SetAdvertiseServerActive(true))
+		}, want: `SetAdvertiseServerActive(self, true)`},
+		{name: "GetAuthSessionTicket/no identity", rets: map[string]uint64{"GetAuthSessionTicket": math.MaxUint32},
+			prep: func(t *testing.T, fx *fixture) { fx.fake.setTicket([]byte{1, 2, 0, 0xFF, 5}) },
+			call: func(t *testing.T, fx *fixture) any {
+				h, b, err := fx.srv.GetAuthSessionTicket(steamgs.Identity{})
+				noErr(t, err)
+				return fmt.Sprint(h, b)
+			}, want: `GetAuthSessionTicket(self, 4096, NULL)`, res: "4294967295 [1 2 0 255 5]"},
+		{name: "BeginAuthSession", rets: map[string]uint64{"BeginAuthSession": 5},
+			call: func(t *testing.T, fx *fixture) any {
+				r, err := fx.srv.BeginAuthSession([]byte{0x14, 0, 0xAB}, maxUser)
+				noErr(t, err)
+				return r
+			}, want: `BeginAuthSession(self, 1400ab, 3, ` + u(uint64(maxUser)) + `)`, res: steamgs.BeginAuthExpiredTicket},
+		{name: "BeginAuthSession/negative result", rets: map[string]uint64{"BeginAuthSession": math.MaxUint32},
+			call: func(t *testing.T, fx *fixture) any {
+				r, err := fx.srv.BeginAuthSession([]byte{1}, user)
+				noErr(t, err)
+				return r
+			}, want: `BeginAuthSession(self, 01, 1, ` + u(uint64(user)) + `)`, res: steamgs.BeginAuthSessionResult(-1)},
+		{name: "EndAuthSession", call: func(t *testing.T, fx *fixture) any { return errAny(fx.srv.EndAuthSession(maxUser)) },
+			want: `EndAuthSession(self, ` + u(uint64(maxUser)) + `)`},
+		{name: "EndAuthSession/max uint64 through Conn", call: func(t *testing.T, fx *fixture) any {
+			fx.conn(t).EndAuthSession(steamgs.SteamID(math.MaxUint64))
+			return nil
+		}, want: `EndAuthSession(self, 18446744073709551615)`},
+		{name: "CancelAuthTicket", call: func(t *testing.T, fx *fixture) any {
+			return errAny(fx.srv.CancelAuthTicket(math.MaxUint32))
+		}, want: `CancelAuthTicket(self, 4294967295)`},
+		{name: "UserHasLicenseForApp", rets: map[string]uint64{"UserHasLicenseForApp": 1},
+			call: func(t *testing.T, fx *fixture) any {
+				r, err := fx.srv.UserHasLicenseForApp(user, math.MaxUint32)
+				noErr(t, err)
+				return r
+			}, want: `UserHasLicenseForApp(self, ` + u(uint64(user)) + `, 4294967295)`, res: steamgs.DoesNotHaveLicense},
+		{name: "RequestUserGroupStatus", rets: map[string]uint64{"RequestUserGroupStatus": 1},
+			call: func(t *testing.T, fx *fixture) any {
+				ok, err := fx.srv.RequestUserGroupStatus(user, steamgs.ClanID(math.MaxUint32))
+				noErr(t, err)
+				return ok
+			}, want: `RequestUserGroupStatus(self, ` + u(uint64(user)) + `, ` + u(uint64(steamgs.ClanID(math.MaxUint32))) + `)`,
+			res: true},
+		{name: "RequestUserGroupStatus/max uint64 through Conn", call: func(t *testing.T, fx *fixture) any {
+			return fx.conn(t).RequestUserGroupStatus(math.MaxUint64, math.MaxUint64-1)
+		}, want: `RequestUserGroupStatus(self, 18446744073709551615, 18446744073709551614)`, res: false},
+		{name: "GetGameplayStats", call: func(t *testing.T, fx *fixture) any {
+			//lint:ignore SA1019 the deprecated call is what is tested
+			return errAny(fx.srv.GetGameplayStats())
+		}, want: `GetGameplayStats(self)`},
+		{name: "GetServerReputation", rets: map[string]uint64{"GetServerReputation": math.MaxUint64},
+			call: func(t *testing.T, fx *fixture) any {
+				//lint:ignore SA1019 the deprecated call is what is tested
+				c, err := fx.srv.GetServerReputation()
+				noErr(t, err)
+				return c
+			}, want: `GetServerReputation(self)`, res: steamgs.APICall(math.MaxUint64)},
+		{name: "GetPublicIP", prep: func(t *testing.T, fx *fixture) {
+			fx.fake.setPublicIP([16]byte{4, 3, 2, 1}, 0)
+		}, call: func(t *testing.T, fx *fixture) any { return fx.srv.PublicIP() },
+			want: `GetPublicIP(self)`, res: netip.MustParseAddr("1.2.3.4")},
+		{name: "HandleIncomingPacket", rets: map[string]uint64{"HandleIncomingPacket": 1},
+			call: func(t *testing.T, fx *fixture) any {
+				ok, err := fx.srv.HandleIncomingPacket([]byte{0xFF, 0xFF, 0xFF, 0xFF, 0x54, 0x00},
+					netip.MustParseAddrPort("10.0.0.1:27005"))
+				noErr(t, err)
+				return ok
+			}, want: `HandleIncomingPacket(self, ffffffff5400, 6, 167772161, 27005)`, res: true},
+		{name: "GetNextOutgoingPacket", rets: map[string]uint64{"packet_ip": 0xC0A80102, "packet_port": 65535},
+			prep: func(t *testing.T, fx *fixture) { fx.fake.setPacket([]byte{0xFF, 0xFF, 0xFF, 0xFF, 0x49}) },
+			call: func(t *testing.T, fx *fixture) any {
+				buf := make([]byte, 1500)
+				n, to, err := fx.srv.GetNextOutgoingPacket(buf)
+				noErr(t, err)
+				return fmt.Sprintf("%x %s", buf[:n], to)
+			}, want: `GetNextOutgoingPacket(self, 1500)`, res: "ffffffff49 192.168.1.2:65535"},
+		{name: "GetNextOutgoingPacket/none", call: func(t *testing.T, fx *fixture) any {
+			buf := make([]byte, 1400)
+			n, to, err := fx.srv.GetNextOutgoingPacket(buf)
+			noErr(t, err)
+			return fmt.Sprint(n, to.IsValid())
+		}, want: `GetNextOutgoingPacket(self, 1400)`, res: "0 false"},
+		{name: "AssociateWithClan", rets: map[string]uint64{"AssociateWithClan": 1<<63 + 1},
+			call: func(t *testing.T, fx *fixture) any {
+				c, err := fx.srv.AssociateWithClan(steamgs.ClanID(7))
+				noErr(t, err)
+				return c
+			}, want: `AssociateWithClan(self, ` + u(uint64(steamgs.ClanID(7))) + `)`, res: steamgs.APICall(1<<63 + 1)},
+		{name: "ComputeNewPlayerCompatibility", rets: map[string]uint64{"ComputeNewPlayerCompatibility": 123},
+			call: func(t *testing.T, fx *fixture) any {
+				c, err := fx.srv.ComputeNewPlayerCompatibility(maxUser)
+				noErr(t, err)
+				return c
+			}, want: `ComputeNewPlayerCompatibility(self, ` + u(uint64(maxUser)) + `)`, res: steamgs.APICall(123)},
+		{name: "SendUserConnectAndAuthenticate",
+			rets: map[string]uint64{"SendUserConnectAndAuthenticate_DEPRECATED": 1, "connect_steamid": math.MaxUint64},
+			call: func(t *testing.T, fx *fixture) any {
+				//lint:ignore SA1019 the deprecated call is what is tested
+				id, ok, err := fx.srv.SendUserConnectAndAuthenticate(netip.MustParseAddr("255.1.2.3"), []byte{9, 8})
+				noErr(t, err)
+				return fmt.Sprint(uint64(id), ok)
+			}, want: `SendUserConnectAndAuthenticate_DEPRECATED(self, 4278256131, 0908, 2)`, res: "18446744073709551615 true"},
+		{name: "SendUserConnectAndAuthenticate/refused", rets: map[string]uint64{"connect_steamid": 5},
+			call: func(t *testing.T, fx *fixture) any {
+				//lint:ignore SA1019 the deprecated call is what is tested
+				id, ok, err := fx.srv.SendUserConnectAndAuthenticate(netip.MustParseAddr("::ffff:1.2.3.4"), []byte{1})
+				noErr(t, err)
+				return fmt.Sprint(uint64(id), ok)
+			}, want: `SendUserConnectAndAuthenticate_DEPRECATED(self, 16909060, 01, 1)`, res: "0 false"},
+		{name: "CreateUnauthenticatedUserConnection",
+			rets: map[string]uint64{"CreateUnauthenticatedUserConnection": uint64(steamgs.NewSteamID(1, steamgs.AccountTypeAnonUser, 0, 77))},
+			call: func(t *testing.T, fx *fixture) any {
+				id, err := fx.srv.CreateUnauthenticatedUserConnection()
+				noErr(t, err)
+				return id
+			}, want: `CreateUnauthenticatedUserConnection(self)`, res: steamgs.NewSteamID(1, steamgs.AccountTypeAnonUser, 0, 77)},
+		{name: "SendUserDisconnect", call: func(t *testing.T, fx *fixture) any {
+			//lint:ignore SA1019 the deprecated call is what is tested
+			return errAny(fx.srv.SendUserDisconnect(maxUser))
+		}, want: `SendUserDisconnect_DEPRECATED(self, ` + u(uint64(maxUser)) + `)`},
+		{name: "BUpdateUserData", rets: map[string]uint64{"BUpdateUserData": 1},
+			call: func(t *testing.T, fx *fixture) any {
+				ok, err := fx.srv.UpdateUserData(user, "J\u00f6rg \"\\\"", math.MaxUint32)
+				noErr(t, err)
+				return ok
+			}, want: `BUpdateUserData(self, ` + u(uint64(user)) + `, "J\xc3\xb6rg \x22\x5c\x22", 4294967295)`, res: true},
+		{name: "BUpdateUserData/not a player", call: func(t *testing.T, fx *fixture) any {
+			ok, err := fx.srv.UpdateUserData(user, "", 0)
+			noErr(t, err)
+			return ok
+		}, want: `BUpdateUserData(self, ` + u(uint64(user)) + `, "", 0)`, res: false},
+	}
+}
+
+// TestGameServerFunctions calls each of the 41 ISteamGameServer functions of
+// the fake through steamgs.Server (and a few through the Conn with values
+// Server would refuse) and checks the arguments the C side received, the
+// value Go got back and that no other C call happened.
+func TestGameServerFunctions(t *testing.T) {
+	seen := make(map[string]bool)
+	for _, tc := range gameServerCases() {
+		t.Run(tc.name, func(t *testing.T) {
+			fx := newFixture(t, Options{})
+			if tc.prep != nil {
+				tc.prep(t, fx)
+			}
+			for k, v := range tc.rets {
+				fx.fake.setReturn(k, v)
+			}
+			fx.fake.clearLog()
+			got := tc.call(t, fx)
+			eq(t, tc.res, got)
+			calls := fx.fake.calls()
+			mustEq(t, []string{tc.want}, calls)
+			seen[gameServerPrefix+calls[0][:strings.IndexByte(calls[0], '(')]] = true
+		})
+	}
+	var missing []string
+	var lib symbols
+	for _, s := range lib.table() {
+		if strings.HasPrefix(s.name, gameServerPrefix) && !seen[s.name] {
+			missing = append(missing, s.name)
+		}
+	}
+	eq(t, []string(nil), missing, "ISteamGameServer functions without an ABI case")
+	eq(t, 41, len(seen), "ISteamGameServer functions called")
+}
+
+// TestIdentity checks the SteamNetworkingIdentity that GetAuthSessionTicket
+// passes for each kind of steamgs.Identity, against the SDK's setters'
+// layout.
+func TestIdentity(t *testing.T) {
+	cases := []struct {
+		name string
+		id   steamgs.Identity
+		want string
+	}{
+		{"none", steamgs.Identity{}, "NULL"},
+		{"SteamID", steamgs.Identity{SteamID: steamgs.SteamID(0x0110000100000042)},
+			"identity(type=16, size=8, 4200000001001001)"},
+		{"IPv4", steamgs.Identity{Addr: netip.MustParseAddrPort("1.2.3.4:27015")},
+			"identity(type=1, size=18, 00000000000000000000ffff010203048769)"},
+		{"IPv6", steamgs.Identity{Addr: netip.MustParseAddrPort("[2001:db8::1]:1")},
+			"identity(type=1, size=18, 20010db80000000000000000000000010100)"},
+		{"generic", steamgs.Identity{Generic: "lobby-7"},
+			"identity(type=2, size=8, 6c6f6262792d3700)"},
+		{"generic 31 bytes", steamgs.Identity{Generic: strings.Repeat("g", 31)},
+			"identity(type=2, size=32, " + strings.Repeat("67", 31) + "00)"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			fx := newFixture(t, Options{})
+			fx.fake.setTicket([]byte{7})
+			fx.fake.setReturn("GetAuthSessionTicket", 9)
+			fx.fake.clearLog()
+			h, ticket, err := fx.srv.GetAuthSessionTicket(tc.id)
+			noErr(t, err)
+			eq(t, steamgs.AuthTicket(9), h)
+			eq(t, []byte{7}, ticket)
+			eq(t, []string{"GetAuthSessionTicket(self, 4096, " + tc.want + ")"}, fx.fake.calls())
+		})
+	}
+	t.Run("SteamID max through Conn", func(t *testing.T) {
+		fx := newFixture(t, Options{})
+		fx.fake.clearLog()
+		fx.conn(t).GetAuthSessionTicket(make([]byte, 8), steamgs.Identity{SteamID: math.MaxUint64})
+		eq(t, []string{"GetAuthSessionTicket(self, 8, identity(type=16, size=8, ffffffffffffffff))"}, fx.fake.calls())
+	})
+}
+
+// TestPublicIP checks the SteamIPAddress_t that GetPublicIP returns by
+// value, for each address type.
+func TestPublicIP(t *testing.T) {
+	v6 := netip.MustParseAddr("2001:db8::42")
+	cases := []struct {
+		name string
+		addr [16]byte
+		typ  int32
+		want netip.Addr
+	}{
+		{"IPv4", [16]byte{0x04, 0x03, 0x02, 0x01, 0xEE, 0xEE}, 0, netip.MustParseAddr("1.2.3.4")},
+		{"IPv4 broadcast", [16]byte{0xFF, 0xFF, 0xFF, 0xFF}, 0, netip.MustParseAddr("255.255.255.255")},
+		{"IPv4 unknown", [16]byte{}, 0, netip.Addr{}},
+		{"IPv6", v6.As16(), 1, v6},
+		{"IPv6 unknown", [16]byte{}, 1, netip.Addr{}},
+		{"unknown type", [16]byte{1, 2, 3, 4}, -1, netip.Addr{}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			fx := newFixture(t, Options{})
+			fx.fake.setPublicIP(tc.addr, tc.typ)
+			eq(t, tc.want, fx.srv.PublicIP())
+		})
+	}
+}
+
+// TestShutDownConnDoesNothing checks that a Conn used after Shutdown makes
+// no C call (ISteamGameServer is gone) and returns zero values.
+func TestShutDownConnDoesNothing(t *testing.T) {
+	fx := newFixture(t, Options{})
+	c := fx.conn(t)
+	noErr(t, fx.srv.Shutdown())
+	fx.fake.clearLog()
+	c.SetProduct("x")
+	c.SetKeyValue("k", "v")
+	c.SetMaxPlayerCount(3)
+	check(t, !c.LoggedOn())
+	eq(t, steamgs.SteamID(0), c.SteamID())
+	h, n := c.GetAuthSessionTicket(make([]byte, 16), steamgs.Identity{})
+	eq(t, steamgs.AuthTicket(0), h)
+	eq(t, 0, n)
+	eq(t, steamgs.BeginAuthInvalidTicket, c.BeginAuthSession([]byte{1}, 1))
+	check(t, !c.HandleIncomingPacket([]byte{1}, netip.MustParseAddrPort("1.2.3.4:5")))
+	n, _ = c.GetNextOutgoingPacket(make([]byte, 16))
+	eq(t, 0, n)
+	check(t, !c.UpdateUserData(1, "x", 1))
+	check(t, !c.PublicIP().IsValid())
+	c.RunCallbacks(func(steamgs.Callback) { t.Error("callback after shutdown") })
+	noErr(t, c.Shutdown(), "a second Shutdown")
+	eq(t, []string(nil), fx.fake.calls())
+}

@@ -1,0 +1,108 @@
+package steamworks
+
+import (
+	"errors"
+	"os"
+	"os/exec"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/ebitengine/purego"
+	"github.com/steamgs/steamgs/steamgs"
+)
+
+// realChildEnv names the TestRealLibrary test a child process runs. Valve's
+// library keeps process-wide state and prints to stderr, so each test that
+// loads it runs in a child process of its own, apart from the fake.
+const realChildEnv = "STEAMWORKS_TEST_REAL_CHILD"
+
+// realLibrary returns the path of Valve's libsteam_api from STEAM_API_LIB,
+// failing the test when it is not there.
+func realLibrary(t *testing.T) string {
+	t.Helper()
+	p := os.Getenv(EnvLibrary)
+	if p == "" {
+		t.Fatalf("%s is not set: run `make steam-lib`, which fetches Valve's redistributable libsteam_api "+
+			"into a cache outside the repository and exports its path", EnvLibrary)
+	}
+	if fi, err := os.Stat(p); err != nil || fi.IsDir() {
+		t.Fatalf("%s=%s is not a file (%v): run `make steam-lib`", EnvLibrary, p, err)
+	}
+	return p
+}
+
+// inRealChild reports whether the caller is the child process that should
+// run the test's body. In the parent it runs the test again in a child
+// process, with HOME pointing at an empty directory so that no Steam client
+// is found, and fails when the child fails.
+func inRealChild(t *testing.T) bool {
+	t.Helper()
+	if os.Getenv(realChildEnv) == t.Name() {
+		return true
+	}
+	path := realLibrary(t)
+	cmd := exec.Command(os.Args[0], "-test.run=^"+regexp.QuoteMeta(t.Name())+"$", "-test.v", "-test.count=1")
+	cmd.Env = append(os.Environ(), realChildEnv+"="+t.Name(), EnvLibrary+"="+path, "HOME="+t.TempDir())
+	out, err := cmd.CombinedOutput()
+	t.Logf("child process output:\n%s", out)
+	if err != nil {
+		t.Fatalf("the child process failed: %v", err)
+	}
+	if !strings.Contains(string(out), "--- PASS: "+t.Name()) {
+		t.Fatalf("the child process did not pass %s", t.Name())
+	}
+	return false
+}
+
+// TestRealLibrarySymbols loads Valve's library and checks that every
+// function this package calls resolves and that the interface versions
+// match its SDK (1.61: UGC 020).
+func TestRealLibrarySymbols(t *testing.T) {
+	if !inRealChild(t) {
+		return
+	}
+	lib, err := Open(realLibrary(t))
+	noErr(t, err)
+	var sym symbols
+	for _, s := range sym.table() {
+		check(t, lookup(lib.handle, s.name) != 0, "symbol %s", s.name)
+	}
+	eq(t, []string{"SteamUtils010", "SteamNetworkingUtils004", "SteamGameServer015", "SteamGameServerStats001",
+		"STEAMHTTP_INTERFACE_VERSION003", "STEAMINVENTORY_INTERFACE_V003", "SteamNetworking006",
+		"SteamNetworkingMessages002", "SteamNetworkingSockets012", "STEAMUGC_INTERFACE_VERSION020"}, lib.InterfaceVersions())
+	eq(t, steamgs.Capabilities{SteamConnection: true, Queries: true}, lib.Capabilities())
+}
+
+// TestRealLibraryInitWithoutSteam initializes a server with Valve's library
+// and no Steam client: init fails with FailedGeneric and Steam's "Failed to
+// load module" message, twice in a row, and shutting down and running
+// callbacks afterwards are safe.
+func TestRealLibraryInitWithoutSteam(t *testing.T) {
+	if !inRealChild(t) {
+		return
+	}
+	lib, err := Open(realLibrary(t))
+	noErr(t, err)
+	srv := steamgs.NewServer(lib)
+	cfg := baseConfig()
+	cfg.AppID = 480
+	for range 2 {
+		err = srv.Init(cfg)
+		var ie *steamgs.InitError
+		must(t, errors.As(err, &ie), "Init error %v is not an *InitError", err)
+		isErr(t, err, steamgs.ErrInitFailed, "FailedGeneric", "Failed to load module", "steamclient")
+		eq(t, steamgs.InitFailedGeneric, ie.Result)
+		check(t, !srv.Running(), "server running after a failed init")
+		srv.RunCallbacks(func(cb steamgs.Callback) { t.Errorf("callback %T after a failed init", cb) })
+		isErr(t, srv.Shutdown(), steamgs.ErrNotInitialized)
+	}
+	self, _, _ := purego.SyscallN(lib.sym.gameServer)
+	eq(t, uintptr(0), self, "SteamAPI_SteamGameServer_v015 after a failed init")
+	purego.SyscallN(lookup(lib.handle, "SteamGameServer_RunCallbacks"))
+	purego.SyscallN(lib.sym.shutdown)
+	purego.SyscallN(lib.sym.releaseThreadMemory)
+	// The process-wide guard was released by the failures.
+	_, err = lib.Open(cfg)
+	isErr(t, err, steamgs.ErrInitFailed)
+}
