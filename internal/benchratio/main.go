@@ -29,7 +29,7 @@ const (
 	pkgLocal      = "github.com/steamgs/steamgs/steamgs/local."
 	pkgQuery      = "github.com/steamgs/steamgs/steamgs/query."
 	pkgSteamworks = "github.com/steamgs/steamgs/steamgs/steamworks."
-	pkgSystems    = "github.com/steamgs/steamgs/systems."
+	pkgECS        = "github.com/steamgs/steamgs/ecs."
 )
 
 var targets = []target{
@@ -37,14 +37,14 @@ var targets = []target{
 		den: pkgLocal + "BenchmarkEd25519Verify", limit: 0.8, atLeast: true, throughputRatio: true},
 	{what: "A2S responder / UDP echo (queries per second)", num: pkgQuery + "BenchmarkLoopback/responder",
 		den: pkgQuery + "BenchmarkLoopback/echo", limit: 0.85, atLeast: true, throughputRatio: true},
-	{what: "quiet tick / bare donburi pass, 64 players", num: pkgSystems + "BenchmarkTick/quiet/players=64",
-		den: pkgSystems + "BenchmarkDonburiEach/players=64", limit: 2},
-	{what: "quiet tick / bare donburi pass, 1024 players", num: pkgSystems + "BenchmarkTick/quiet/players=1024",
-		den: pkgSystems + "BenchmarkDonburiEach/players=1024", limit: 2},
-	{what: "(one-change tick - quiet tick) / UpdateUserData, 64 players", num: pkgSystems + "BenchmarkTick/onechange/players=64",
-		numBase: pkgSystems + "BenchmarkTick/quiet/players=64", den: pkgSystems + "BenchmarkUpdateUserData", limit: 1.5},
-	{what: "(one-change tick - quiet tick) / UpdateUserData, 1024 players", num: pkgSystems + "BenchmarkTick/onechange/players=1024",
-		numBase: pkgSystems + "BenchmarkTick/quiet/players=1024", den: pkgSystems + "BenchmarkUpdateUserData", limit: 1.5},
+	{what: "quiet tick / bare donburi pass, 64 players", num: pkgECS + "BenchmarkTick/quiet/players=64",
+		den: pkgECS + "BenchmarkDonburiEach/players=64", limit: 2},
+	{what: "quiet tick / bare donburi pass, 1024 players", num: pkgECS + "BenchmarkTick/quiet/players=1024",
+		den: pkgECS + "BenchmarkDonburiEach/players=1024", limit: 2},
+	{what: "(one-change tick - quiet tick) / UpdateUserData, 64 players", num: pkgECS + "BenchmarkTick/onechange/players=64",
+		numBase: pkgECS + "BenchmarkTick/quiet/players=64", den: pkgECS + "BenchmarkUpdateUserData", limit: 1.5},
+	{what: "(one-change tick - quiet tick) / UpdateUserData, 1024 players", num: pkgECS + "BenchmarkTick/onechange/players=1024",
+		numBase: pkgECS + "BenchmarkTick/quiet/players=1024", den: pkgECS + "BenchmarkUpdateUserData", limit: 1.5},
 	{what: "libsteam_api wrapper / raw purego calls", num: pkgSteamworks + "BenchmarkCall/wrapper",
 		den: pkgSteamworks + "BenchmarkCall/raw", limit: 1.5},
 }

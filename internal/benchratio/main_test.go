@@ -10,7 +10,7 @@ func TestParseAndReport(t *testing.T) {
 pkg: github.com/steamgs/steamgs/steamgs/local
 BenchmarkBeginAuthSession-2   	   20000	     60000 ns/op	     0 B/op	       0 allocs/op
 BenchmarkEd25519Verify-2      	   20000	     51000 ns/op
-pkg: github.com/steamgs/steamgs/systems
+pkg: github.com/steamgs/steamgs/ecs
 BenchmarkTick/quiet/players=64-2   100  1000 ns/op
 BenchmarkTick/onechange/players=64-2   100  1300 ns/op
 BenchmarkUpdateUserData-2   100  100 ns/op

@@ -1,0 +1,181 @@
+// Package ecs installs a Steam game server in a donburi world: the
+// components of package components, the systems of package systems in the
+// order of a tick, around the game's own systems, and the Steam events.
+//
+//	p, err := ecs.Install(world, srv, ecs.Options{Inbox: inbox, Send: send})
+//	p.AddSystem(movePlayers)            // the game's own systems, in order
+//	p.Settings().SetProduct("480")      // ... then log on:
+//	p.Settings().LogOnAnonymous()
+//	for range ticker.C { p.Tick() }     // or, in Ebiten, return p.Update() from Game.Update
+//
+// A tick runs: packets in, callbacks, the game's systems, auth, scores,
+// settings, packets out (see package systems). The same plugin serves a
+// fixed-rate headless loop (Tick) and Ebiten's Update (Update has its
+// signature); a game that runs its own donburi ecs.ECS adds the systems to it
+// with AddTo. Nothing here imports Ebiten, and everything builds with
+// CGO_ENABLED=0.
+//
+// This package is named ecs like donburi's; import donburi's under another
+// name (decs here) where both are needed.
+package ecs
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/steamgs/steamgs/components"
+	"github.com/steamgs/steamgs/steamgs"
+	"github.com/steamgs/steamgs/systems"
+	"github.com/yohamta/donburi"
+	decs "github.com/yohamta/donburi/ecs"
+)
+
+// Options configure Install. The zero value installs the systems with no
+// packet hooks, removes rejected players and reads join times from the
+// system clock.
+type Options struct {
+	// Inbox, when not nil, is where the game's socket goroutine queues
+	// Steam's datagrams (Inbox.Offer); each tick hands them to
+	// HandleIncomingPacket. Use it in GameSocketShare mode.
+	Inbox *systems.Inbox
+	// Send, when not nil, sends Steam's outgoing datagrams from the game
+	// socket; each tick drains GetNextOutgoingPacket into it.
+	Send systems.SendFunc
+	// Rejected is what happens to players Steam denies or kicks.
+	Rejected systems.RejectPolicy
+	// Now is the clock for players' join times; nil means time.Now. Tests
+	// pass a manual clock's Now.
+	Now func() time.Time
+}
+
+// Plugin is the Steam game server installed in one donburi world. Make it
+// with Install. Like its world, a Plugin belongs to one goroutine.
+type Plugin struct {
+	sys   *systems.Systems
+	ecs   *decs.ECS
+	now   func() time.Time
+	pre   []decs.System
+	game  []decs.System
+	post  []decs.System
+	ticks uint64
+}
+
+// Install adds the Steam components, systems and events to w, for the server
+// srv, which may be initialized before or after. One plugin per world: a
+// second Install fails with an error matching systems.ErrInstalled; a nil
+// srv fails with one matching systems.ErrNoServer. Like donburi.NewWorld,
+// Install must not run concurrently with the creation of other worlds.
+func Install(w donburi.World, srv *steamgs.Server, opts Options) (*Plugin, error) {
+	sys, err := systems.New(w, systems.Config{Server: srv, Inbox: opts.Inbox, Send: opts.Send, Rejected: opts.Rejected})
+	if err != nil {
+		return nil, fmt.Errorf("ecs: install: %w", err)
+	}
+	now := opts.Now
+	if now == nil {
+		now = time.Now
+	}
+	return &Plugin{
+		sys:  sys,
+		ecs:  decs.NewECS(w),
+		now:  now,
+		pre:  []decs.System{sys.ReadPackets, sys.RunCallbacks},
+		post: []decs.System{sys.Authenticate, sys.SyncScores, sys.PushSettings, sys.SendPackets},
+	}, nil
+}
+
+// AddSystem appends a game system to those Tick runs between the callbacks
+// and the auth system, and returns p. Systems run in the order added.
+func (p *Plugin) AddSystem(s decs.System) *Plugin {
+	p.game = append(p.game, s)
+	return p
+}
+
+// Tick runs one tick: packets in, callbacks, the game's systems, auth,
+// scores, settings, packets out. Game systems receive the plugin's donburi
+// ECS (see ECS); Tick does not advance its Time, which reads the wall clock:
+// a fixed-rate loop counts ticks instead (see Ticks).
+func (p *Plugin) Tick() {
+	e := p.ecs
+	for _, s := range p.pre {
+		s(e)
+	}
+	for _, s := range p.game {
+		s(e)
+	}
+	for _, s := range p.post {
+		s(e)
+	}
+	p.ticks++
+}
+
+// Update runs one tick and returns nil, so that an Ebiten game's Update can
+// return p.Update().
+func (p *Plugin) Update() error {
+	p.Tick()
+	return nil
+}
+
+// Ticks returns the number of ticks run.
+func (p *Plugin) Ticks() uint64 { return p.ticks }
+
+// AddTo adds the Steam systems and the game's systems to a donburi ECS that
+// the game runs itself (e.Update), in tick order: packets in, callbacks,
+// game, auth, scores, settings, packets out. Systems added with AddSystem are
+// not included; use either Tick with AddSystem, or AddTo.
+func (p *Plugin) AddTo(e *decs.ECS, game ...decs.System) {
+	for _, s := range p.sys.All(game...) {
+		e.AddSystem(s)
+	}
+}
+
+// ECS returns the donburi ECS over the plugin's world that Tick passes to the
+// game's systems.
+func (p *Plugin) ECS() *decs.ECS { return p.ecs }
+
+// World returns the plugin's world.
+func (p *Plugin) World() donburi.World { return p.sys.World() }
+
+// Server returns the game server.
+func (p *Plugin) Server() *steamgs.Server { return p.sys.Server() }
+
+// Systems returns the Steam systems.
+func (p *Plugin) Systems() *systems.Systems { return p.sys }
+
+// Events returns the Steam events of the world, to subscribe to.
+func (p *Plugin) Events() *systems.Events { return p.sys.Events() }
+
+// Settings returns the server's settings component; change it through its
+// setters and the next tick pushes what changed.
+func (p *Plugin) Settings() *components.SettingsData { return p.sys.Settings() }
+
+// Status returns the server's status component.
+func (p *Plugin) Status() *components.StatusData { return p.sys.Status() }
+
+// Join creates the entity of a player who connected with a Steam auth ticket
+// and returns it. The next tick begins its auth session; Steam's verdict
+// arrives on a later tick (the PlayerAuth event, and the component's Auth).
+func (p *Plugin) Join(id steamgs.SteamID, name string, ticket []byte) donburi.Entity {
+	return p.sys.Join(id, name, ticket, p.now())
+}
+
+// AddBot creates the entity of a bot and returns it; the next tick registers
+// it with Steam and approves it.
+func (p *Plugin) AddBot(name string) donburi.Entity { return p.sys.AddBot(name, p.now()) }
+
+// Remove removes a player's entity; the next tick ends its auth session. It
+// reports whether e was a valid entity.
+func (p *Plugin) Remove(e donburi.Entity) bool { return p.sys.Remove(e) }
+
+// Player returns the player component of e, or nil when e is gone or no
+// player.
+func (p *Plugin) Player(e donburi.Entity) *components.PlayerData {
+	w := p.sys.World()
+	if !w.Valid(e) {
+		return nil
+	}
+	entry := w.Entry(e)
+	if !entry.HasComponent(components.Player) {
+		return nil
+	}
+	return components.Player.Get(entry)
+}

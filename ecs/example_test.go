@@ -1,0 +1,68 @@
+package ecs_test
+
+import (
+	"fmt"
+	"net/netip"
+	"time"
+
+	"github.com/steamgs/steamgs/ecs"
+	"github.com/steamgs/steamgs/steamgs"
+	"github.com/steamgs/steamgs/steamgs/local"
+	"github.com/steamgs/steamgs/systems"
+	"github.com/yohamta/donburi"
+	decs "github.com/yohamta/donburi/ecs"
+)
+
+// A headless server: the embedded Steam, a world with the Steam plugin and a
+// game system, ticked by a loop (here ten ticks of a manual clock; a real
+// server uses a time.Ticker, an Ebiten game returns p.Update() from Update).
+func ExampleInstall() {
+	clock := local.NewManualClock(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
+	steam, _ := local.NewUniverse(local.Options{Key: local.KeyFromPassphrase("example"), Clock: clock})
+	srv := steamgs.NewServer(steam)
+	if err := srv.Init(steamgs.Config{GamePort: 27015, QueryPort: steamgs.QueryPortShared,
+		Mode: steamgs.ModeAuthentication, Version: "1.0.0.0", AppID: 480}); err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer srv.Shutdown()
+
+	w := donburi.NewWorld()
+	inbox := systems.NewInbox(0, 0) // the socket goroutine calls inbox.Offer
+	send := func(pkt []byte, to netip.AddrPort) { /* conn.WriteToUDPAddrPort(pkt, to) */ }
+	p, err := ecs.Install(w, srv, ecs.Options{Inbox: inbox, Send: send, Now: clock.Now})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	p.Events().PlayerAuth.Subscribe(w, func(_ donburi.World, ev systems.PlayerAuthChanged) {
+		fmt.Println("player", p.Player(ev.Entity).Name(), ev.State)
+	})
+	p.AddSystem(func(e *decs.ECS) { /* the game's own systems run here */ })
+
+	set := p.Settings()
+	set.SetProduct("480")
+	set.SetGameDescription("Example")
+	set.SetModDir("example")
+	set.SetServerName("Example server")
+	set.SetMapName("arena")
+	set.SetMaxPlayerCount(8)
+	set.SetAdvertiseServerActive(true)
+	set.LogOnAnonymous()
+
+	// A client joins with a ticket from its Steam.
+	alice := steam.AddUser(local.User{Name: "alice", Apps: []steamgs.AppID{480}})
+	_, ticket, _ := steam.GetAuthSessionTicket(alice, 480, steamgs.Identity{})
+	p.Join(alice, "alice", ticket)
+
+	for range 10 {
+		clock.Advance(time.Second / 60)
+		p.Tick()
+	}
+	fmt.Println("logged on:", p.Status().LoggedOn, "as", p.Status().SteamID.Type())
+	fmt.Println("ticks:", p.Ticks())
+	// Output:
+	// player alice Approved
+	// logged on: true as AnonGameServer
+	// ticks: 10
+}

@@ -1,0 +1,31 @@
+// Package systems holds the donburi systems that connect a world to a Steam
+// game server (*steamgs.Server), one per concern, run once per tick in this
+// order:
+//
+//  1. ReadPackets: datagrams starting FF FF FF FF that the game's socket
+//     goroutine queued in an [Inbox] go to HandleIncomingPacket;
+//  2. RunCallbacks: Steam's callbacks update the status and player
+//     components and are published as typed donburi events ([Events]);
+//     WasRestartRequested is polled;
+//  3. the game's own systems;
+//  4. Authenticate: arrived players get BeginAuthSession (bots
+//     CreateUnauthenticatedUserConnection); removed and rejected ones get
+//     EndAuthSession;
+//  5. SyncScores: UpdateUserData for the players whose name or score changed;
+//  6. PushSettings: the setters of the settings that changed;
+//  7. SendPackets: GetNextOutgoingPacket until it is empty, sent through the
+//     game's [SendFunc].
+//
+// Every system does only what changed since the last tick, from change
+// records kept by the components' setters (see package components): a quiet
+// tick allocates nothing, visits no player and makes no Steam call but
+// RunCallbacks, WasRestartRequested and (with a SendFunc)
+// GetNextOutgoingPacket. Package ecs installs the systems in a world in this
+// order around the game's own.
+//
+// Players are entities with a components.Player component. The systems see
+// a player arrive when its entity is created with the component (donburi's
+// OnCreate) and leave when its entity is removed (OnRemove), which ends its
+// auth session; [Systems.Join], [Systems.AddBot] and [Systems.Remove] do
+// both for a game.
+package systems

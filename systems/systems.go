@@ -1,0 +1,322 @@
+package systems
+
+import (
+	"errors"
+	"fmt"
+	"net/netip"
+	"time"
+
+	"github.com/steamgs/steamgs/components"
+	"github.com/steamgs/steamgs/steamgs"
+	"github.com/yohamta/donburi"
+	decs "github.com/yohamta/donburi/ecs"
+	"github.com/yohamta/donburi/filter"
+)
+
+// Errors of New.
+var (
+	// ErrNoServer: New was given no server.
+	ErrNoServer = errors.New("systems: no server")
+	// ErrInstalled: the world already has the Steam systems.
+	ErrInstalled = errors.New("systems: already installed in this world")
+)
+
+// RejectPolicy says what happens to a player that Steam denies or kicks.
+type RejectPolicy uint8
+
+// Reject policies.
+const (
+	// RemoveRejected removes the entity of a denied or kicked player once the
+	// PlayerAuth event's subscribers have run. The default.
+	RemoveRejected RejectPolicy = iota
+	// KeepRejected keeps the entity, marked AuthDenied or AuthKicked with its
+	// Reason; the game removes it when it is done with it (its auth session
+	// has already ended).
+	KeepRejected
+)
+
+// SendFunc sends one datagram from the game socket; pkt is valid only during
+// the call. It is the game's: typically a net.UDPConn's WriteToUDPAddrPort.
+type SendFunc func(pkt []byte, to netip.AddrPort)
+
+// Config is what New takes.
+type Config struct {
+	// Server is the game server the systems call. Required. It need not be
+	// initialized yet: calls made before Init fail and are reported.
+	Server *steamgs.Server
+	// Inbox, when not nil, is drained each tick into HandleIncomingPacket.
+	Inbox *Inbox
+	// Send, when not nil, receives what GetNextOutgoingPacket returns, each
+	// tick until it returns nothing. Without it the packets-out system does
+	// nothing: use it in GameSocketShare mode (query port QueryPortShared).
+	Send SendFunc
+	// Rejected is what happens to denied and kicked players.
+	Rejected RejectPolicy
+}
+
+// maxOutgoingPerTick bounds the packets-out loop of one tick.
+const maxOutgoingPerTick = 4096
+
+// Systems are the Steam systems of one donburi world and what they share: the
+// settings and status entities, the roster of changed players, the players
+// with an auth session, and the world's events. Create them with New; run the
+// systems once per tick in this order, with the game's own systems between
+// RunCallbacks and Authenticate:
+//
+//	ReadPackets, RunCallbacks, [the game's systems], Authenticate, SyncScores, PushSettings, SendPackets
+//
+// Each is a donburi ecs.System (its argument is not used and may be nil).
+// Package ecs does the ordering. A Systems value, like its world, belongs to
+// one goroutine.
+//
+// A quiet tick, in which nothing changed and Steam has nothing to say, costs
+// the same whatever the number of players, allocates nothing, and makes no
+// Steam call but three cheap polls: RunCallbacks, WasRestartRequested, and
+// GetNextOutgoingPacket when Send is set.
+type Systems struct {
+	w   donburi.World
+	srv *steamgs.Server
+	cfg Config
+	ev  *Events
+
+	settingsE, statusE donburi.Entity
+	players            *donburi.Query
+	roster             *components.Roster
+
+	// added lists entities created with a Player component, for
+	// Authenticate.
+	added []donburi.Entity
+	// sessions maps the Steam ID of each player with an auth session (begun
+	// with BeginAuthSession, or a bot's connection) to its entity.
+	sessions map[steamgs.SteamID]donburi.Entity
+	// ends lists the Steam IDs whose sessions Authenticate ends.
+	ends []steamgs.SteamID
+	// removals lists rejected players to remove at the end of the system.
+	removals []donburi.Entity
+
+	outBuf []byte
+
+	// Method values made once, so that ticks do not allocate them.
+	emitFn   func(steamgs.Callback)
+	syncFn   func(*components.PlayerData)
+	handleFn func([]byte, netip.AddrPort)
+}
+
+// New installs the Steam systems in w: it creates the settings and status
+// entities, the event types and their buses, and hooks entity creation and
+// removal so that players are seen when they arrive and their auth sessions
+// end when they leave. Players already in w are taken on at the first tick.
+// One Systems per world: a second New on the same world fails with
+// ErrInstalled. Like donburi.NewWorld, New must not run concurrently with the
+// creation of other worlds or component types.
+func New(w donburi.World, cfg Config) (*Systems, error) {
+	if cfg.Server == nil {
+		return nil, fmt.Errorf("%w: Config.Server is nil", ErrNoServer)
+	}
+	statusQ := donburi.NewQuery(filter.Contains(components.Status))
+	if n := statusQ.Count(w); n > 0 {
+		return nil, fmt.Errorf("%w: the world has %d status entities", ErrInstalled, n)
+	}
+	s := &Systems{
+		w:        w,
+		srv:      cfg.Server,
+		cfg:      cfg,
+		players:  donburi.NewQuery(filter.Contains(components.Player)),
+		roster:   components.NewRoster(),
+		sessions: make(map[steamgs.SteamID]donburi.Entity),
+		added:    make([]donburi.Entity, 0, 16),
+		ends:     make([]steamgs.SteamID, 0, 16),
+		removals: make([]donburi.Entity, 0, 16),
+	}
+	if cfg.Send != nil {
+		s.outBuf = make([]byte, steamgs.MinOutgoingPacketBuffer)
+	}
+	s.emitFn = s.onCallback
+	s.syncFn = s.syncPlayer
+	s.handleFn = s.handlePacket
+	s.settingsE = w.Create(components.Settings)
+	s.statusE = w.Create(components.Status)
+	s.ev = newEvents(w)
+	s.players.Each(w, func(e *donburi.Entry) { s.added = append(s.added, e.Entity()) })
+	w.OnCreate(s.onCreate)
+	w.OnRemove(s.onRemove)
+	return s, nil
+}
+
+// World returns the world of the systems.
+func (s *Systems) World() donburi.World { return s.w }
+
+// Server returns the server the systems call.
+func (s *Systems) Server() *steamgs.Server { return s.srv }
+
+// Events returns the world's Steam events.
+func (s *Systems) Events() *Events { return s.ev }
+
+// Settings returns the server's settings component. Should the game remove
+// its entity, a new one with empty settings takes its place.
+func (s *Systems) Settings() *components.SettingsData {
+	if !s.w.Valid(s.settingsE) {
+		s.settingsE = s.w.Create(components.Settings)
+	}
+	return components.Settings.Get(s.w.Entry(s.settingsE))
+}
+
+// Status returns the server's status component. Should the game remove its
+// entity, a new one takes its place.
+func (s *Systems) Status() *components.StatusData {
+	if !s.w.Valid(s.statusE) {
+		s.statusE = s.w.Create(components.Status)
+	}
+	return components.Status.Get(s.w.Entry(s.statusE))
+}
+
+// SettingsEntity returns the entity that holds the settings component.
+func (s *Systems) SettingsEntity() donburi.Entity { return s.settingsE }
+
+// StatusEntity returns the entity that holds the status component.
+func (s *Systems) StatusEntity() donburi.Entity { return s.statusE }
+
+// Roster returns the world's roster of changed players.
+func (s *Systems) Roster() *components.Roster { return s.roster }
+
+// Players returns the query of the world's player entities (built once for
+// this world).
+func (s *Systems) Players() *donburi.Query { return s.players }
+
+// Sessions returns the number of players with an auth session.
+func (s *Systems) Sessions() int { return len(s.sessions) }
+
+// HasSession reports whether the player id has an auth session.
+func (s *Systems) HasSession(id steamgs.SteamID) bool {
+	_, ok := s.sessions[id]
+	return ok
+}
+
+// PlayerBySteamID returns the entity of the player id that has an auth
+// session.
+func (s *Systems) PlayerBySteamID(id steamgs.SteamID) (donburi.Entity, bool) {
+	e, ok := s.sessions[id]
+	return e, ok
+}
+
+// Join creates the entity of a player who connected with an auth ticket and
+// returns it; Authenticate begins its session on the next tick.
+func (s *Systems) Join(id steamgs.SteamID, name string, ticket []byte, now time.Time) donburi.Entity {
+	return s.spawn(components.NewPlayer(id, name, ticket, now))
+}
+
+// AddBot creates the entity of a bot and returns it; Authenticate registers
+// it on the next tick.
+func (s *Systems) AddBot(name string, now time.Time) donburi.Entity {
+	return s.spawn(components.NewBot(name, now))
+}
+
+func (s *Systems) spawn(p components.PlayerData) donburi.Entity {
+	e := s.w.Create(components.Player)
+	components.Player.SetValue(s.w.Entry(e), p)
+	return e
+}
+
+// Track takes on an entity that received its Player component after it was
+// created (World.Create with the component is seen by itself). It reports
+// whether e is a valid entity with a Player component.
+func (s *Systems) Track(e donburi.Entity) bool {
+	if !s.w.Valid(e) || !s.w.Entry(e).HasComponent(components.Player) {
+		return false
+	}
+	s.added = append(s.added, e)
+	return true
+}
+
+// Remove removes a player's entity; its auth session ends at the next
+// Authenticate (as for any removal of the entity). It reports whether e was
+// valid.
+func (s *Systems) Remove(e donburi.Entity) bool {
+	if !s.w.Valid(e) {
+		return false
+	}
+	s.w.Remove(e)
+	return true
+}
+
+// onCreate notes new player entities for Authenticate.
+func (s *Systems) onCreate(w donburi.World, e donburi.Entity) {
+	if w.Entry(e).HasComponent(components.Player) {
+		s.added = append(s.added, e)
+	}
+}
+
+// onRemove ends the auth session of a player entity being removed.
+func (s *Systems) onRemove(w donburi.World, e donburi.Entity) {
+	entry := w.Entry(e)
+	if !entry.HasComponent(components.Player) {
+		return
+	}
+	p := components.Player.Get(entry)
+	s.roster.Detach(p)
+	s.endSession(e, p.SteamID())
+}
+
+// endSession queues the end of the session of id when e holds it.
+func (s *Systems) endSession(e donburi.Entity, id steamgs.SteamID) {
+	if held, ok := s.sessions[id]; ok && held == e {
+		delete(s.sessions, id)
+		s.ends = append(s.ends, id)
+	}
+}
+
+// reject marks a player denied or kicked, ends its session, publishes the
+// change and, under RemoveRejected, queues the entity's removal.
+func (s *Systems) reject(e donburi.Entity, p *components.PlayerData, state components.AuthState, r components.Reason) {
+	p.SetAuth(state, r)
+	s.endSession(e, p.SteamID())
+	publish(s.w, s.ev, s.ev.PlayerAuth, evPlayerAuth,
+		PlayerAuthChanged{Entity: e, SteamID: p.SteamID(), State: state, Reason: r})
+	if s.cfg.Rejected == RemoveRejected {
+		s.removals = append(s.removals, e)
+	}
+}
+
+// fail records the error of a Steam call in the status and publishes it.
+func (s *Systems) fail(call string, id steamgs.SteamID, err error) {
+	st := s.Status()
+	st.LastError = err
+	st.Errors++
+	publish(s.w, s.ev, s.ev.Failed, evFailed, CallFailed{Call: call, SteamID: id, Err: err})
+}
+
+// finish processes the events published by a system, then removes the
+// players it rejected.
+func (s *Systems) finish() {
+	s.ev.flush(s.w)
+	if len(s.removals) == 0 {
+		return
+	}
+	for _, e := range s.removals {
+		if s.w.Valid(e) {
+			s.w.Remove(e)
+		}
+	}
+	s.removals = s.removals[:0]
+}
+
+// player returns the player of e, or nil when e is gone or is no player.
+func (s *Systems) player(e donburi.Entity) *components.PlayerData {
+	if !s.w.Valid(e) {
+		return nil
+	}
+	entry := s.w.Entry(e)
+	if !entry.HasComponent(components.Player) {
+		return nil
+	}
+	return components.Player.Get(entry)
+}
+
+// All returns the systems in tick order, with game between RunCallbacks
+// and Authenticate, as donburi ecs.Systems.
+func (s *Systems) All(game ...decs.System) []decs.System {
+	out := make([]decs.System, 0, 6+len(game))
+	out = append(out, s.ReadPackets, s.RunCallbacks)
+	out = append(out, game...)
+	return append(out, s.Authenticate, s.SyncScores, s.PushSettings, s.SendPackets)
+}

@@ -1,0 +1,530 @@
+package systems_test
+
+import (
+	"errors"
+	"fmt"
+	"net/netip"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/steamgs/steamgs/components"
+	"github.com/steamgs/steamgs/steamgs"
+	"github.com/steamgs/steamgs/systems"
+	"github.com/yohamta/donburi"
+	decs "github.com/yohamta/donburi/ecs"
+	"go.uber.org/goleak"
+)
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+
+var t0 = time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+
+// rig is a world with the Steam systems over a fake back end.
+type rig struct {
+	t      *testing.T
+	w      donburi.World
+	srv    *steamgs.Server
+	conn   *fakeConn
+	sys    *systems.Systems
+	inbox  *systems.Inbox
+	sent   []string
+	auth   []systems.PlayerAuthChanged
+	ticks  []decs.System
+	failed []systems.CallFailed
+}
+
+func newRig(t *testing.T, policy systems.RejectPolicy) *rig {
+	t.Helper()
+	b := &fakeBackend{}
+	srv := steamgs.NewServer(b)
+	noErr(t, srv.Init(steamgs.Config{QueryPort: steamgs.QueryPortShared,
+		Mode: steamgs.ModeAuthentication, Version: "1.0.0.0", AppID: 480}))
+	r := &rig{t: t, w: donburi.NewWorld(), srv: srv, conn: b.conn, inbox: systems.NewInbox(4, 64)}
+	sys, err := systems.New(r.w, systems.Config{Server: srv, Inbox: r.inbox, Rejected: policy,
+		Send: func(pkt []byte, to netip.AddrPort) { r.sent = append(r.sent, fmt.Sprintf("%s>%s", pkt, to)) }})
+	noErr(t, err)
+	r.sys = sys
+	r.ticks = sys.All()
+	sys.Events().PlayerAuth.Subscribe(r.w, func(w donburi.World, ev systems.PlayerAuthChanged) {
+		r.auth = append(r.auth, ev)
+	})
+	sys.Events().Failed.Subscribe(r.w, func(w donburi.World, ev systems.CallFailed) {
+		r.failed = append(r.failed, ev)
+	})
+	b.conn.record = true
+	return r
+}
+
+func (r *rig) tick(n int) {
+	for range n {
+		for _, s := range r.ticks {
+			s(nil)
+		}
+	}
+}
+
+// calls runs one tick and returns the Steam calls it made, polls left out.
+func (r *rig) calls() []string {
+	r.conn.take()
+	r.tick(1)
+	return r.conn.take()
+}
+
+func (r *rig) player(e donburi.Entity) *components.PlayerData {
+	r.t.Helper()
+	must(r.t, r.w.Valid(e), "entity %v is gone")
+	return components.Player.Get(r.w.Entry(e))
+}
+
+var alice = steamgs.IndividualID(1001)
+var bob = steamgs.IndividualID(1002)
+
+func TestNewRefuses(t *testing.T) {
+	_, err := systems.New(donburi.NewWorld(), systems.Config{})
+	isErr(t, err, systems.ErrNoServer, "err")
+
+	r := newRig(t, systems.RemoveRejected)
+	_, err = systems.New(r.w, systems.Config{Server: r.srv})
+	isErr(t, err, systems.ErrInstalled, "err")
+}
+
+func TestJoinApproved(t *testing.T) {
+	r := newRig(t, systems.RemoveRejected)
+	e := r.sys.Join(alice, "alice", []byte("good"), t0)
+	eq(t, r.calls(), []string{"BeginAuthSession(good," + alice.String() + ")"}, "r.calls()")
+	eq(t, r.player(e).Auth(), components.AuthPending, "r.player(e).Auth()")
+	check(t, r.sys.HasSession(alice), "r.sys.HasSession(alice)")
+	none(t, r.calls(), "no second BeginAuthSession")
+
+	r.conn.queue = append(r.conn.queue, steamgs.ValidateAuthTicketResponse{SteamID: alice, Response: steamgs.AuthOK, Owner: alice})
+	eq(t, r.calls(), []string{"UpdateUserData(" + alice.String() + ",alice,0)"}, "r.calls()")
+	p := r.player(e)
+	eq(t, p.Auth(), components.AuthApproved, "p.Auth()")
+	check(t, p.Active(), "p.Active()")
+	eq(t, p.Joined(), t0, "p.Joined()")
+	eq(t, r.auth, []systems.PlayerAuthChanged{{Entity: e, SteamID: alice, State: components.AuthApproved}}, "r.auth")
+	none(t, r.calls(), "quiet tick")
+}
+
+func TestDenials(t *testing.T) {
+	tests := []struct {
+		name   string
+		begin  steamgs.BeginAuthSessionResult
+		verd   steamgs.AuthSessionResponse
+		ticket string
+		want   components.Reason
+	}{
+		{name: "ticket refused", begin: steamgs.BeginAuthInvalidTicket, ticket: "junk",
+			want: components.Reason{Source: components.FromBeginAuth, Begin: steamgs.BeginAuthInvalidTicket, Deny: steamgs.DenyGeneric}},
+		{name: "expired", begin: steamgs.BeginAuthExpiredTicket, ticket: "old",
+			want: components.Reason{Source: components.FromBeginAuth, Begin: steamgs.BeginAuthExpiredTicket, Deny: steamgs.DenyGeneric}},
+		{name: "no ticket", ticket: "",
+			want: components.Reason{Source: components.FromError, Deny: steamgs.DenyGeneric}},
+		{name: "no licence", verd: steamgs.AuthNoLicenseOrExpired, ticket: "t",
+			want: components.Reason{Source: components.FromValidate, Response: steamgs.AuthNoLicenseOrExpired, Deny: steamgs.DenyNoLicense}},
+		{name: "banned", verd: steamgs.AuthVACBanned, ticket: "t",
+			want: components.Reason{Source: components.FromValidate, Response: steamgs.AuthVACBanned, Deny: steamgs.DenyCheater}},
+		{name: "invalid", verd: steamgs.AuthTicketInvalid, ticket: "t",
+			want: components.Reason{Source: components.FromValidate, Response: steamgs.AuthTicketInvalid, Deny: steamgs.DenyGeneric}},
+	}
+	for _, tc := range tests {
+		for _, policy := range []systems.RejectPolicy{systems.RemoveRejected, systems.KeepRejected} {
+			t.Run(fmt.Sprintf("%s/policy=%d", tc.name, policy), func(t *testing.T) {
+				r := newRig(t, policy)
+				r.conn.begin[tc.ticket] = tc.begin
+				var seen []bool // the entity was valid when the subscriber ran
+				r.sys.Events().PlayerAuth.Subscribe(r.w, func(w donburi.World, ev systems.PlayerAuthChanged) {
+					seen = append(seen, w.Valid(ev.Entity))
+				})
+				e := r.sys.Join(alice, "alice", []byte(tc.ticket), t0)
+				r.calls()
+				if tc.begin == steamgs.BeginAuthOK && tc.ticket != "" {
+					r.conn.queue = append(r.conn.queue, steamgs.ValidateAuthTicketResponse{SteamID: alice, Response: tc.verd})
+					eq(t, r.calls(), []string{"EndAuthSession(" + alice.String() + ")"}, "a begun session ends")
+				}
+				must(t, len(r.auth) == 1, fmt.Sprint("len of r.auth: ", r.auth))
+				eq(t, r.auth[0].State, components.AuthDenied, "r.auth[0].State")
+				r.auth[0].Reason.Message = ""
+				eq(t, r.auth[0].Reason, tc.want, "r.auth[0].Reason")
+				eq(t, seen, []bool{true}, "subscribers see the entity")
+				check(t, !(r.sys.HasSession(alice)), "!(r.sys.HasSession(alice))")
+				if policy == systems.RemoveRejected {
+					check(t, !(r.w.Valid(e)), "removed")
+				} else {
+					p := r.player(e)
+					eq(t, p.Auth(), components.AuthDenied, "p.Auth()")
+					eq(t, p.Reason().Deny, tc.want.Deny, "p.Reason().Deny")
+					r.sys.Remove(e)
+				}
+				none(t, r.calls(), "nothing more, not even on removal")
+			})
+		}
+	}
+}
+
+func TestKickedMidGame(t *testing.T) {
+	for _, kick := range []steamgs.Callback{
+		steamgs.ValidateAuthTicketResponse{SteamID: alice, Response: steamgs.AuthVACBanned},
+		steamgs.ClientKick{SteamID: alice, Reason: steamgs.DenyCheater},
+	} {
+		t.Run(fmt.Sprintf("%T", kick), func(t *testing.T) {
+			r := newRig(t, systems.RemoveRejected)
+			e := r.sys.Join(alice, "alice", []byte("t"), t0)
+			r.sys.Join(bob, "bob", []byte("t"), t0)
+			r.calls()
+			r.conn.queue = append(r.conn.queue,
+				steamgs.ValidateAuthTicketResponse{SteamID: alice}, steamgs.ValidateAuthTicketResponse{SteamID: bob})
+			r.calls()
+			r.auth = nil
+			r.conn.queue = append(r.conn.queue, kick)
+			eq(t, r.calls(), []string{"EndAuthSession(" + alice.String() + ")"}, "r.calls()")
+			must(t, len(r.auth) == 1, fmt.Sprint("len of r.auth: ", r.auth))
+			eq(t, r.auth[0].State, components.AuthKicked, "r.auth[0].State")
+			eq(t, r.auth[0].Reason.Deny, steamgs.DenyCheater, "r.auth[0].Reason.Deny")
+			check(t, !(r.w.Valid(e)), "!(r.w.Valid(e))")
+			check(t, r.sys.HasSession(bob), "r.sys.HasSession(bob)")
+		})
+	}
+}
+
+func TestScoreReachesSteamOnce(t *testing.T) {
+	r := newRig(t, systems.RemoveRejected)
+	e := r.sys.Join(alice, "alice", []byte("t"), t0)
+	f := r.sys.Join(bob, "bob", []byte("t"), t0)
+	r.calls()
+	r.conn.queue = append(r.conn.queue,
+		steamgs.ValidateAuthTicketResponse{SteamID: alice}, steamgs.ValidateAuthTicketResponse{SteamID: bob})
+	calls := r.calls()
+	check(t, len(calls) == 2, fmt.Sprint("two approvals: ", calls))
+
+	p := r.player(e)
+	p.SetScore(5)
+	p.SetScore(7)
+	p.SetName("Alice")
+	r.player(f).SetScore(0) // unchanged: nothing to send
+	eq(t, r.calls(), []string{"UpdateUserData(" + alice.String() + ",Alice,7)"}, "r.calls()")
+	none(t, r.calls(), "r.calls() empty")
+
+	// Changes of a pending player wait for its approval.
+	g := r.sys.Join(steamgs.IndividualID(1003), "carol", []byte("t"), t0)
+	r.calls()
+	r.player(g).SetScore(3)
+	none(t, r.calls(), "r.calls() empty")
+	r.conn.queue = append(r.conn.queue, steamgs.ValidateAuthTicketResponse{SteamID: steamgs.IndividualID(1003)})
+	eq(t, r.calls(), []string{"UpdateUserData(" + steamgs.IndividualID(1003).String() + ",carol,3)"}, "r.calls()")
+}
+
+func TestRemovalEndsSession(t *testing.T) {
+	r := newRig(t, systems.RemoveRejected)
+	e := r.sys.Join(alice, "alice", []byte("t"), t0)
+	r.calls()
+	r.player(e).SetScore(1) // a pending change of a removed player is dropped
+	r.w.Remove(e)           // the game removes it directly
+	eq(t, r.calls(), []string{"EndAuthSession(" + alice.String() + ")"}, "r.calls()")
+	none(t, r.calls(), "r.calls() empty")
+	check(t, r.sys.Sessions() == 0, "r.sys.Sessions() is not zero")
+
+	// Leaving and rejoining in the same tick: the old session ends first.
+	e = r.sys.Join(alice, "alice", []byte("t"), t0)
+	r.calls()
+	check(t, r.sys.Remove(e), "r.sys.Remove(e)")
+	check(t, !(r.sys.Remove(e)), "!(r.sys.Remove(e))")
+	r.sys.Join(alice, "alice", []byte("t2"), t0)
+	eq(t, r.calls(), []string{"EndAuthSession(" + alice.String() + ")", "BeginAuthSession(t2," + alice.String() + ")"}, "r.calls()")
+}
+
+func TestDuplicateSteamID(t *testing.T) {
+	r := newRig(t, systems.KeepRejected)
+	r.sys.Join(alice, "alice", []byte("t"), t0)
+	r.calls()
+	e := r.sys.Join(alice, "alice again", []byte("t"), t0)
+	none(t, r.calls(), "r.calls() empty")
+	eq(t, r.player(e).Reason().Begin, steamgs.BeginAuthDuplicateRequest, "r.player(e).Reason().Begin")
+	r.w.Remove(e)
+	none(t, r.calls(), "the first one's session stays")
+	check(t, r.sys.HasSession(alice), "r.sys.HasSession(alice)")
+}
+
+func TestBots(t *testing.T) {
+	r := newRig(t, systems.RemoveRejected)
+	e := r.sys.AddBot("bot", t0)
+	calls := r.calls()
+	p := r.player(e)
+	id := p.SteamID()
+	eq(t, id.Type(), steamgs.AccountTypeAnonUser, "id.Type()")
+	eq(t, calls, []string{"CreateUnauthenticatedUserConnection=" + id.String(), "UpdateUserData(" + id.String() + ",bot,0)"}, "calls")
+	check(t, p.Active(), "p.Active()")
+	r.sys.Remove(e)
+	eq(t, r.calls(), []string{"EndAuthSession(" + id.String() + ")"}, "r.calls()")
+}
+
+func TestPlayersCreatedByTheGame(t *testing.T) {
+	r := newRig(t, systems.RemoveRejected)
+	// World.Create with the component: seen by itself.
+	e := r.w.Create(components.Player)
+	components.Player.SetValue(r.w.Entry(e), components.NewPlayer(alice, "alice", []byte("t"), t0))
+	// The component added later: Track.
+	f := r.w.Create(components.Settings)
+	donburi.Add(r.w.Entry(f), components.Player, ptr(components.NewPlayer(bob, "bob", []byte("u"), t0)))
+	check(t, r.sys.Track(f), "r.sys.Track(f)")
+	check(t, !(r.sys.Track(r.sys.StatusEntity())), "!(r.sys.Track(r.sys.StatusEntity()))")
+	eq(t, r.calls(), []string{"BeginAuthSession(t," + alice.String() + ")", "BeginAuthSession(u," + bob.String() + ")"}, "r.calls()")
+	n := 0
+	r.sys.Players().Each(r.w, func(*donburi.Entry) { n++ })
+	eq(t, n, 2, "n")
+}
+
+func ptr[T any](v T) *T { return &v }
+
+func TestPlayersBeforeNew(t *testing.T) {
+	w := donburi.NewWorld()
+	e := w.Create(components.Player)
+	components.Player.SetValue(w.Entry(e), components.NewPlayer(alice, "alice", []byte("t"), t0))
+	b := &fakeBackend{}
+	srv := steamgs.NewServer(b)
+	noErr(t, srv.Init(steamgs.Config{Mode: steamgs.ModeAuthentication, Version: "1"}))
+	sys, err := systems.New(w, systems.Config{Server: srv})
+	noErr(t, err)
+	b.conn.record = true
+	for _, s := range sys.All() {
+		s(nil)
+	}
+	eq(t, b.conn.take(), []string{"BeginAuthSession(t," + alice.String() + ")"}, "b.conn.take()")
+}
+
+func TestSettingsPushedOnce(t *testing.T) {
+	r := newRig(t, systems.RemoveRejected)
+	set := r.sys.Settings()
+	set.SetServerName("Test server")
+	set.SetAdvertiseServerActive(true)
+	set.SetModDir("spacewar")
+	set.SetProduct("480")
+	set.SetGameDescription("Spacewar")
+	set.SetDedicatedServer(true)
+	set.LogOnAnonymous()
+	set.SetMapName("dm_1")
+	set.SetMaxPlayerCount(16)
+	set.SetBotPlayerCount(2)
+	set.SetPasswordProtected(true)
+	set.SetSpectatorPort(27020)
+	set.SetSpectatorServerName("spec")
+	set.SetGameTags("ctf,eu")
+	set.SetGameData("d")
+	set.SetRegion("eu")
+	set.SetKeyValue("b", "2")
+	set.SetKeyValue("a", "1")
+	set.SetKeyValue("b", "3")
+	eq(t, r.calls(), []string{
+		"SetProduct(480)", "SetGameDescription(Spacewar)", "SetModDir(spacewar)", "SetDedicatedServer(true)",
+		"LogOnAnonymous", "SetServerName(Test server)", "SetMapName(dm_1)", "SetMaxPlayerCount(16)",
+		"SetBotPlayerCount(2)", "SetPasswordProtected(true)", "SetSpectatorPort(27020)",
+		"SetSpectatorServerName(spec)", "SetGameTags(ctf,eu)", "SetGameData(d)", "SetRegion(eu)",
+		"SetKeyValue(b,3)", "SetKeyValue(a,1)", "SetAdvertiseServerActive(true)",
+	}, "r.calls()")
+	eq(t, r.sys.Status().State, components.LoggingOn, "r.sys.Status().State")
+	none(t, r.calls(), "pushed once")
+
+	set.SetServerName("Test server") // unchanged
+	set.SetMapName("dm_2")
+	set.SetKeyValue("a", "1") // unchanged
+	set.SetKeyValue("c", "9")
+	eq(t, r.calls(), []string{"SetMapName(dm_2)", "SetKeyValue(c,9)"}, "r.calls()")
+
+	set.DeleteKeyValue("b")
+	set.SetKeyValue("d", "4")
+	eq(t, r.calls(), []string{"ClearAllKeyValues", "SetKeyValue(a,1)", "SetKeyValue(c,9)", "SetKeyValue(d,4)"}, "r.calls()")
+	set.ClearKeyValues()
+	eq(t, r.calls(), []string{"ClearAllKeyValues"}, "r.calls()")
+	set.ClearKeyValues()
+	none(t, r.calls(), "r.calls() empty")
+
+	// After log-on the SDK refuses the product: reported, not retried.
+	set.SetProduct("481")
+	none(t, r.calls(), "r.calls() empty")
+	must(t, len(r.failed) == 1, fmt.Sprint("len of r.failed: ", r.failed))
+	eq(t, r.failed[0].Call, "SetProduct", "r.failed[0].Call")
+	isErr(t, r.failed[0].Err, steamgs.ErrAfterLogOn, "r.failed[0].Err")
+	isErr(t, r.sys.Status().LastError, steamgs.ErrAfterLogOn, "r.sys.Status().LastError")
+	eq(t, r.sys.Status().Errors, 1, "r.sys.Status().Errors")
+	none(t, r.calls(), "r.calls() empty")
+
+	set.SetServerName(string(make([]byte, 64)))
+	none(t, r.calls(), "r.calls() empty")
+	must(t, len(r.failed) == 2, fmt.Sprint("len of r.failed: ", r.failed))
+	isErr(t, r.failed[1].Err, steamgs.ErrTooLong, "r.failed[1].Err")
+
+	set.LogOnWithToken("tok")
+	eq(t, r.calls(), []string{"LogOn(tok)"}, "r.calls()")
+}
+
+func TestMarkAllDirty(t *testing.T) {
+	r := newRig(t, systems.RemoveRejected)
+	set := r.sys.Settings()
+	set.SetProduct("480")
+	set.SetServerName("s")
+	set.SetKeyValue("k", "v")
+	r.calls()
+	set.MarkAllDirty()
+	eq(t, r.calls(), []string{"SetProduct(480)", "SetServerName(s)", "ClearAllKeyValues", "SetKeyValue(k,v)"}, "r.calls()")
+}
+
+func TestStatusFromCallbacks(t *testing.T) {
+	r := newRig(t, systems.RemoveRejected)
+	r.conn.steamID = steamgs.NewSteamID(steamgs.UniversePublic, steamgs.AccountTypeAnonGameServer, 1, 77)
+	var connected, failures, disconnects, restarts int
+	ev := r.sys.Events()
+	ev.ServerConnected.Subscribe(r.w, func(donburi.World, steamgs.ServerConnected) { connected++ })
+	ev.ServerConnectFailure.Subscribe(r.w, func(donburi.World, steamgs.ServerConnectFailure) { failures++ })
+	ev.ServerDisconnected.Subscribe(r.w, func(donburi.World, steamgs.ServerDisconnected) { disconnects++ })
+	ev.Restart.Subscribe(r.w, func(_ donburi.World, e systems.RestartRequested) { restarts = e.Count })
+
+	r.conn.queue = []steamgs.Callback{steamgs.ServerConnected{}, steamgs.PolicyResponse{Secure: true}}
+	r.tick(1)
+	st := r.sys.Status()
+	eq(t, st.State, components.Connected, "st.State")
+	check(t, st.LoggedOn, "st.LoggedOn")
+	check(t, st.Secure, "st.Secure")
+	eq(t, st.SteamID, r.conn.steamID, "st.SteamID")
+	eq(t, st.PublicIP, netip.MustParseAddr("203.0.113.7"), "st.PublicIP")
+
+	r.conn.queue = []steamgs.Callback{steamgs.ServerDisconnected{Result: steamgs.ResultNoConnection},
+		steamgs.ServerConnectFailure{Result: steamgs.ResultNoConnection, Retrying: true}}
+	r.tick(1)
+	eq(t, st.State, components.Failed, "st.State")
+	check(t, !(st.LoggedOn), "!(st.LoggedOn)")
+	eq(t, st.LastDisconnect, steamgs.ResultNoConnection, "st.LastDisconnect")
+	eq(t, st.LastFailure, steamgs.ResultNoConnection, "st.LastFailure")
+	check(t, st.Retrying, "st.Retrying")
+
+	r.conn.queue = []steamgs.Callback{steamgs.ServerConnected{}}
+	r.conn.restart = true
+	r.tick(3)
+	eq(t, st.State, components.Connected, "st.State")
+	check(t, st.RestartRequested, "st.RestartRequested")
+	eq(t, st.Restarts, 1, "st.Restarts")
+	eq(t, []int{connected, failures, disconnects, restarts}, []int{2, 1, 1, 1}, "[]int{connected, failures, disconnects, restarts}")
+	eq(t, []int{st.Connects, st.Failures, st.Disconnects}, []int{2, 1, 1}, "[]int{st.Connects, st.Failures, st.Disconnects}")
+}
+
+func TestRawCallbacksPublished(t *testing.T) {
+	r := newRig(t, systems.RemoveRejected)
+	var got []string
+	ev := r.sys.Events()
+	ev.ClientGroupStatus.Subscribe(r.w, func(_ donburi.World, c steamgs.ClientGroupStatus) { got = append(got, "group") })
+	ev.GameplayStats.Subscribe(r.w, func(donburi.World, steamgs.GameplayStats) { got = append(got, "stats") })
+	ev.AssociateClan.Subscribe(r.w, func(donburi.World, steamgs.AssociateClan) { got = append(got, "clan") })
+	ev.PlayerCompat.Subscribe(r.w, func(donburi.World, steamgs.PlayerCompat) { got = append(got, "compat") })
+	ev.ServerReputation.Subscribe(r.w, func(donburi.World, steamgs.ServerReputation) { got = append(got, "rep") })
+	ev.GetAuthSessionTicketResponse.Subscribe(r.w, func(donburi.World, steamgs.GetAuthSessionTicketResponse) { got = append(got, "ticket") })
+	ev.ClientApproved.Subscribe(r.w, func(donburi.World, steamgs.ClientApproved) { got = append(got, "approved") })
+	ev.ClientDenied.Subscribe(r.w, func(donburi.World, steamgs.ClientDenied) { got = append(got, "denied") })
+	ev.ValidateAuthTicketResponse.Subscribe(r.w, func(donburi.World, steamgs.ValidateAuthTicketResponse) { got = append(got, "validate") })
+	ev.PolicyResponse.Subscribe(r.w, func(donburi.World, steamgs.PolicyResponse) { got = append(got, "policy") })
+	r.conn.queue = []steamgs.Callback{steamgs.ClientGroupStatus{}, steamgs.GameplayStats{}, steamgs.AssociateClan{},
+		steamgs.PlayerCompat{}, steamgs.ServerReputation{}, steamgs.GetAuthSessionTicketResponse{},
+		steamgs.ClientApproved{SteamID: alice}, steamgs.ClientDenied{SteamID: alice}, steamgs.ValidateAuthTicketResponse{SteamID: bob},
+		steamgs.PolicyResponse{}}
+	r.tick(1)
+	// Processed by event type, in the order of Events' fields.
+	eq(t, sorted(got), sorted([]string{"group", "stats", "clan", "compat", "rep", "ticket", "approved", "denied", "validate", "policy"}), "got")
+}
+
+func TestClientFlow(t *testing.T) {
+	r := newRig(t, systems.KeepRejected)
+	e := r.sys.Join(alice, "alice", []byte("t"), t0)
+	f := r.sys.Join(bob, "bob", []byte("t"), t0)
+	r.calls()
+	r.conn.queue = []steamgs.Callback{steamgs.ClientApproved{SteamID: alice},
+		steamgs.ClientDenied{SteamID: bob, Reason: steamgs.DenyNoLicense, Message: "no game"}}
+	calls := r.calls()
+	eq(t, sorted(calls), sorted([]string{"EndAuthSession(" + bob.String() + ")", "UpdateUserData(" + alice.String() + ",alice,0)"}), "calls")
+	check(t, r.player(e).Active(), "r.player(e).Active()")
+	rb := r.player(f).Reason()
+	eq(t, rb, components.Reason{Source: components.FromClient, Deny: steamgs.DenyNoLicense, Message: "no game"}, "rb")
+	eq(t, rb.String(), "NoLicense: no game", "rb.String()")
+}
+
+func TestPackets(t *testing.T) {
+	r := newRig(t, systems.RemoveRejected)
+	from := netip.MustParseAddrPort("127.0.0.1:5000")
+	check(t, !(r.inbox.Offer([]byte("game"), from)), "not Steam's")
+	for i := range 5 {
+		ok := r.inbox.Offer([]byte(fmt.Sprintf("\xff\xff\xff\xff%c", 'a'+i)), from)
+		eq(t, ok, i < 4, "packet %d") // 4 packets of room
+	}
+	eq(t, r.inbox.Dropped(), uint64(1), "r.inbox.Dropped()")
+	to := netip.MustParseAddrPort("127.0.0.1:6000")
+	r.conn.out = []outPacket{{[]byte("\xff\xff\xff\xffx"), to}, {[]byte("\xff\xff\xff\xffy"), to}}
+	r.tick(1)
+	eq(t, r.conn.in, []string{"\xff\xff\xff\xffa", "\xff\xff\xff\xffb", "\xff\xff\xff\xffc", "\xff\xff\xff\xffd"}, "r.conn.in")
+	eq(t, r.sent, []string{"\xff\xff\xff\xffx>127.0.0.1:6000", "\xff\xff\xff\xffy>127.0.0.1:6000"}, "r.sent")
+	check(t, r.inbox.Len() == 0, "r.inbox.Len() is not zero")
+	check(t, r.inbox.Offer([]byte("\xff\xff\xff\xffe"), from), "r.inbox.Offer([]byte(\"\xff\xff\xff\xffe\"), from)")
+}
+
+func TestQuietTickAllocatesNothing(t *testing.T) {
+	r := newRig(t, systems.RemoveRejected)
+	r.conn.record = false
+	for i := range 32 {
+		r.sys.Join(steamgs.IndividualID(uint32(2000+i)), "p", []byte("t"), t0)
+	}
+	r.tick(1)
+	for i := range 32 {
+		r.conn.queue = append(r.conn.queue, steamgs.ValidateAuthTicketResponse{SteamID: steamgs.IndividualID(uint32(2000 + i))})
+	}
+	r.tick(2)
+	check(t, testing.AllocsPerRun(100, func() { r.tick(1) }) == 0, "testing.AllocsPerRun(100, func() { r.tick(1) }) is not zero")
+	e := r.sys.Join(alice, "alice", []byte("t"), t0)
+	r.conn.queue = append(r.conn.queue, steamgs.ValidateAuthTicketResponse{SteamID: alice})
+	r.tick(2)
+	p := r.player(e)
+	score := uint32(0)
+	check(t, testing.AllocsPerRun(100, func() { score++; p.SetScore(score); r.tick(1) }) == 0, "testing.AllocsPerRun(100, func() { score++; p.SetScore(score); r.tick(1) }) is not zero")
+}
+
+func TestWaitsForInit(t *testing.T) {
+	w := donburi.NewWorld()
+	b := &fakeBackend{}
+	srv := steamgs.NewServer(b)
+	sys, err := systems.New(w, systems.Config{Server: srv, Send: func([]byte, netip.AddrPort) {}})
+	noErr(t, err)
+	sys.Settings().SetServerName("x")
+	sys.Join(alice, "a", []byte("t"), t0)
+	run := func() {
+		for _, s := range sys.All() {
+			s(nil)
+		}
+	}
+	run()
+	eq(t, sys.Status().Errors, 0, "errors before Init")
+	eq(t, sys.Settings().Dirty(), components.FieldServerName, "the change waits")
+	noErr(t, srv.Init(steamgs.Config{Mode: steamgs.ModeAuthentication, Version: "1"}))
+	b.conn.record = true
+	run()
+	eq(t, b.conn.take(), []string{"BeginAuthSession(t," + alice.String() + ")", "SetServerName(x)"}, "calls after Init")
+}
+
+func TestSingletonsComeBack(t *testing.T) {
+	r := newRig(t, systems.RemoveRejected)
+	r.w.Remove(r.sys.SettingsEntity())
+	r.w.Remove(r.sys.StatusEntity())
+	r.sys.Settings().SetMapName("m")
+	r.conn.queue = []steamgs.Callback{steamgs.ServerConnected{}}
+	eq(t, r.calls(), []string{"SetMapName(m)"}, "calls")
+	eq(t, r.sys.Status().State, components.Connected, "state")
+	check(t, r.w.Valid(r.sys.SettingsEntity()) && r.w.Valid(r.sys.StatusEntity()), "entities")
+}
+
+func TestErrorsMatchSentinels(t *testing.T) {
+	_, err := systems.New(donburi.NewWorld(), systems.Config{})
+	check(t, errors.Is(err, systems.ErrNoServer), "errors.Is(err, systems.ErrNoServer)")
+	check(t, strings.Contains(err.Error(), "Config.Server"), "err.Error() lacks "+"Config.Server")
+}
+
+func sorted(s []string) []string {
+	s = slices.Clone(s)
+	slices.Sort(s)
+	return s
+}
