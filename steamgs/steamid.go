@@ -142,10 +142,13 @@ func ParseSteamID(s string) (SteamID, error) {
 	if t < 0 || s[1] == ' ' {
 		return 0, fmt.Errorf("steamgs: Steam ID %q has an unknown account type letter %q: %w", clip(s), s[1], ErrInvalidSteamID)
 	}
-	parts := strings.Split(s[3:len(s)-1], ":")
-	if len(parts) < 2 || len(parts) > 3 {
-		return 0, fmt.Errorf("steamgs: Steam ID %q has %d numbers, want 2 or 3: %w", clip(s), len(parts), ErrInvalidSteamID)
+	inner := s[3 : len(s)-1]
+	if n := strings.Count(inner, ":") + 1; n < 2 || n > 3 {
+		// Counted before splitting, so that hostile input with many colons
+		// allocates nothing more than the error.
+		return 0, fmt.Errorf("steamgs: Steam ID %q has %d numbers, want 2 or 3: %w", clip(s), n, ErrInvalidSteamID)
 	}
+	parts := strings.Split(inner, ":")
 	u, err := strconv.ParseUint(parts[0], 10, 8)
 	if err != nil {
 		return 0, fmt.Errorf("steamgs: Steam ID %q: universe %q is not 0 to 255: %w", clip(s), clip(parts[0]), ErrInvalidSteamID)

@@ -140,16 +140,6 @@ func (s *Server) a2sUpdatePlayerLocked(user steamgs.SteamID, name string, score 
 	s.a2s.r.UpdatePlayer(uint64(user), name, score)
 }
 
-// a2sAdvertiseLocked turns answering on or off.
-func (s *Server) a2sAdvertiseLocked(on bool) { s.a2s.r.SetAdvertise(on) }
-
-// a2sClearRulesLocked removes every rule.
-func (s *Server) a2sClearRulesLocked() { s.a2s.r.ClearRules() }
-
-// a2sSetRuleLocked sets a rule. steamgs.Server has checked that every rule
-// fits one RULES reply, so the Responder takes it.
-func (s *Server) a2sSetRuleLocked(key, value string) { _ = s.a2s.r.SetRule(key, value) }
-
 // HandleIncomingPacket hands an A2S request that arrived on the game socket
 // to the server's Responder and reports whether it was one (a packet that is
 // not gets false). The replies wait for GetNextOutgoingPacket. Meant for

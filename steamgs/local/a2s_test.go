@@ -15,6 +15,7 @@ import (
 
 	"github.com/steamgs/steamgs/steamgs"
 	"github.com/steamgs/steamgs/steamgs/local"
+	"github.com/steamgs/steamgs/steamgs/query"
 )
 
 // pump is what a game does in GameSocketShare mode: it owns the game socket,
@@ -362,4 +363,55 @@ func TestA2SOutgoingQueueIsBounded(t *testing.T) {
 	require.NoError(t, err)
 	assert.Zero(t, n)
 	assert.Zero(t, to)
+}
+
+// TestA2SRulesFillToLimit fills the key/values through steamgs.Server until it
+// refuses one (ErrTooLarge, naming the limit), then reads RULES back: every
+// key/value the server took is in the 255-fragment reply, none was dropped.
+func TestA2SRulesFillToLimit(t *testing.T) {
+	h := newHarness(t, local.Options{QueryRateLimit: -1}, steamgs.ModeAuthentication)
+	value := strings.Repeat("v", 1000)
+	want := map[string]string{}
+	for i := 0; ; i++ {
+		key := fmt.Sprintf("k%04d", i)
+		err := h.srv.SetKeyValue(key, value)
+		if err != nil {
+			require.True(t, errors.Is(err, steamgs.ErrTooLarge), "key/value %d refused with %v", i, err)
+			assert.True(t, strings.Contains(err.Error(), fmt.Sprint("limit ", steamgs.MaxKeyValueBytes)), "%v names no limit", err)
+			break
+		}
+		want[key] = value
+	}
+	// Fill the last bytes exactly: the reply is then MaxReplySize long.
+	used := 0
+	for k, v := range want {
+		used += len(k) + len(v) + 2
+	}
+	last := steamgs.MaxKeyValueBytes - used - len("last") - 2
+	require.NoError(t, h.srv.SetKeyValue("last", strings.Repeat("x", last)))
+	want["last"] = strings.Repeat("x", last)
+	require.True(t, errors.Is(h.srv.SetKeyValue("z", ""), steamgs.ErrTooLarge), "a key/value past the limit was taken")
+
+	require.NoError(t, h.srv.SetAdvertiseServerActive(true))
+	from := netip.MustParseAddrPort("127.0.0.1:40000")
+	_, err := h.srv.HandleIncomingPacket(request('V', 0xFFFFFFFF), from)
+	require.NoError(t, err)
+	out := replies(t, h.srv)
+	require.Len(t, out, 1)
+	challenge, err := query.ParseChallenge(out[0])
+	require.NoError(t, err)
+	_, err = h.srv.HandleIncomingPacket(request('V', challenge), from)
+	require.NoError(t, err)
+	out = replies(t, h.srv)
+	require.Len(t, out, query.MaxFragments)
+	reply, err := query.Reassemble(out)
+	require.NoError(t, err)
+	assert.Len(t, reply, query.MaxReplySize)
+	rules, err := query.ParseRules(reply)
+	require.NoError(t, err)
+	got := map[string]string{}
+	for _, r := range rules {
+		got[r.Name] = r.Value
+	}
+	assert.Equal(t, want, got)
 }

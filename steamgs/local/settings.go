@@ -1,17 +1,17 @@
 package local
 
-// settings are the values a server was given through its setters.
+// settings are the values of a server's setters that A2S_INFO reports. The
+// key/values live in the Responder alone; product, game data and region go
+// only to a master server, which the embedded Steam does not have.
 type settings struct {
-	product, description, modDir string
-	dedicated                    bool
-	maxPlayers, bots             int
-	name, mapName                string
-	password                     bool
-	specPort                     uint16
-	specName                     string
-	tags, gameData, region       string
-	advertise                    bool
-	rules                        map[string]string
+	description, modDir string
+	dedicated           bool
+	maxPlayers, bots    int
+	name, mapName       string
+	password            bool
+	specPort            uint16
+	specName            string
+	tags                string
 }
 
 // set applies f to the settings and brings the A2S info up to date.
@@ -22,8 +22,9 @@ func (s *Server) set(f func(*settings)) {
 	s.u.mu.Unlock()
 }
 
-// SetProduct sets the product identifier (master server only).
-func (s *Server) SetProduct(product string) { s.set(func(st *settings) { st.product = product }) }
+// SetProduct does nothing: the product identifier goes only to a master
+// server, which the embedded Steam does not have.
+func (s *Server) SetProduct(string) {}
 
 // SetGameDescription sets the description, A2S_INFO's game field.
 func (s *Server) SetGameDescription(description string) {
@@ -66,36 +67,27 @@ func (s *Server) SetSpectatorServerName(name string) {
 // SetGameTags sets the game tags, A2S_INFO's keywords.
 func (s *Server) SetGameTags(tags string) { s.set(func(st *settings) { st.tags = tags }) }
 
-// SetGameData sets the game data (master server only).
-func (s *Server) SetGameData(data string) { s.set(func(st *settings) { st.gameData = data }) }
+// SetGameData does nothing: game data goes only to a master server.
+func (s *Server) SetGameData(string) {}
 
-// SetRegion sets the region (master server only).
-func (s *Server) SetRegion(region string) { s.set(func(st *settings) { st.region = region }) }
+// SetRegion does nothing: the region goes only to a master server.
+func (s *Server) SetRegion(string) {}
 
 // SetAdvertiseServerActive turns answering A2S queries on or off; a server
 // that does not advertise answers nothing.
 func (s *Server) SetAdvertiseServerActive(active bool) {
-	s.u.mu.Lock()
-	s.a2s.set.advertise = active
-	s.a2sAdvertiseLocked(active)
-	s.u.mu.Unlock()
+	s.a2s.r.SetAdvertise(active)
 }
 
 // ClearAllKeyValues removes every A2S_RULES rule.
 func (s *Server) ClearAllKeyValues() {
-	s.u.mu.Lock()
-	clear(s.a2s.set.rules)
-	s.a2sClearRulesLocked()
-	s.u.mu.Unlock()
+	s.a2s.r.ClearRules()
 }
 
-// SetKeyValue adds or replaces an A2S_RULES rule.
+// SetKeyValue adds or replaces an A2S_RULES rule. steamgs.Server has
+// checked that every rule fits one RULES reply, so the Responder takes it;
+// a call made through steamgs.Server.Conn that bypasses the check and
+// would not fit is ignored.
 func (s *Server) SetKeyValue(key, value string) {
-	s.u.mu.Lock()
-	if s.a2s.set.rules == nil {
-		s.a2s.set.rules = make(map[string]string)
-	}
-	s.a2s.set.rules[key] = value
-	s.a2sSetRuleLocked(key, value)
-	s.u.mu.Unlock()
+	_ = s.a2s.r.SetRule(key, value)
 }

@@ -83,6 +83,23 @@ func TestLimiterTableSize(t *testing.T) {
 	}
 }
 
+// TestMaxSourcesClamped checks that a huge Config.MaxSources is capped at
+// MaxSourcesLimit instead of asking for a table that cannot be allocated.
+func TestMaxSourcesClamped(t *testing.T) {
+	for _, tt := range []struct{ max, want int }{
+		{0, DefaultMaxSources},
+		{100, 100},
+		{MaxSourcesLimit, MaxSourcesLimit},
+		{1 << 40, MaxSourcesLimit},
+	} {
+		r := NewResponder(Config{MaxSources: tt.max, RateLimit: 1})
+		r.SetAdvertise(true)
+		r.Handle(AppendRequest(nil, Request{Kind: KindPing}), addr("192.0.2.1:27005"), nil)
+		n := len(r.limiter.entries)
+		isTrue(t, n <= tt.want && n > tt.want/2, "MaxSources %d: %d entries, want at most %d", tt.max, n, tt.want)
+	}
+}
+
 // TestFloodManySources feeds 100 000 distinct spoofed sources through Handle
 // while one source floods and a legitimate client keeps querying: the table
 // stays at its bound, memory does not grow, the flooder stays limited and the

@@ -18,6 +18,9 @@ const (
 	// DefaultMaxSources is the number of source IPs the rate limit tracks when
 	// Config.MaxSources is 0.
 	DefaultMaxSources = 4096
+	// MaxSourcesLimit is the most source IPs the rate limit tracks (32 MiB of
+	// table); a larger Config.MaxSources counts as this.
+	MaxSourcesLimit = 1 << 20
 	// DefaultChallengeWindow is the challenge window when
 	// Config.ChallengeWindow is 0: a challenge is accepted for one to two windows.
 	DefaultChallengeWindow = 30 * time.Second
@@ -33,7 +36,8 @@ type Config struct {
 	// (200 ms, Valve's rule); 0 means DefaultRateLimit, < 0 unlimited.
 	RateLimit int
 	// MaxSources bounds the source IPs the rate limit tracks (its memory is
-	// fixed: 32 bytes each, allocated on first use); 0 means DefaultMaxSources.
+	// fixed: 32 bytes each, allocated on first use); 0 means DefaultMaxSources,
+	// and a value above MaxSourcesLimit counts as MaxSourcesLimit.
 	MaxSources int
 	// Key is the challenge key; all zero means a random key from crypto/rand.
 	// Responders sharing a key accept each other's challenges.
@@ -149,6 +153,7 @@ func NewResponder(cfg Config) *Responder {
 	if maxSources <= 0 {
 		maxSources = DefaultMaxSources
 	}
+	maxSources = min(maxSources, MaxSourcesLimit)
 	// The limiter hashes 16-byte IPs, the challenge 26-byte address+window
 	// strings: SipHash includes the length, so one key serves both.
 	r.limiter = newLimiter(limit, maxSources, r.k0, r.k1)
