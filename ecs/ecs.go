@@ -168,14 +168,4 @@ func (p *Plugin) Remove(e donburi.Entity) bool { return p.sys.Remove(e) }
 
 // Player returns the player component of e, or nil when e is gone or no
 // player.
-func (p *Plugin) Player(e donburi.Entity) *components.PlayerData {
-	w := p.sys.World()
-	if !w.Valid(e) {
-		return nil
-	}
-	entry := w.Entry(e)
-	if !entry.HasComponent(components.Player) {
-		return nil
-	}
-	return components.Player.Get(entry)
-}
+func (p *Plugin) Player(e donburi.Entity) *components.PlayerData { return p.sys.Player(e) }

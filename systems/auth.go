@@ -34,7 +34,7 @@ func (s *Systems) Authenticate(_ *decs.ECS) {
 
 // begin takes on the new player entity e.
 func (s *Systems) begin(e donburi.Entity) {
-	p := s.player(e)
+	p := s.Player(e)
 	if p == nil || !s.roster.Attach(e, p) || p.Auth() != components.AuthPending {
 		return
 	}

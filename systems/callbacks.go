@@ -92,7 +92,7 @@ func (s *Systems) approve(id steamgs.SteamID) {
 	if !ok {
 		return
 	}
-	p := s.player(e)
+	p := s.Player(e)
 	if p == nil || p.Auth() != components.AuthPending {
 		return
 	}
@@ -106,7 +106,7 @@ func (s *Systems) refuse(id steamgs.SteamID, r components.Reason) {
 	if !ok {
 		return
 	}
-	p := s.player(e)
+	p := s.Player(e)
 	if p == nil {
 		delete(s.sessions, id)
 		s.ends = append(s.ends, id)

@@ -1,7 +1,6 @@
 package systems
 
 import (
-	"bytes"
 	"net/netip"
 	"sync"
 	"sync/atomic"
@@ -11,15 +10,21 @@ import (
 const (
 	DefaultInboxPackets = 256
 	DefaultInboxBytes   = 64 << 10
+	// MaxInboxPackets and MaxInboxBytes bound an Inbox's room: larger
+	// requests are clamped to them.
+	MaxInboxPackets = 1 << 16
+	MaxInboxBytes   = 64 << 20
 )
 
 // steamPrefix starts every datagram of Valve's protocols that shares the
 // game socket (GameSocketShare mode).
-var steamPrefix = []byte{0xFF, 0xFF, 0xFF, 0xFF}
+const steamPrefix = "\xFF\xFF\xFF\xFF"
 
 // IsSteamPacket reports whether a datagram from the game socket belongs to
 // Steam: it starts FF FF FF FF.
-func IsSteamPacket(pkt []byte) bool { return bytes.HasPrefix(pkt, steamPrefix) }
+func IsSteamPacket(pkt []byte) bool {
+	return len(pkt) >= len(steamPrefix) && string(pkt[:len(steamPrefix)]) == steamPrefix
+}
 
 // Inbox is a bounded queue of datagrams that belong to Steam, filled by the
 // game's socket goroutine(s) with Offer and drained once per tick by the
@@ -48,7 +53,8 @@ type inboxPacket struct {
 
 // NewInbox returns an inbox that holds up to packets datagrams of up to bytes
 // bytes in all between two drains; values of 0 or less take
-// DefaultInboxPackets and DefaultInboxBytes. It allocates twice that room.
+// DefaultInboxPackets and DefaultInboxBytes, values above MaxInboxPackets and
+// MaxInboxBytes are clamped to them. It allocates twice that room.
 func NewInbox(packets, bytes int) *Inbox {
 	if packets <= 0 {
 		packets = DefaultInboxPackets
@@ -56,6 +62,7 @@ func NewInbox(packets, bytes int) *Inbox {
 	if bytes <= 0 {
 		bytes = DefaultInboxBytes
 	}
+	packets, bytes = min(packets, MaxInboxPackets), min(bytes, MaxInboxBytes)
 	nb := func() *inboxBatch {
 		return &inboxBatch{buf: make([]byte, 0, bytes), pkts: make([]inboxPacket, 0, packets)}
 	}

@@ -48,6 +48,14 @@ func TestInboxLimits(t *testing.T) {
 		must(t, d.Offer([]byte("\xff\xff\xff\xff"), from), fmt.Sprint("default room for packet ", i))
 	}
 	check(t, !d.Offer([]byte("\xff\xff\xff\xff"), from), "default packet limit")
+
+	huge := systems.NewInbox(1<<62, 1<<62) // clamped, not a panic in make
+	for i := range systems.MaxInboxPackets {
+		if !huge.Offer([]byte("\xff\xff\xff\xff"), from) {
+			t.Fatalf("clamped inbox refused packet %d, want room for %d", i, systems.MaxInboxPackets)
+		}
+	}
+	check(t, !huge.Offer([]byte("\xff\xff\xff\xff"), from), "clamped packet limit")
 }
 
 // TestInboxConcurrent offers from several goroutines while draining: every

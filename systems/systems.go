@@ -300,8 +300,9 @@ func (s *Systems) finish() {
 	s.removals = s.removals[:0]
 }
 
-// player returns the player of e, or nil when e is gone or is no player.
-func (s *Systems) player(e donburi.Entity) *components.PlayerData {
+// Player returns the player component of e, or nil when e is gone or has
+// no player component.
+func (s *Systems) Player(e donburi.Entity) *components.PlayerData {
 	if !s.w.Valid(e) {
 		return nil
 	}

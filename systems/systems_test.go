@@ -225,6 +225,8 @@ func TestRemovalEndsSession(t *testing.T) {
 	eq(t, r.calls(), []string{"EndAuthSession(" + alice.String() + ")"}, "r.calls()")
 	none(t, r.calls(), "r.calls() empty")
 	check(t, r.sys.Sessions() == 0, "r.sys.Sessions() is not zero")
+	check(t, r.sys.Player(e) == nil, "the removed entity still has a player")
+	check(t, r.sys.Player(r.sys.StatusEntity()) == nil, "the status entity has a player")
 
 	// Leaving and rejoining in the same tick: the old session ends first.
 	e = r.sys.Join(alice, "alice", []byte("t"), t0)

@@ -85,6 +85,10 @@ func openFake(t testing.TB, path string) *fake {
 	return f
 }
 
+// call calls the control name. Pointers converted to uintptr in its
+// arguments stay alive and in place until it returns, as for SyscallN.
+//
+//go:uintptrescapes
 func (f *fake) call(name string, args ...uintptr) uintptr {
 	r, _, _ := purego.SyscallN(f.fn[name], args...)
 	return r
