@@ -22,7 +22,7 @@ XVFB_RUN    := xvfb-run -a -s "-screen 0 1024x768x24"
 
 # Packages that must build without cgo and without Ebiten.
 HEADLESS := ./steamgs/... ./components/... ./systems/... ./ecs/... \
-	./example_game/cmd/dedicated ./example_game/cmd/bot
+	./example_game/cmd/dedicated ./example_game/cmd/bot ./example_game/cmd/demo
 
 .PHONY: all test run bench deps steam-lib lint fmt-check vet headless-check
 

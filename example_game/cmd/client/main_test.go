@@ -1,0 +1,137 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"image"
+	"image/color"
+	"net/netip"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/steamgs/steamgs/example_game/internal/shottest"
+	"github.com/steamgs/steamgs/example_game/render"
+	"github.com/steamgs/steamgs/example_game/server"
+	"github.com/steamgs/steamgs/steamgs/local"
+	"go.uber.org/goleak"
+)
+
+// TestMain runs the client itself when the test binary is started as a
+// child by a screenshot test: Ebiten must own the main thread. The tests of
+// this package need a display (xvfb-run -a).
+func TestMain(m *testing.M) {
+	if args, ok := shottest.ChildArgs(); ok {
+		os.Exit(run(args, os.Stderr))
+	}
+	goleak.VerifyTestMain(m)
+}
+
+const universe = "client screenshot test"
+
+// startServer runs a server with three bots on 127.0.0.1 until the test
+// ends.
+func startServer(t *testing.T) *server.Server {
+	t.Helper()
+	u, err := local.NewUniverse(local.Options{Key: local.KeyFromPassphrase(universe)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := server.New(server.Config{Backend: u, Addr: netip.MustParseAddrPort("127.0.0.1:0"), Bots: 3,
+		Name: "Screenshot Arena", Advertise: true, Dedicated: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error)
+	go func() { done <- srv.Run(ctx) }()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Error(err)
+		}
+		if err := srv.Close(); err != nil {
+			t.Error(err)
+		}
+	})
+	return srv
+}
+
+func count(img image.Image, r image.Rectangle, c color.RGBA) int { return shottest.Count(img, r, c, 3) }
+
+// TestScreenshotGame joins a server and checks the client draws the arena,
+// the coins, the bots and its own player from the server's snapshots.
+func TestScreenshotGame(t *testing.T) {
+	srv := startServer(t)
+	path := shottest.ScreenshotPath(t, "client.png")
+	shottest.RunChild(t, 2*time.Minute, "-connect", "-server", srv.Addr().String(), "-universe", universe,
+		"-name", "viewer", "-screenshot", path, "-ticks", "30")
+	t.Logf("screenshot: %s", path)
+	img := shottest.Load(t, path)
+	arena := image.Rect(0, render.HUDHeight, render.ScreenWidth, render.ScreenHeight)
+	tests := []struct {
+		what string
+		area image.Rectangle
+		c    color.RGBA
+		min  int
+	}{
+		{"arena floor", arena, render.Floor, arena.Dx() * arena.Dy() / 2},
+		{"coins", arena, render.Coin, 12 * 40},
+		{"the viewer", arena, render.PlayerColor(4), 60},
+		{"bar title", image.Rect(0, 0, render.ScreenWidth, render.HUDHeight), render.Heading, 20},
+	}
+	for _, tt := range tests {
+		if n := count(img, tt.area, tt.c); n < tt.min {
+			t.Errorf("%s: %d pixels of its colour, want at least %d", tt.what, n, tt.min)
+		}
+	}
+	// The bots move, and may pass over each other: count them together.
+	bots := 0
+	for id := range uint16(3) {
+		bots += count(img, arena, render.PlayerColor(id+1))
+	}
+	if bots < 250 {
+		t.Errorf("bots: %d pixels of their colours, want at least 250", bots)
+	}
+}
+
+// TestScreenshotBrowser lists the server in the browser and checks the list
+// is drawn.
+func TestScreenshotBrowser(t *testing.T) {
+	srv := startServer(t)
+	path := shottest.ScreenshotPath(t, "client-browser.png")
+	port := srv.Addr().Port()
+	shottest.RunChild(t, 2*time.Minute, "-host", "127.0.0.1", "-ports", fmt.Sprintf("%d-%d", port, port),
+		"-universe", universe, "-screenshot", path, "-ticks", "3")
+	t.Logf("screenshot: %s", path)
+	img := shottest.Load(t, path)
+	// The header and the selected row are in the heading colour.
+	list := image.Rect(16, render.HUDHeight+12, render.ScreenWidth-16, render.HUDHeight+12+10+3*16)
+	if n := count(img, list, render.Heading); n < 150 {
+		t.Errorf("%d pixels of heading text in the list, want at least 150", n)
+	}
+	if n := shottest.Colors(img); n < 10 {
+		t.Errorf("%d distinct colours: a blank frame", n)
+	}
+}
+
+func TestParsePorts(t *testing.T) {
+	tests := []struct {
+		in          string
+		first, last uint16
+		ok          bool
+	}{
+		{"27015-27020", 27015, 27020, true},
+		{"27015", 27015, 27015, true},
+		{"27020-27015", 0, 0, false},
+		{"0-10", 0, 0, false},
+		{"a-b", 0, 0, false},
+		{"1-70000", 0, 0, false},
+	}
+	for _, tt := range tests {
+		first, last, err := parsePorts(tt.in)
+		if (err == nil) != tt.ok || first != tt.first || last != tt.last {
+			t.Errorf("parsePorts(%q) = %d, %d, %v", tt.in, first, last, err)
+		}
+	}
+}

@@ -1,0 +1,115 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"log/slog"
+	"net/netip"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/steamgs/steamgs/example_game/server"
+	"github.com/steamgs/steamgs/steamgs/local"
+	"go.uber.org/goleak"
+)
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+
+// syncBuffer is a log destination safe for the server's goroutine and the
+// test's.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func TestServeExitCodes(t *testing.T) {
+	tests := []struct {
+		name    string
+		restart bool
+		want    int
+		log     string
+	}{
+		{"interrupted", false, exitOK, "server shut down"},
+		{"restart requested", true, exitRestart, "exiting for a restart"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			u, err := local.NewUniverse(local.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var out syncBuffer
+			log := slog.New(slog.NewTextHandler(&out, nil))
+			srv, err := server.New(server.Config{Backend: u, Addr: netip.MustParseAddrPort("127.0.0.1:0"),
+				Dedicated: true, Logger: log})
+			if err != nil {
+				t.Fatal(err)
+			}
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			code := make(chan int)
+			go func() { code <- serve(ctx, srv, 50*time.Millisecond, log) }()
+			// Wait for the log-on, then ask for a restart or interrupt.
+			deadline := time.Now().Add(10 * time.Second)
+			for !strings.Contains(out.String(), "logged on to Steam") {
+				if time.Now().After(deadline) {
+					t.Fatalf("no log-on in the log:\n%s", out.String())
+				}
+				time.Sleep(10 * time.Millisecond)
+			}
+			if tt.restart {
+				u.RequestRestart()
+			} else {
+				cancel()
+			}
+			select {
+			case got := <-code:
+				if got != tt.want {
+					t.Errorf("exit code %d, want %d", got, tt.want)
+				}
+			case <-time.After(10 * time.Second):
+				cancel()
+				t.Fatalf("serve did not return; log:\n%s", out.String())
+			}
+			if !strings.Contains(out.String(), tt.log) {
+				t.Errorf("log lacks %q:\n%s", tt.log, out.String())
+			}
+		})
+	}
+}
+
+func TestRunBadFlags(t *testing.T) {
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-bots", "-1"}, "bots are -1"},
+		{[]string{"-tick-rate", "0"}, "tick rate is 0, want 1 to 240"},
+		{[]string{"-query-port", "-2"}, "-query-port is -2"},
+		{[]string{"-port", "70000"}, "-port is 70000, limit 65535"},
+		{[]string{"-nope"}, "flag provided but not defined"},
+	}
+	for _, tt := range tests {
+		var out syncBuffer
+		if code := run(context.Background(), tt.args, &out); code != exitUsage {
+			t.Errorf("run(%q) = %d, want %d", tt.args, code, exitUsage)
+		}
+		if !strings.Contains(out.String(), tt.want) {
+			t.Errorf("run(%q) output lacks %q:\n%s", tt.args, tt.want, out.String())
+		}
+	}
+}

@@ -1,0 +1,109 @@
+package server_test
+
+import (
+	"fmt"
+	"net"
+	"testing"
+	"time"
+
+	"github.com/steamgs/steamgs/example_game/proto"
+	"github.com/steamgs/steamgs/example_game/server"
+	"github.com/steamgs/steamgs/steamgs"
+	"github.com/steamgs/steamgs/steamgs/local"
+)
+
+// rawJoin joins srv through the protocol by hand from a fresh socket, and
+// returns the socket. Nobody reads the snapshots it receives afterwards, so
+// that a benchmark measures the server alone.
+func rawJoin(tb testing.TB, srv *server.Server, u *local.Universe, name string) *net.UDPConn {
+	tb.Helper()
+	conn, err := net.DialUDP("udp4", nil, net.UDPAddrFromAddrPort(srv.Addr()))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { _ = conn.Close() })
+	id := u.AddUser(local.User{Name: name, Apps: []steamgs.AppID{server.DefaultAppID}})
+	buf := make([]byte, 2048)
+	// await sends pkt, ticks the server and returns the first reply of type t.
+	await := func(pkt []byte, t proto.Type) []byte {
+		for range 100 {
+			if _, err := conn.Write(pkt); err != nil {
+				tb.Fatal(err)
+			}
+			srv.Tick()
+			_ = conn.SetReadDeadline(time.Now().Add(50 * time.Millisecond))
+			for {
+				n, err := conn.Read(buf)
+				if err != nil {
+					break
+				}
+				if got, _ := proto.Peek(buf[:n]); got == t {
+					return buf[:n]
+				}
+			}
+		}
+		tb.Fatalf("%s: no %s", name, t)
+		return nil
+	}
+	ch, err := proto.ParseChallenge(await(proto.Hello{Name: name}.AppendTo(nil), proto.TypeChallenge))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	_, ticket, err := u.GetAuthSessionTicket(id, server.DefaultAppID, steamgs.Identity{SteamID: steamgs.SteamID(ch.ServerID)})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	await(proto.Connect{Token: ch.Token, SteamID: uint64(id), Name: name, Ticket: ticket}.AppendTo(nil), proto.TypeWelcome)
+	return conn
+}
+
+// benchServer returns a logged-on server with 32 approved remote players.
+func benchServer(b *testing.B) (*server.Server, []*net.UDPConn) {
+	srv := newServer(b, func(c *server.Config) { c.MaxPlayers = 32 })
+	pump(b, srv, 1000, func() bool { return status(srv).LoggedOn })
+	u := universe(b)
+	conns := make([]*net.UDPConn, 32)
+	for i := range conns {
+		conns[i] = rawJoin(b, srv, u, fmt.Sprintf("player %02d", i))
+	}
+	pump(b, srv, 1000, func() bool { return srv.Systems().Sessions() == 32 })
+	for range 100 { // warm up: every buffer at its final size
+		srv.Tick()
+	}
+	return srv, conns
+}
+
+// BenchmarkTick32Clients measures one server tick with 32 connected,
+// approved clients: every system runs and 32 snapshots are encoded once and
+// sent.
+func BenchmarkTick32Clients(b *testing.B) {
+	srv, _ := benchServer(b)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		srv.Tick()
+	}
+	b.ReportMetric(32, "clients")
+}
+
+// BenchmarkTick32ClientsWithInput is BenchmarkTick32Clients with every
+// client sending an Input before each tick (the 32 sends are included).
+func BenchmarkTick32ClientsWithInput(b *testing.B) {
+	srv, conns := benchServer(b)
+	pkts := make([][]byte, len(conns))
+	seq := uint32(1000)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		seq++
+		for i, c := range conns {
+			pkts[i] = proto.Input{Seq: seq, Buttons: uint8(seq>>4) & 0xF}.AppendTo(pkts[i][:0])
+			_, _ = c.Write(pkts[i])
+		}
+		srv.Tick()
+	}
+	b.StopTimer()
+	if srv.Counters().GameIn == 0 {
+		b.Fatal("the server received no input")
+	}
+}

@@ -1,0 +1,99 @@
+package server_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/steamgs/steamgs/components"
+	"github.com/steamgs/steamgs/example_game/game"
+	"github.com/steamgs/steamgs/example_game/proto"
+	"github.com/steamgs/steamgs/example_game/server"
+	"github.com/steamgs/steamgs/steamgs"
+	"github.com/steamgs/steamgs/steamgs/local"
+	"github.com/steamgs/steamgs/steamgs/query"
+)
+
+func TestLocalPlayer(t *testing.T) {
+	u := universe(t)
+	srv := newServer(t, func(c *server.Config) { c.Backend = u; c.Dedicated = false; c.MaxPlayers = 2; c.Bots = 1 })
+	pump(t, srv, 100, func() bool { return srv.Steam().LoggedOn() })
+	id := u.AddUser(local.User{Name: "host", Apps: []steamgs.AppID{server.DefaultAppID}})
+	_, ticket, err := u.GetAuthSessionTicket(id, server.DefaultAppID, steamgs.Identity{SteamID: srv.Steam().SteamID()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if srv.LocalID() != 0 {
+		t.Errorf("LocalID before joining = %d, want 0", srv.LocalID())
+	}
+	if _, err := srv.AddLocal(id, "host", ticket); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := srv.AddLocal(id, "again", ticket); err == nil || !strings.Contains(err.Error(), "local player already") {
+		t.Errorf("second AddLocal = %v", err)
+	}
+	pump(t, srv, 100, func() bool {
+		p, ok := findPlayer(status(srv), "host")
+		return ok && p.Auth == components.AuthApproved && p.Local
+	})
+	var before, after proto.Snapshot
+	srv.Snapshot(&before)
+	srv.SetLocalInput(game.Down | 0xF0)
+	for range 10 {
+		srv.Tick()
+	}
+	srv.Snapshot(&after)
+	pos := func(s proto.Snapshot) proto.PlayerState {
+		for _, p := range s.Players {
+			if p.ID == s.You {
+				return p
+			}
+		}
+		t.Fatalf("the local player %d is not in the snapshot", s.You)
+		return proto.PlayerState{}
+	}
+	if b, a := pos(before), pos(after); a.Y <= b.Y && b.Y < proto.ToFixed(game.DefaultHeight-game.PlayerRadius) {
+		t.Errorf("holding down moved the host from y %v to %v", b.Y.Float(), a.Y.Float())
+	}
+	if before.You != srv.LocalID() || before.You == 0 {
+		t.Errorf("snapshot You = %d, LocalID %d", before.You, srv.LocalID())
+	}
+	// The server is full now: a remote client is refused.
+	_, err = dial(t, srv, universe(t), "late", "")
+	if err == nil || !strings.Contains(err.Error(), "server full") {
+		t.Errorf("Dial to a full server = %v", err)
+	}
+}
+
+func TestWriteTable(t *testing.T) {
+	st := server.Status{
+		Name: "Table", Map: "m", Addr: "127.0.0.1:27015", QueryPort: "shared", State: components.Connected,
+		SteamID: steamgs.NewSteamID(steamgs.UniversePublic, steamgs.AccountTypeGameServer, 0, 12), MaxPlayers: 8, Bots: 1,
+		Tick: 99, HasQueries: true, Queries: query.Stats{Info: 3, Players: 2, Challenges: 4},
+		Players: []server.PlayerStatus{
+			{ID: 1, Name: "ann", Score: 7, Auth: components.AuthApproved, Age: 20 * time.Millisecond},
+			{ID: 2, Name: "bot 1", Score: 2, Auth: components.AuthApproved, Bot: true},
+			{ID: 3, Name: "host", Auth: components.AuthPending, Local: true},
+		},
+		RestartRequested: true,
+	}
+	var b strings.Builder
+	if err := st.WriteTable(&b); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		"Table  (map m)  game 127.0.0.1:27015  query shared  tick 99",
+		"Steam Connected  [G:1:12]",
+		"players 3/8  bots 1",
+		"A2S info 3  players 2  rules 0  challenges 4",
+		"Steam asked for a restart",
+		"ann    7      Approved",
+		"20ms",
+		"bot 1  2      bot",
+		"Pending (local)",
+	} {
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("table lacks %q:\n%s", want, b.String())
+		}
+	}
+}

@@ -1,0 +1,438 @@
+package server_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/netip"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/steamgs/steamgs/components"
+	"github.com/steamgs/steamgs/example_game/client"
+	"github.com/steamgs/steamgs/example_game/game"
+	"github.com/steamgs/steamgs/example_game/proto"
+	"github.com/steamgs/steamgs/example_game/server"
+	"github.com/steamgs/steamgs/steamgs"
+	"github.com/steamgs/steamgs/steamgs/local"
+	"go.uber.org/goleak"
+)
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+
+const passphrase = "server tests"
+
+var loopback = netip.AddrPortFrom(netip.MustParseAddr("127.0.0.1"), 0)
+
+// universe returns a universe of the tests' key: each call is like another
+// process of the same Steam.
+func universe(t testing.TB) *local.Universe {
+	t.Helper()
+	u, err := local.NewUniverse(local.Options{Key: local.KeyFromPassphrase(passphrase)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u
+}
+
+// newServer starts a server on 127.0.0.1 with the given changes to its
+// config, and closes it at the end of the test.
+func newServer(t testing.TB, change func(*server.Config)) *server.Server {
+	t.Helper()
+	cfg := server.Config{Backend: universe(t), Addr: loopback, Advertise: true, Dedicated: true}
+	if change != nil {
+		change(&cfg)
+	}
+	srv, err := server.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = srv.Close() })
+	return srv
+}
+
+// pump ticks srv until done reports true, sleeping a little between ticks
+// so that packets travel; it fails the test after maxTicks.
+func pump(t testing.TB, srv *server.Server, maxTicks int, done func() bool) {
+	t.Helper()
+	for range maxTicks {
+		srv.Tick()
+		if done() {
+			return
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
+	t.Fatalf("condition not met after %d ticks", maxTicks)
+}
+
+// dial joins srv as name in the background while the test pumps the server.
+func dial(t testing.TB, srv *server.Server, u *local.Universe, name, password string) (*client.Client, error) {
+	t.Helper()
+	id := u.AddUser(local.User{Name: name, Apps: []steamgs.AppID{server.DefaultAppID}})
+	var c *client.Client
+	var err error
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		c, err = client.Dial(context.Background(), client.Config{Server: srv.Addr(), Name: name,
+			Password: password, SteamID: id, AppID: server.DefaultAppID, Tickets: u, Timeout: 5 * time.Second,
+			Retry: 20 * time.Millisecond})
+	}()
+	finished := make(chan struct{})
+	go func() { wg.Wait(); close(finished) }()
+	pump(t, srv, 2000, func() bool {
+		select {
+		case <-finished:
+			return true
+		default:
+			return false
+		}
+	})
+	if c != nil {
+		t.Cleanup(func() { _ = c.Close() })
+	}
+	return c, err
+}
+
+func status(srv *server.Server) server.Status {
+	var st server.Status
+	srv.Status(&st)
+	return st
+}
+
+func findPlayer(st server.Status, name string) (server.PlayerStatus, bool) {
+	for _, p := range st.Players {
+		if p.Name == name {
+			return p, true
+		}
+	}
+	return server.PlayerStatus{}, false
+}
+
+func TestJoinPlayAndLeave(t *testing.T) {
+	srv := newServer(t, func(c *server.Config) { c.Bots = 2 })
+	c, err := dial(t, srv, universe(t), "alice", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := c.Welcome()
+	if w.PlayerID == 0 || w.TickRate != 30 || w.Width != game.DefaultWidth || w.ServerName != server.DefaultName {
+		t.Errorf("Welcome = %+v", w)
+	}
+	pump(t, srv, 500, func() bool {
+		p, ok := findPlayer(status(srv), "alice")
+		return ok && p.Auth == components.AuthApproved
+	})
+	// Hold right for a while: the player moves and snapshots arrive.
+	var snap proto.Snapshot
+	var startX proto.Fixed
+	pump(t, srv, 1000, func() bool {
+		_ = c.SendInput(uint8(game.Right))
+		if c.Snapshot(&snap) == 0 {
+			return false
+		}
+		for _, p := range snap.Players {
+			if p.ID == snap.You && p.Auth == proto.AuthApproved {
+				if startX == 0 {
+					startX = p.X
+				}
+				return p.X > startX+40 || p.X >= proto.ToFixed(game.DefaultWidth-game.PlayerRadius)
+			}
+		}
+		return false
+	})
+	if snap.You != w.PlayerID {
+		t.Errorf("snapshot You = %d, want %d", snap.You, w.PlayerID)
+	}
+	if len(snap.Players) != 3 || len(snap.Coins) != 12 {
+		t.Errorf("snapshot has %d players and %d coins, want 3 and 12", len(snap.Players), len(snap.Coins))
+	}
+	// The bots collect coins.
+	pump(t, srv, 5000, func() bool {
+		for _, p := range status(srv).Players {
+			if p.Bot && p.Score > 0 {
+				return true
+			}
+		}
+		return false
+	})
+	st := status(srv)
+	if !st.LoggedOn || st.SteamID == 0 || st.Name != server.DefaultName || !st.HasQueries {
+		t.Errorf("status %+v", st)
+	}
+	if p, _ := findPlayer(st, "alice"); p.Age > time.Second || p.Local || p.Bot {
+		t.Errorf("alice %+v", p)
+	}
+	if err := c.Close(); err != nil {
+		t.Fatal(err)
+	}
+	pump(t, srv, 500, func() bool {
+		_, ok := findPlayer(status(srv), "alice")
+		return !ok
+	})
+	if n := srv.Systems().Sessions(); n != 2 {
+		t.Errorf("%d auth sessions after alice left, want 2 (the bots)", n)
+	}
+}
+
+func TestRefusals(t *testing.T) {
+	tests := []struct {
+		name     string
+		change   func(*server.Config)
+		before   []string // players who join first
+		password string
+		want     proto.Reason
+	}{
+		{"wrong password", func(c *server.Config) { c.Password = "secret" }, nil, "guess", proto.ReasonWrongPassword},
+		{"server full", func(c *server.Config) { c.MaxPlayers = 2; c.Bots = 1 }, []string{"first"}, "", proto.ReasonServerFull},
+		{"duplicate account", nil, []string{"twin"}, "", proto.ReasonDuplicate},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := newServer(t, tt.change)
+			u := universe(t)
+			for _, name := range tt.before {
+				if _, err := dial(t, srv, u, name, ""); err != nil {
+					t.Fatal(err)
+				}
+			}
+			name := "late"
+			if tt.want == proto.ReasonDuplicate {
+				name = "twin" // another process's account of the same name
+				u = universe(t)
+			}
+			_, err := dial(t, srv, u, name, tt.password)
+			var de *client.DeniedError
+			if !errors.As(err, &de) || de.Reason != tt.want {
+				t.Fatalf("Dial error = %v, want a refusal for %s", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestPasswordAccepted(t *testing.T) {
+	srv := newServer(t, func(c *server.Config) { c.Password = "secret" })
+	if _, err := dial(t, srv, universe(t), "bob", "secret"); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestAuthFailureDisconnects(t *testing.T) {
+	srv := newServer(t, nil)
+	u := universe(t)
+	// A user without a licence for the app: Steam refuses the session.
+	id := u.AddUser(local.User{Name: "pirate"})
+	var c *client.Client
+	var err error
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		c, err = client.Dial(context.Background(), client.Config{Server: srv.Addr(), Name: "pirate",
+			SteamID: id, AppID: server.DefaultAppID, Tickets: u, Retry: 20 * time.Millisecond})
+	}()
+	pump(t, srv, 2000, func() bool {
+		select {
+		case <-done:
+			return true
+		default:
+			return false
+		}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	pump(t, srv, 2000, func() bool {
+		select {
+		case <-c.Done():
+			return true
+		default:
+			return false
+		}
+	})
+	var de *client.DeniedError
+	if !errors.As(c.Err(), &de) || de.Reason != proto.ReasonAuthFailed || !de.Ended {
+		t.Errorf("connection ended with %v, want auth failed", c.Err())
+	}
+	if _, ok := findPlayer(status(srv), "pirate"); ok {
+		t.Error("the refused player is still listed")
+	}
+}
+
+func TestClientTimeout(t *testing.T) {
+	var mu sync.Mutex
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+	srv := newServer(t, func(c *server.Config) { c.Now = clock; c.ClientTimeout = time.Minute })
+	c, err := dial(t, srv, universe(t), "sleepy", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	mu.Lock()
+	now = now.Add(2 * time.Minute)
+	mu.Unlock()
+	pump(t, srv, 1000, func() bool {
+		select {
+		case <-c.Done():
+			return true
+		default:
+			return false
+		}
+	})
+	var de *client.DeniedError
+	if !errors.As(c.Err(), &de) || de.Reason != proto.ReasonTimedOut {
+		t.Errorf("connection ended with %v, want timed out", c.Err())
+	}
+	if got := srv.Counters().Leaves; got != 1 {
+		t.Errorf("%d leaves, want 1", got)
+	}
+}
+
+func TestRestartRequest(t *testing.T) {
+	u := universe(t)
+	srv := newServer(t, func(c *server.Config) { c.Backend = u; c.Rules = game.DefaultRules(); c.Rules.TickRate = 200 })
+	pump(t, srv, 1000, func() bool { return status(srv).LoggedOn })
+	u.RequestRestart()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := srv.Run(ctx); !errors.Is(err, server.ErrRestartRequested) {
+		t.Fatalf("Run = %v, want ErrRestartRequested", err)
+	}
+	if !status(srv).RestartRequested {
+		t.Error("status does not show the restart request")
+	}
+}
+
+func TestSeparateQueryPort(t *testing.T) {
+	srv := newServer(t, func(c *server.Config) { c.SeparateQueryPort = true; c.Name = "separate" })
+	qp := srv.QueryPort()
+	if qp == 0 || qp == steamgs.QueryPortShared {
+		t.Fatalf("query port %d", qp)
+	}
+	pump(t, srv, 1000, func() bool { return status(srv).LoggedOn })
+	// The back end answers on its own port; no tick is needed.
+	e, err := client.QueryInfo(context.Background(), netip.AddrPortFrom(srv.Addr().Addr(), qp), 5*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e.Info.Name != "separate" || e.Info.GamePort != srv.Addr().Port() {
+		t.Errorf("INFO %+v", e.Info)
+	}
+}
+
+func TestSharedSocketAnswersQueries(t *testing.T) {
+	srv := newServer(t, func(c *server.Config) { c.Bots = 3; c.Name = "shared" })
+	var e client.ServerEntry
+	var err error
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		e, err = client.QueryInfo(context.Background(), srv.Addr(), 5*time.Second)
+	}()
+	pump(t, srv, 3000, func() bool {
+		select {
+		case <-done:
+			return true
+		default:
+			return false
+		}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e.Info.Name != "shared" || e.Info.Map != server.DefaultMap || e.Info.Bots != 3 || e.Players != 3 {
+		t.Errorf("INFO %+v players %d", e.Info, e.Players)
+	}
+	if st := status(srv); st.Queries.Info == 0 || st.Counters.SteamIn < 2 || st.Counters.SteamOut < 2 {
+		t.Errorf("query stats %+v counters %+v", st.Queries, st.Counters)
+	}
+}
+
+func TestConfigCheck(t *testing.T) {
+	u := universe(t)
+	tests := []struct {
+		name string
+		cfg  server.Config
+		want string
+	}{
+		{"no backend", server.Config{}, "Config.Backend is nil"},
+		{"IPv6", server.Config{Backend: u, Addr: netip.MustParseAddrPort("[::1]:0")}, "is not IPv4"},
+		{"max players", server.Config{Backend: u, MaxPlayers: 33}, "max players is 33, want 1 to 32"},
+		{"bots", server.Config{Backend: u, MaxPlayers: 4, Bots: 5}, "bots are 5, want 0 to max players (4)"},
+		{"password", server.Config{Backend: u, Password: strings.Repeat("p", 33)}, "password is 33 bytes, limit 32"},
+		{"name", server.Config{Backend: u, Name: strings.Repeat("n", 64)}, "name is 64 bytes, limit 63"},
+		{"map", server.Config{Backend: u, Map: strings.Repeat("m", 32)}, "map is 32 bytes, limit 31"},
+		{"rules", server.Config{Backend: u, Rules: game.Rules{TickRate: 30}}, "arena width is 0"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := tt.cfg.Check()
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("Check() = %v, want %q", err, tt.want)
+			}
+			if !errors.Is(err, server.ErrConfig) && !errors.Is(err, game.ErrRules) {
+				t.Errorf("error %v matches neither ErrConfig nor game.ErrRules", err)
+			}
+			if _, err := server.New(tt.cfg); err == nil {
+				t.Error("New accepted the config")
+			}
+		})
+	}
+}
+
+func TestCloseEndsSessions(t *testing.T) {
+	u := universe(t)
+	cfg := server.Config{Backend: u, Addr: loopback, Bots: 2}
+	srv, err := server.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := dial(t, srv, universe(t), "carol", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pump(t, srv, 500, func() bool { return srv.Systems().Sessions() == 3 })
+	if err := srv.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if n := srv.Systems().Sessions(); n != 0 {
+		t.Errorf("%d sessions after Close, want 0", n)
+	}
+	if srv.Steam().Running() {
+		t.Error("Steam still running after Close")
+	}
+	if err := srv.Close(); !errors.Is(err, server.ErrClosed) {
+		t.Errorf("second Close = %v, want ErrClosed", err)
+	}
+	select {
+	case <-c.Done():
+	case <-time.After(5 * time.Second):
+		t.Fatal("the client was not told the server shut down")
+	}
+	var de *client.DeniedError
+	if !errors.As(c.Err(), &de) || de.Reason != proto.ReasonShutdown {
+		t.Errorf("client ended with %v, want server shutting down", c.Err())
+	}
+}
+
+func ExampleNew() {
+	u, err := local.NewUniverse(local.Options{})
+	if err != nil {
+		panic(err)
+	}
+	srv, err := server.New(server.Config{Backend: u, Addr: netip.MustParseAddrPort("127.0.0.1:0"), Bots: 3})
+	if err != nil {
+		panic(err)
+	}
+	defer srv.Close()
+	for range 30 { // a second of play
+		srv.Tick()
+	}
+	var st server.Status
+	srv.Status(&st)
+	fmt.Println(st.Name, st.LoggedOn, len(st.Players), st.Players[0].Auth)
+	// Output: Coin Arena true 3 Approved
+}

@@ -1,0 +1,229 @@
+package server
+
+import (
+	"encoding/binary"
+	"net/netip"
+
+	"github.com/steamgs/steamgs/components"
+	"github.com/steamgs/steamgs/example_game/game"
+	"github.com/steamgs/steamgs/example_game/proto"
+	"github.com/steamgs/steamgs/steamgs"
+	"github.com/yohamta/donburi"
+	decs "github.com/yohamta/donburi/ecs"
+)
+
+// receive is the game's first system: it handles the datagrams the socket
+// goroutine queued since the last tick (handshakes, input, leaving).
+func (s *Server) receive(_ *decs.ECS) {
+	s.gameIn.drain(s.drainFn)
+}
+
+// handle handles one game datagram from a client.
+func (s *Server) handle(pkt []byte, from netip.AddrPort) {
+	s.counters.GameIn++
+	t, err := proto.Peek(pkt)
+	if err != nil {
+		s.counters.Bad++
+		return
+	}
+	switch t {
+	case proto.TypeInput:
+		m, err := proto.ParseInput(pkt)
+		e, ok := s.clients[from]
+		if err != nil || !ok {
+			s.counters.Bad++
+			return
+		}
+		entry := s.world.Entry(e)
+		r := Remote.Get(entry)
+		r.LastHeard = s.cfg.Now()
+		if m.Seq > r.Seq {
+			r.Seq = m.Seq
+			game.Control.Get(entry).Buttons = game.Buttons(m.Buttons) & game.AllButtons
+		}
+	case proto.TypeHello:
+		if _, err := proto.ParseHello(pkt); err != nil {
+			s.counters.Bad++
+			return
+		}
+		st := s.sys.Status()
+		if !st.LoggedOn || st.SteamID == 0 {
+			s.deny(from, proto.ReasonNotReady, "the server is logging on to Steam; try again")
+			return
+		}
+		c := proto.Challenge{Token: s.token(from, s.window()), ServerID: uint64(st.SteamID), Password: s.cfg.Password != ""}
+		s.send(c.AppendTo(s.out[:0]), from)
+	case proto.TypeConnect:
+		m, err := proto.ParseConnect(pkt)
+		if err != nil {
+			s.counters.Bad++
+			return
+		}
+		s.connect(m, from)
+	case proto.TypeDisconnect:
+		if e, ok := s.clients[from]; ok {
+			s.leave(e, from, "quit")
+		}
+	default:
+		s.counters.Bad++ // a server's message sent to the server
+	}
+}
+
+// deny refuses a client.
+func (s *Server) deny(to netip.AddrPort, r proto.Reason, msg string) {
+	s.send(proto.Deny{Reason: r, Message: msg}.AppendTo(s.out[:0]), to)
+}
+
+// welcome accepts a client that joined as player e.
+func (s *Server) welcome(to netip.AddrPort, e donburi.Entity) {
+	r := s.game.Rules()
+	m := proto.Welcome{PlayerID: game.Body.Get(s.world.Entry(e)).ID, TickRate: uint8(r.TickRate),
+		Width: uint16(r.Width), Height: uint16(r.Height), ServerName: s.cfg.Name, Map: s.cfg.Map}
+	s.send(m.AppendTo(s.out[:0]), to)
+}
+
+// connect admits a client that answered its challenge: the new player waits
+// for Steam's verdict on its ticket, which the auth system asks for.
+func (s *Server) connect(m proto.Connect, from netip.AddrPort) {
+	if !s.validToken(m.Token, from) {
+		s.deny(from, proto.ReasonBadToken, "the challenge token is stale; say hello again")
+		return
+	}
+	id := steamgs.SteamID(m.SteamID)
+	if e, ok := s.clients[from]; ok {
+		if components.Player.Get(s.world.Entry(e)).SteamID() == id {
+			s.welcome(from, e) // the Welcome was lost: send it again
+			return
+		}
+		s.deny(from, proto.ReasonDuplicate, "this address plays as another account")
+		return
+	}
+	if s.cfg.Password != "" && !s.passwordOK(m.Password) {
+		s.deny(from, proto.ReasonWrongPassword, "")
+		s.log.Info("client refused", "addr", from.String(), "reason", "wrong password")
+		return
+	}
+	if !id.IsValid() || id.Type() != steamgs.AccountTypeIndividual {
+		s.deny(from, proto.ReasonAuthFailed, "not an individual Steam ID: "+id.String())
+		return
+	}
+	players := 0
+	for e := range s.sys.Players().Iter(s.world) {
+		players++
+		if components.Player.Get(e).SteamID() == id {
+			s.deny(from, proto.ReasonDuplicate, id.String()+" is already playing here")
+			return
+		}
+	}
+	if players >= s.cfg.MaxPlayers {
+		s.deny(from, proto.ReasonServerFull, "")
+		s.log.Info("client refused", "addr", from.String(), "reason", "server full", "players", players)
+		return
+	}
+	name := m.Name
+	if name == "" {
+		name = "player"
+	}
+	now := s.cfg.Now()
+	e := s.game.AddPlayer(s.world, components.NewPlayer(id, name, m.Ticket, now), Remote)
+	Remote.SetValue(s.world.Entry(e), RemoteData{Addr: from, LastHeard: now})
+	s.clients[from] = e
+	s.counters.Joins++
+	s.welcome(from, e)
+	s.log.Info("player joined", "name", name, "steam_id", id.String(), "addr", from.String())
+}
+
+// leave removes a client's player; its auth session ends in the auth system.
+func (s *Server) leave(e donburi.Entity, addr netip.AddrPort, why string) {
+	if s.world.Valid(e) {
+		p := components.Player.Get(s.world.Entry(e))
+		s.log.Info("player left", "name", p.Name(), "steam_id", p.SteamID().String(), "reason", why, "score", p.Score())
+		s.world.Remove(e)
+	}
+	delete(s.clients, addr)
+	s.counters.Leaves++
+}
+
+// expire removes the clients that sent nothing for Config.ClientTimeout.
+func (s *Server) expire(_ *decs.ECS) {
+	if len(s.clients) == 0 {
+		return
+	}
+	now := s.cfg.Now()
+	s.gone = s.gone[:0]
+	for e := range s.remotes.Iter(s.world) {
+		if now.Sub(Remote.Get(e).LastHeard) > s.cfg.ClientTimeout {
+			s.gone = append(s.gone, e.Entity())
+		}
+	}
+	for _, e := range s.gone {
+		addr := Remote.Get(s.world.Entry(e)).Addr
+		s.send(proto.Disconnect{Reason: proto.ReasonTimedOut}.AppendTo(s.out[:0]), addr)
+		s.leave(e, addr, "timed out")
+	}
+}
+
+// update runs the game's rules, with the local player's buttons.
+func (s *Server) update(_ *decs.ECS) {
+	if s.local != donburi.Null && s.world.Valid(s.local) {
+		game.Control.Get(s.world.Entry(s.local)).Buttons = s.input
+	}
+	s.game.Update(s.world)
+}
+
+// snapshot records the world in s.snap.
+func (s *Server) snapshot() {
+	s.snap.Tick = uint32(s.game.Tick())
+	s.snap.Players = s.snap.Players[:0]
+	for e := range s.game.Players().Iter(s.world) {
+		if len(s.snap.Players) == proto.MaxPlayers {
+			break
+		}
+		p := components.Player.Get(e)
+		var auth proto.Auth
+		switch p.Auth() {
+		case components.AuthPending:
+			auth = proto.AuthPending
+		case components.AuthApproved:
+			auth = proto.AuthApproved
+			if p.Bot() {
+				auth = proto.AuthUnauthenticated
+			}
+		default:
+			continue // refused: about to be removed
+		}
+		b := game.Body.Get(e)
+		s.snap.Players = append(s.snap.Players, proto.PlayerState{ID: b.ID,
+			X: proto.ToFixed(b.Pos.X), Y: proto.ToFixed(b.Pos.Y), Score: p.Score(),
+			Auth: auth, Bot: p.Bot(), Name: p.Name()})
+	}
+	s.snap.Coins = s.snap.Coins[:0]
+	for e := range s.game.Coins().Iter(s.world) {
+		if len(s.snap.Coins) == proto.MaxCoins {
+			break
+		}
+		c := game.Coin.Get(e).Pos
+		s.snap.Coins = append(s.snap.Coins, proto.Point{X: proto.ToFixed(c.X), Y: proto.ToFixed(c.Y)})
+	}
+}
+
+// snapshotYouOffset is where a snapshot's You field starts: after the
+// 3-byte header and the 4-byte tick.
+const snapshotYouOffset = 7
+
+var le = binary.LittleEndian
+
+// broadcast sends the tick's snapshot to every client: encoded once, with
+// each client's own player ID patched in.
+func (s *Server) broadcast(_ *decs.ECS) {
+	s.snapshot()
+	if len(s.clients) == 0 {
+		return
+	}
+	s.snap.You = 0
+	s.out = s.snap.AppendTo(s.out[:0])
+	for e := range s.remotes.Iter(s.world) {
+		le.PutUint16(s.out[snapshotYouOffset:], game.Body.Get(e).ID)
+		s.send(s.out, Remote.Get(e).Addr)
+	}
+}
