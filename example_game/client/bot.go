@@ -12,13 +12,7 @@ import (
 // nearest coin, and false when snap does not list the player (not approved
 // yet, say) or no coin.
 func Steer(snap *proto.Snapshot) (game.Buttons, bool) {
-	var me *proto.PlayerState
-	for i := range snap.Players {
-		if snap.Players[i].ID == snap.You {
-			me = &snap.Players[i]
-			break
-		}
-	}
+	me := snap.Find(snap.You)
 	if me == nil || len(snap.Coins) == 0 {
 		return 0, false
 	}

@@ -45,11 +45,17 @@ func Browse(ctx context.Context, host netip.Addr, first, last uint16, timeout ti
 	for p := int(first); p <= int(last); p++ {
 		addrs = append(addrs, netip.AddrPortFrom(host, uint16(p)))
 	}
+	return BrowseAddrs(ctx, addrs, timeout)
+}
+
+// BrowseAddrs is Browse over a list of addresses: it returns the servers
+// among addrs that answered A2S_INFO within timeout, ordered by address.
+func BrowseAddrs(ctx context.Context, addrs []netip.AddrPort, timeout time.Duration) ([]ServerEntry, error) {
 	found, err := queryInfos(ctx, addrs, timeout)
 	if err != nil {
 		return nil, err
 	}
-	slices.SortFunc(found, func(a, b ServerEntry) int { return int(a.Addr.Port()) - int(b.Addr.Port()) })
+	slices.SortFunc(found, func(a, b ServerEntry) int { return a.Addr.Compare(b.Addr) })
 	return found, nil
 }
 

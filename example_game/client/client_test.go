@@ -32,24 +32,15 @@ func universe(t *testing.T) *local.Universe {
 	return u
 }
 
-// runServer runs a game server on 127.0.0.1 until the test ends.
+// runServer runs a game server on 127.0.0.1 (a free port) until the test
+// ends.
 func runServer(t *testing.T, cfg server.Config) *server.Server {
 	t.Helper()
-	srv, err := startServer(t, cfg, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return srv
-}
-
-// startServer runs a game server on 127.0.0.1:port until the test ends.
-func startServer(t *testing.T, cfg server.Config, port uint16) (*server.Server, error) {
-	t.Helper()
 	cfg.Backend = universe(t)
-	cfg.Addr = netip.AddrPortFrom(netip.MustParseAddr("127.0.0.1"), port)
+	cfg.Addr = netip.AddrPortFrom(netip.MustParseAddr("127.0.0.1"), 0)
 	srv, err := server.New(cfg)
 	if err != nil {
-		return nil, err
+		t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error)
@@ -61,29 +52,7 @@ func startServer(t *testing.T, cfg server.Config, port uint16) (*server.Server, 
 		}
 		_ = srv.Close()
 	})
-	return srv, nil
-}
-
-// runServersInARow runs a server of each config on consecutive ports, so
-// that a browser can scan them, and returns them.
-func runServersInARow(t *testing.T, cfgs ...server.Config) []*server.Server {
-	t.Helper()
-	base := uint16(41000 + time.Now().UnixNano()%8000)
-next:
-	for try := 0; try < 50; try++ {
-		base += uint16(len(cfgs) + 7*try)
-		var srvs []*server.Server
-		for i, cfg := range cfgs {
-			srv, err := startServer(t, cfg, base+uint16(i))
-			if err != nil {
-				continue next // a port is taken; the started ones stop at cleanup
-			}
-			srvs = append(srvs, srv)
-		}
-		return srvs
-	}
-	t.Fatal("found no free consecutive ports")
-	return nil
+	return srv
 }
 
 func dialConfig(t *testing.T, srv netip.AddrPort, name string) client.Config {
@@ -180,17 +149,15 @@ func TestDialErrors(t *testing.T) {
 }
 
 func TestBrowseAndQuery(t *testing.T) {
-	srvs := runServersInARow(t, server.Config{Name: "alpha", Map: "one", Bots: 2, Advertise: true},
-		server.Config{Name: "bravo", Map: "two", Advertise: true},
-		server.Config{Name: "hidden", Advertise: false})
-	a, hidden := srvs[0], srvs[2]
-	lo, hi := a.Addr().Port(), hidden.Addr().Port()
+	a := runServer(t, server.Config{Name: "alpha", Map: "one", Bots: 2, Advertise: true})
+	b := runServer(t, server.Config{Name: "bravo", Map: "two", Advertise: true})
+	hidden := runServer(t, server.Config{Name: "hidden", Advertise: false})
 	// Servers answer once they are logged on; ask until both do.
 	var found []client.ServerEntry
 	deadline := time.Now().Add(10 * time.Second)
 	for len(found) < 2 && time.Now().Before(deadline) {
 		var err error
-		found, err = client.Browse(context.Background(), netip.MustParseAddr("127.0.0.1"), lo, hi, 300*time.Millisecond)
+		found, err = client.BrowseAddrs(context.Background(), []netip.AddrPort{hidden.Addr(), b.Addr(), a.Addr()}, 300*time.Millisecond)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -207,6 +174,12 @@ func TestBrowseAndQuery(t *testing.T) {
 	}
 	if found[0].Addr.Port() > found[1].Addr.Port() {
 		t.Error("servers are not ordered by port")
+	}
+	// Browse scans a range of ports: here the one of alpha.
+	port := a.Addr().Port()
+	got, err := client.Browse(context.Background(), netip.MustParseAddr("127.0.0.1"), port, port, 2*time.Second)
+	if err != nil || len(got) != 1 || got[0].Info.Name != "alpha" || got[0].Addr != a.Addr() {
+		t.Errorf("Browse of alpha's port = %+v, %v", got, err)
 	}
 	players, err := client.QueryPlayers(context.Background(), a.Addr(), 2*time.Second)
 	if err != nil {
@@ -293,4 +266,54 @@ func ExampleSteer() {
 	b, ok := client.Steer(&snap)
 	fmt.Println(b == game.Right, ok)
 	// Output: true true
+}
+
+// TestDialResendsLostConnect plays a server that loses the client's first
+// Connect: the client must send it again, and join when it is answered.
+func TestDialResendsLostConnect(t *testing.T) {
+	fake, err := net.ListenUDP("udp4", net.UDPAddrFromAddrPort(netip.MustParseAddrPort("127.0.0.1:0")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fake.Close()
+	connects := make(chan int, 1)
+	go func() {
+		buf := make([]byte, proto.MaxPacketSize+1)
+		n := 0
+		defer func() { connects <- n }()
+		for {
+			size, from, err := fake.ReadFromUDPAddrPort(buf)
+			if err != nil {
+				return // closed at the end of the test
+			}
+			var reply []byte
+			switch t, _ := proto.Peek(buf[:size]); t {
+			case proto.TypeHello:
+				reply = proto.Challenge{Token: 42}.AppendTo(nil)
+			case proto.TypeConnect:
+				if m, err := proto.ParseConnect(buf[:size]); err != nil || m.Token != 42 {
+					continue
+				}
+				if n++; n == 1 {
+					continue // lost on the way
+				}
+				reply = proto.Welcome{PlayerID: 9, TickRate: 30, Width: 64, Height: 64, ServerName: "lossy"}.AppendTo(nil)
+			default:
+				continue
+			}
+			_, _ = fake.WriteToUDPAddrPort(reply, from)
+		}
+	}()
+	c, err := client.Dial(context.Background(), dialConfig(t, fake.LocalAddr().(*net.UDPAddr).AddrPort(), "lossy"))
+	if err != nil {
+		t.Fatalf("Dial = %v, want a connection after the Connect was sent again", err)
+	}
+	if w := c.Welcome(); w.PlayerID != 9 || w.ServerName != "lossy" {
+		t.Errorf("Welcome = %+v", w)
+	}
+	_ = c.Close()
+	_ = fake.Close()
+	if n := <-connects; n < 2 {
+		t.Errorf("the server got %d Connects, want at least 2", n)
+	}
 }

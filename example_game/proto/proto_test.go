@@ -269,3 +269,26 @@ func ExampleDecode() {
 	// Input {Seq:7 Buttons:1}
 	// proto: malformed header at byte 0 of 5: first byte is 0xFF, want 0x47
 }
+
+func TestSnapshotFind(t *testing.T) {
+	snap := proto.Snapshot{You: 2, Players: []proto.PlayerState{{ID: 1, Score: 5}, {ID: 2, Score: 7}}}
+	tests := []struct {
+		id    uint16
+		found bool
+		score uint32
+	}{
+		{1, true, 5},
+		{2, true, 7},
+		{3, false, 0},
+		{0, false, 0},
+	}
+	for _, tt := range tests {
+		p := snap.Find(tt.id)
+		if (p != nil) != tt.found || p != nil && p.Score != tt.score {
+			t.Errorf("Find(%d) = %+v, want found %v with score %d", tt.id, p, tt.found, tt.score)
+		}
+	}
+	if p := snap.Find(snap.You); p == nil || p != &snap.Players[1] {
+		t.Error("Find does not point into the snapshot's own players")
+	}
+}

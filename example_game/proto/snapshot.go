@@ -71,6 +71,17 @@ type Snapshot struct {
 // Type returns TypeSnapshot.
 func (*Snapshot) Type() Type { return TypeSnapshot }
 
+// Find returns the player of s with the given ID, or nil when s does not
+// list it (s.Find(s.You) is the receiver's own player).
+func (s *Snapshot) Find(id uint16) *PlayerState {
+	for i := range s.Players {
+		if s.Players[i].ID == id {
+			return &s.Players[i]
+		}
+	}
+	return nil
+}
+
 // Size returns the encoded size of s.
 func (s *Snapshot) Size() int {
 	n := headerLen + 4 + 2 + 1 + 1 + 4*min(len(s.Coins), MaxCoins)

@@ -20,16 +20,22 @@ const (
 	panelPadding = 10
 )
 
-// panelRows is the most player rows the server panel lists.
+// panelRows is the most player rows the client's scoreboard lists.
 const panelRows = 16
+
+// serverPanelRows is the most player rows the listen server's panel lists:
+// fewer than the scoreboard, so that the panel, drawn over the top of the
+// arena, always ends above the host's spawn point near the bottom edge
+// (server.LocalSpawn).
+const serverPanelRows = 10
 
 // ServerPanel draws the listen server's panel: the server's name, map and
 // address, where it stands with Steam and its Steam ID, the A2S query
 // counters, and each player's name, score, auth state and age (time since
 // its client's last packet).
 func (r *Renderer) ServerPanel(dst *ebiten.Image, st *server.Status) {
-	lines := 7 + min(len(st.Players), panelRows)
-	if len(st.Players) > panelRows {
+	lines := 7 + min(len(st.Players), serverPanelRows)
+	if len(st.Players) > serverPanelRows {
 		lines++
 	}
 	h := float32(lines*r.gh + 2*panelPadding)
@@ -56,8 +62,8 @@ func (r *Renderer) ServerPanel(dst *ebiten.Image, st *server.Status) {
 	line(fmt.Sprintf("players %d/%d  bots %d", len(st.Players), st.MaxPlayers, st.Bots), Text)
 	line(fmt.Sprintf("%-20s %6s  %-16s %7s", "NAME", "SCORE", "AUTH", "AGE"), Heading)
 	for i, p := range st.Players {
-		if i == panelRows {
-			line(fmt.Sprintf("... and %d more", len(st.Players)-panelRows), Dim)
+		if i == serverPanelRows {
+			line(fmt.Sprintf("... and %d more", len(st.Players)-serverPanelRows), Dim)
 			break
 		}
 		line(fmt.Sprintf("%-20.20s %6d  %-16.16s %7s", p.Name, p.Score, p.AuthLabel(), p.AgeLabel()), PlayerColor(p.ID))

@@ -38,22 +38,26 @@ func TestLocalPlayer(t *testing.T) {
 	})
 	var before, after proto.Snapshot
 	srv.Snapshot(&before)
-	srv.SetLocalInput(game.Down | 0xF0)
+	srv.SetLocalInput(game.Up | 0xF0)
 	for range 10 {
 		srv.Tick()
 	}
 	srv.Snapshot(&after)
 	pos := func(s proto.Snapshot) proto.PlayerState {
-		for _, p := range s.Players {
-			if p.ID == s.You {
-				return p
-			}
+		me := s.Find(s.You)
+		if me == nil {
+			t.Fatalf("the local player %d is not in the snapshot", s.You)
 		}
-		t.Fatalf("the local player %d is not in the snapshot", s.You)
-		return proto.PlayerState{}
+		return *me
 	}
-	if b, a := pos(before), pos(after); a.Y <= b.Y && b.Y < proto.ToFixed(game.DefaultHeight-game.PlayerRadius) {
-		t.Errorf("holding down moved the host from y %v to %v", b.Y.Float(), a.Y.Float())
+	b, a := pos(before), pos(after)
+	// The host starts at its spawn point (below the listen window's panel)
+	// and has not moved while it held nothing.
+	if spawn := server.LocalSpawn(srv.Game().Rules()); b.X != proto.ToFixed(spawn.X) || b.Y != proto.ToFixed(spawn.Y) {
+		t.Errorf("the host is at (%v, %v), want its spawn point %v", b.X.Float(), b.Y.Float(), spawn)
+	}
+	if a.Y >= b.Y {
+		t.Errorf("holding up moved the host from y %v to %v", b.Y.Float(), a.Y.Float())
 	}
 	if before.You != srv.LocalID() || before.You == 0 {
 		t.Errorf("snapshot You = %d, LocalID %d", before.You, srv.LocalID())

@@ -419,8 +419,10 @@ func (s *Server) Counters() Counters {
 
 // AddLocal adds the listen server's own player, who plays in the server's
 // window with SetLocalInput, with an auth ticket from the same Steam
-// (made for the server's Steam ID); Steam approves it like any other. It
-// fails when the server already has a local player or is full.
+// (made for the server's Steam ID); Steam approves it like any other. The
+// host starts at LocalSpawn rather than at a random place, so that it is
+// not hidden under the server panel at the top of the window. It fails when
+// the server already has a local player or is full.
 func (s *Server) AddLocal(id steamgs.SteamID, name string, ticket []byte) (donburi.Entity, error) {
 	if s.closed {
 		return donburi.Null, ErrClosed
@@ -433,9 +435,16 @@ func (s *Server) AddLocal(id steamgs.SteamID, name string, ticket []byte) (donbu
 	}
 	p := components.NewPlayer(id, proto.ClipName(name), ticket, s.cfg.Now())
 	s.local = s.game.AddPlayer(s.world, p, Local)
+	game.Body.Get(s.world.Entry(s.local)).Pos = LocalSpawn(s.game.Rules())
 	s.counters.Joins++
 	s.log.Info("local player joined", "name", name, "steam_id", id.String())
 	return s.local, nil
+}
+
+// LocalSpawn returns where the listen server's own player starts in an
+// arena of the given rules: centred, near the bottom edge.
+func LocalSpawn(r game.Rules) game.Vec {
+	return r.Clamp(game.Vec{X: r.Width / 2, Y: r.Height - 3*game.PlayerRadius}, game.PlayerRadius)
 }
 
 // SetLocalInput sets the buttons the local player holds.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"net/netip"
 	"strings"
 	"sync"
@@ -435,4 +436,61 @@ func ExampleNew() {
 	srv.Status(&st)
 	fmt.Println(st.Name, st.LoggedOn, len(st.Players), st.Players[0].Auth)
 	// Output: Coin Arena true 3 Approved
+}
+
+// TestBadDatagrams sends the server datagrams it must refuse: malformed,
+// truncated, from strangers or with forged tokens. None may panic, add a
+// player or stop the server from taking a real client.
+func TestBadDatagrams(t *testing.T) {
+	srv := newServer(t, nil)
+	pump(t, srv, 1000, func() bool { return status(srv).LoggedOn })
+	conn, err := net.DialUDP("udp4", nil, net.UDPAddrFromAddrPort(srv.Addr()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	connect := proto.Connect{Token: 1, SteamID: 76561197960287930, Name: "forger", Ticket: []byte{1, 2, 3}}.AppendTo(nil)
+	tests := []struct {
+		name string
+		pkt  []byte
+		game bool // a game datagram (counted in GameIn)
+		bad  bool // counted as bad
+	}{
+		{"empty", nil, false, false},
+		{"two bytes", []byte{proto.Magic, proto.Version}, false, false},
+		{"other version", []byte{proto.Magic, proto.Version + 1, byte(proto.TypeHello)}, false, false},
+		{"unknown type", []byte{proto.Magic, proto.Version, 99}, true, true},
+		{"truncated Hello", []byte{proto.Magic, proto.Version, byte(proto.TypeHello)}, true, true},
+		{"truncated Connect", connect[:len(connect)-2], true, true},
+		{"Connect with a forged token", connect, true, false},
+		{"Input from a stranger", proto.Input{Seq: 1, Buttons: 0xFF}.AppendTo(nil), true, true},
+		{"Snapshot sent to the server", (&proto.Snapshot{Tick: 1}).AppendTo(nil), true, true},
+		{"Disconnect from a stranger", proto.Disconnect{Reason: proto.ReasonQuit}.AppendTo(nil), true, false},
+		{"Steam prefix and junk", []byte{0xFF, 0xFF, 0xFF, 0xFF, 0x54, 0x00}, false, false},
+		{"Steam prefix only", []byte{0xFF, 0xFF, 0xFF, 0xFF}, false, false},
+	}
+	var games, bads uint64
+	for _, tt := range tests {
+		if _, err := conn.Write(tt.pkt); err != nil {
+			t.Fatalf("%s: %v", tt.name, err)
+		}
+		if tt.game {
+			games++
+		}
+		if tt.bad {
+			bads++
+		}
+	}
+	before := srv.Counters()
+	pump(t, srv, 1000, func() bool { return srv.Counters().GameIn-before.GameIn >= games })
+	got := srv.Counters()
+	if got.GameIn-before.GameIn != games || got.Bad-before.Bad != bads || got.Joins != 0 {
+		t.Errorf("counters %+v after the bad datagrams, want %d game datagrams, %d bad, no joins", got, games, bads)
+	}
+	if n := len(status(srv).Players); n != 0 {
+		t.Errorf("%d players after the bad datagrams, want 0", n)
+	}
+	if _, err := dial(t, srv, universe(t), "honest", ""); err != nil {
+		t.Errorf("a real client cannot join after the bad datagrams: %v", err)
+	}
 }

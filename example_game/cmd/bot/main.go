@@ -124,10 +124,8 @@ func play(ctx context.Context, cf *cli.ClientFlags, u *local.Universe, name stri
 func lastScore(c *client.Client) uint32 {
 	var s proto.Snapshot
 	c.Snapshot(&s)
-	for _, p := range s.Players {
-		if p.ID == s.You {
-			return p.Score
-		}
+	if me := s.Find(s.You); me != nil {
+		return me.Score
 	}
 	return 0
 }

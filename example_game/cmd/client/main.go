@@ -18,8 +18,6 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"image"
-	"image/png"
 	"io"
 	"log/slog"
 	"net/netip"
@@ -32,8 +30,8 @@ import (
 	"github.com/hajimehoshi/ebiten/v2"
 	"github.com/hajimehoshi/ebiten/v2/inpututil"
 	"github.com/steamgs/steamgs/example_game/client"
-	"github.com/steamgs/steamgs/example_game/game"
 	"github.com/steamgs/steamgs/example_game/internal/cli"
+	"github.com/steamgs/steamgs/example_game/internal/window"
 	"github.com/steamgs/steamgs/example_game/proto"
 	"github.com/steamgs/steamgs/example_game/render"
 	"github.com/steamgs/steamgs/steamgs"
@@ -286,21 +284,7 @@ func (g *clientGame) play() error {
 	if inpututil.IsKeyJustPressed(ebiten.KeyTab) {
 		g.scores = !g.scores
 	}
-	var b game.Buttons
-	for _, k := range []struct {
-		keys [2]ebiten.Key
-		b    game.Buttons
-	}{
-		{[2]ebiten.Key{ebiten.KeyArrowUp, ebiten.KeyW}, game.Up},
-		{[2]ebiten.Key{ebiten.KeyArrowDown, ebiten.KeyS}, game.Down},
-		{[2]ebiten.Key{ebiten.KeyArrowLeft, ebiten.KeyA}, game.Left},
-		{[2]ebiten.Key{ebiten.KeyArrowRight, ebiten.KeyD}, game.Right},
-	} {
-		if ebiten.IsKeyPressed(k.keys[0]) || ebiten.IsKeyPressed(k.keys[1]) {
-			b |= k.b
-		}
-	}
-	if err := g.conn.SendInput(uint8(b)); err != nil {
+	if err := g.conn.SendInput(uint8(window.Buttons())); err != nil {
 		g.log.Warn("send", "err", err)
 	}
 	if g.conn.Snapshot(&g.snap) > 0 {
@@ -332,17 +316,15 @@ func (g *clientGame) Draw(screen *ebiten.Image) {
 		g.frames++
 		if g.o.shotPath != "" && !g.o.connect && len(servers) > 0 && g.frames >= g.o.shotTicks && !g.shotDone {
 			g.shotDone, g.quitAfter = true, true
-			g.shotErr = screenshot(screen, g.o.shotPath)
+			g.shotErr = window.Screenshot(screen, g.o.shotPath)
 		}
 		return
 	}
 	w := g.conn.Welcome()
 	g.r.World(screen, &g.snap, int(w.Width), int(w.Height))
 	score := uint32(0)
-	for _, p := range g.snap.Players {
-		if p.ID == g.snap.You {
-			score = p.Score
-		}
+	if me := g.snap.Find(g.snap.You); me != nil {
+		score = me.Score
 	}
 	age := time.Since(g.conn.LastHeard()).Milliseconds()
 	g.r.HUD(screen, fmt.Sprintf("%s (%s)  %s: %d", w.ServerName, w.Map, g.cf.Name, score),
@@ -352,7 +334,7 @@ func (g *clientGame) Draw(screen *ebiten.Image) {
 	}
 	if g.o.shotPath != "" && g.played >= g.o.shotTicks && !g.shotDone {
 		g.shotDone, g.quitAfter = true, true
-		g.shotErr = screenshot(screen, g.o.shotPath)
+		g.shotErr = window.Screenshot(screen, g.o.shotPath)
 	}
 }
 
@@ -371,19 +353,4 @@ func (g *clientGame) close() {
 		_ = g.joined.Close()
 	}
 	g.mu.Unlock()
-}
-
-// screenshot writes the screen's pixels to path as a PNG.
-func screenshot(screen *ebiten.Image, path string) error {
-	img := image.NewRGBA(screen.Bounds())
-	screen.ReadPixels(img.Pix)
-	f, err := os.Create(path)
-	if err != nil {
-		return err
-	}
-	if err := png.Encode(f, img); err != nil {
-		_ = f.Close()
-		return err
-	}
-	return f.Close()
 }

@@ -18,16 +18,14 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"image"
-	"image/png"
 	"io"
 	"log/slog"
 	"os"
 
 	"github.com/hajimehoshi/ebiten/v2"
 	"github.com/hajimehoshi/ebiten/v2/inpututil"
-	"github.com/steamgs/steamgs/example_game/game"
 	"github.com/steamgs/steamgs/example_game/internal/cli"
+	"github.com/steamgs/steamgs/example_game/internal/window"
 	"github.com/steamgs/steamgs/example_game/proto"
 	"github.com/steamgs/steamgs/example_game/render"
 	"github.com/steamgs/steamgs/example_game/server"
@@ -130,7 +128,7 @@ func (g *listenGame) Update() error {
 		g.panel = !g.panel
 	}
 	g.join()
-	g.srv.SetLocalInput(keys())
+	g.srv.SetLocalInput(window.Buttons())
 	g.srv.Tick()
 	g.ticks++
 	if g.srv.RestartRequested() {
@@ -159,25 +157,6 @@ func (g *listenGame) join() {
 	}
 }
 
-// keys returns the direction buttons held: arrows or WASD.
-func keys() game.Buttons {
-	var b game.Buttons
-	for _, k := range []struct {
-		keys [2]ebiten.Key
-		b    game.Buttons
-	}{
-		{[2]ebiten.Key{ebiten.KeyArrowUp, ebiten.KeyW}, game.Up},
-		{[2]ebiten.Key{ebiten.KeyArrowDown, ebiten.KeyS}, game.Down},
-		{[2]ebiten.Key{ebiten.KeyArrowLeft, ebiten.KeyA}, game.Left},
-		{[2]ebiten.Key{ebiten.KeyArrowRight, ebiten.KeyD}, game.Right},
-	} {
-		if ebiten.IsKeyPressed(k.keys[0]) || ebiten.IsKeyPressed(k.keys[1]) {
-			b |= k.b
-		}
-	}
-	return b
-}
-
 // Draw draws the arena, the bar and, when shown, the server panel.
 func (g *listenGame) Draw(screen *ebiten.Image) {
 	if g.r == nil {
@@ -187,10 +166,8 @@ func (g *listenGame) Draw(screen *ebiten.Image) {
 	rules := g.srv.Game().Rules()
 	g.r.World(screen, &g.snap, int(rules.Width), int(rules.Height))
 	score := uint32(0)
-	for _, p := range g.snap.Players {
-		if p.ID == g.snap.You {
-			score = p.Score
-		}
+	if me := g.snap.Find(g.snap.You); me != nil {
+		score = me.Score
 	}
 	cfg := g.srv.Config()
 	g.r.HUD(screen, fmt.Sprintf("%s  %s: %d", cfg.Name, g.name, score), "Tab: server panel  Esc: quit")
@@ -200,7 +177,7 @@ func (g *listenGame) Draw(screen *ebiten.Image) {
 	}
 	if g.shotPath != "" && g.ticks >= g.shotTicks && !g.done {
 		g.done = true
-		g.err = screenshot(screen, g.shotPath)
+		g.err = window.Screenshot(screen, g.shotPath)
 	}
 }
 
@@ -215,20 +192,4 @@ func (g *listenGame) close() {
 	if g.ticket != 0 {
 		g.universe.CancelAuthTicket(g.hostID, g.ticket)
 	}
-}
-
-// screenshot writes the screen's pixels to path as a PNG.
-func screenshot(screen *ebiten.Image, path string) error {
-	b := screen.Bounds()
-	img := image.NewRGBA(b)
-	screen.ReadPixels(img.Pix)
-	f, err := os.Create(path)
-	if err != nil {
-		return err
-	}
-	if err := png.Encode(f, img); err != nil {
-		_ = f.Close()
-		return err
-	}
-	return f.Close()
 }

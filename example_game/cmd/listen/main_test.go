@@ -6,8 +6,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/steamgs/steamgs/example_game/game"
 	"github.com/steamgs/steamgs/example_game/internal/shottest"
 	"github.com/steamgs/steamgs/example_game/render"
+	"github.com/steamgs/steamgs/example_game/server"
 	"go.uber.org/goleak"
 )
 
@@ -98,6 +100,18 @@ func TestScreenshotPanel(t *testing.T) {
 		if n := count(img, tt.area, tt.c); n < tt.min {
 			t.Errorf("%s: %d pixels of its colour, want at least %d", tt.what, n, tt.min)
 		}
+	}
+	// The host stands still at its spawn point, which the panel must not
+	// cover: under the panel's translucent backdrop its colour would not
+	// match.
+	spawn := server.LocalSpawn(game.DefaultRules())
+	x, y := int(spawn.X), render.HUDHeight+int(spawn.Y)
+	host := image.Rect(x-game.PlayerRadius, y-game.PlayerRadius, x+game.PlayerRadius, y+game.PlayerRadius)
+	if host.Min.Y < panel.Max.Y {
+		t.Errorf("the host's spawn %v is under the panel's first rows %v", host, panel)
+	}
+	if n := count(img, host, rgba(render.PlayerColor(4))); n < 60 {
+		t.Errorf("host at its spawn point: %d pixels of its colour, want at least 60 (hidden by the panel?)", n)
 	}
 	rows := 0
 	for id := range uint16(4) {
