@@ -8,7 +8,7 @@ SHELL       := /bin/bash
 # Ebiten (example_game's window side) needs cgo and the X11/GL headers; its
 # tests need a display, which Xvfb provides.
 APT_PACKAGES := libc6-dev libgl1-mesa-dev libxcursor-dev libxi-dev libxinerama-dev \
-	libxrandr-dev libxxf86vm-dev libasound2-dev pkg-config xvfb xauth
+	libxrandr-dev libxxf86vm-dev libasound2-dev pkg-config xvfb xauth libgl1-mesa-dri
 
 # Valve's redistributable libsteam_api (SDK 1.61) for the steamworks back end's
 # real-library tests, fetched into a cache outside the repository.
