@@ -20,7 +20,11 @@ func (s *Server) GetAuthSessionTicket(forID Identity) (AuthTicket, []byte, error
 	if h == 0 || n <= 0 || n > len(buf) {
 		return 0, nil, newError(ErrUnsupported, "GetAuthSessionTicket: the back end made no ticket")
 	}
-	return h, buf[:n:n], nil
+	// A copy of the ticket's length, so a ticket kept for a session does not
+	// hold the whole buffer.
+	ticket := make([]byte, n)
+	copy(ticket, buf)
+	return h, ticket, nil
 }
 
 // checkIdentity checks that at most one field of id is set, and set well.
