@@ -1,36 +1,18 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"net/netip"
 	"strings"
-	"sync"
 	"testing"
 
+	"github.com/steamgs/steamgs/example_game/internal/testio"
 	"github.com/steamgs/steamgs/example_game/server"
 	"github.com/steamgs/steamgs/steamgs/local"
 	"go.uber.org/goleak"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 func TestBotsJoinAndLeave(t *testing.T) {
 	const universe = "bot command test"
@@ -46,7 +28,7 @@ func TestBotsJoinAndLeave(t *testing.T) {
 	ran := make(chan error)
 	go func() { ran <- srv.Run(ctx) }()
 
-	var out syncBuffer
+	var out testio.SyncBuffer
 	code := run(context.Background(), []string{"-server", srv.Addr().String(), "-n", "3", "-name", "tb",
 		"-universe", universe, "-duration", "1500ms"}, &out)
 	cancel()
@@ -70,7 +52,7 @@ func TestBotsJoinAndLeave(t *testing.T) {
 }
 
 func TestBotCannotJoin(t *testing.T) {
-	var out syncBuffer
+	var out testio.SyncBuffer
 	// Nothing listens there: the handshake times out.
 	code := run(context.Background(), []string{"-server", "127.0.0.1:9", "-timeout", "300ms"}, &out)
 	if code != 1 || !strings.Contains(out.String(), "cannot join") {

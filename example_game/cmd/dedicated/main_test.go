@@ -1,40 +1,20 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"log/slog"
 	"net/netip"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
+	"github.com/steamgs/steamgs/example_game/internal/testio"
 	"github.com/steamgs/steamgs/example_game/server"
 	"github.com/steamgs/steamgs/steamgs/local"
 	"go.uber.org/goleak"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
-
-// syncBuffer is a log destination safe for the server's goroutine and the
-// test's.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 func TestServeExitCodes(t *testing.T) {
 	tests := []struct {
@@ -52,7 +32,7 @@ func TestServeExitCodes(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			var out syncBuffer
+			var out testio.SyncBuffer
 			log := slog.New(slog.NewTextHandler(&out, nil))
 			srv, err := server.New(server.Config{Backend: u, Addr: netip.MustParseAddrPort("127.0.0.1:0"),
 				Dedicated: true, Logger: log})
@@ -104,7 +84,7 @@ func TestRunBadFlags(t *testing.T) {
 		{[]string{"-nope"}, "flag provided but not defined"},
 	}
 	for _, tt := range tests {
-		var out syncBuffer
+		var out testio.SyncBuffer
 		if code := run(context.Background(), tt.args, &out); code != exitUsage {
 			t.Errorf("run(%q) = %d, want %d", tt.args, code, exitUsage)
 		}

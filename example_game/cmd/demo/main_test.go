@@ -4,39 +4,21 @@ import (
 	"bytes"
 	"context"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
+	"github.com/steamgs/steamgs/example_game/internal/testio"
 	"go.uber.org/goleak"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
-
-// syncBuffer is a bytes.Buffer that the demo writes while the test reads.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 // TestDemoPrintsTables runs the demo until a status table shows both clients
 // approved and the bot, then stops it as Ctrl-C would. The wait is bounded
 // but generous, so a loaded machine slows the test down rather than failing it.
 func TestDemoPrintsTables(t *testing.T) {
 	wants := []string{"Coin Arena", "Steam Connected", "client-1", "client-2", "bot 1", "Approved", "players 3/32"}
-	var out, errs syncBuffer
+	var out, errs testio.SyncBuffer
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	done := make(chan int, 1)
