@@ -28,4 +28,10 @@
 // OnCreate) and leave when its entity is removed (OnRemove), which ends its
 // auth session; [Systems.Join], [Systems.AddBot] and [Systems.Remove] do
 // both for a game.
+//
+// Auth sessions live as long as the server: a server shut down and
+// initialized again knows none of them, while the players in the world keep
+// their auth state. A game that restarts its server therefore removes its
+// players and lets them join again with fresh tickets (a ticket is good for
+// one session).
 package systems
