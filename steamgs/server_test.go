@@ -818,14 +818,16 @@ var beforeLogOnSetters = []struct {
 		op("SetDedicatedServer", true)},
 }
 
+// logOns are the two ways to log on, for tests that hold for both.
+var logOns = []struct {
+	name  string
+	logOn func(*steamgs.Server) error
+}{
+	{"LogOn", func(s *steamgs.Server) error { return s.LogOn("token") }},
+	{"LogOnAnonymous", (*steamgs.Server).LogOnAnonymous},
+}
+
 func TestBeforeLogOn(t *testing.T) {
-	logOns := []struct {
-		name  string
-		logOn func(*steamgs.Server) error
-	}{
-		{"LogOn", func(s *steamgs.Server) error { return s.LogOn("token") }},
-		{"LogOnAnonymous", (*steamgs.Server).LogOnAnonymous},
-	}
 	for _, lo := range logOns {
 		for _, st := range beforeLogOnSetters {
 			t.Run(lo.name+"/"+st.method, func(t *testing.T) {
@@ -890,13 +892,6 @@ func TestRequired(t *testing.T) {
 			return errors.Join(s.SetProduct("480"), s.SetGameDescription("Spacewar"))
 		}},
 		{"nothing", "product (SetProduct)", func(s *steamgs.Server) error { return nil }},
-	}
-	logOns := []struct {
-		name  string
-		logOn func(*steamgs.Server) error
-	}{
-		{"LogOn", func(s *steamgs.Server) error { return s.LogOn("token") }},
-		{"LogOnAnonymous", (*steamgs.Server).LogOnAnonymous},
 	}
 	for _, lo := range logOns {
 		for _, tt := range tests {

@@ -101,11 +101,8 @@ func run(args []string, stderr io.Writer) int {
 		return 1
 	}
 	g := newClientGame(&cf, o, u, log)
-	ebiten.SetWindowTitle("Coin Arena - client " + cf.Name)
-	ebiten.SetWindowSize(render.ScreenWidth*3/2, render.ScreenHeight*3/2)
-	ebiten.SetRunnableOnUnfocused(true)
 	code := 0
-	if err := ebiten.RunGame(g); err != nil {
+	if err := window.Run(g, "Coin Arena - client "+cf.Name, 0); err != nil {
 		log.Error("game ended", "err", err)
 		code = 1
 	}

@@ -72,12 +72,8 @@ func run(args []string, stderr io.Writer) int {
 	g := &listenGame{srv: srv, universe: universe, log: log, name: *player, panel: !*hidePanel,
 		shotPath: *shot, shotTicks: *ticks}
 	g.hostID = universe.AddUser(local.User{Name: *player, Apps: []steamgs.AppID{cfg.AppID}})
-	ebiten.SetWindowTitle(fmt.Sprintf("%s - listen server on %s", cfg.Name, srv.Addr()))
-	ebiten.SetWindowSize(render.ScreenWidth*3/2, render.ScreenHeight*3/2)
-	ebiten.SetTPS(cfg.Rules.TickRate)
-	ebiten.SetRunnableOnUnfocused(true)
 	code := 0
-	if err := ebiten.RunGame(g); err != nil {
+	if err := window.Run(g, fmt.Sprintf("%s - listen server on %s", cfg.Name, srv.Addr()), cfg.Rules.TickRate); err != nil {
 		log.Error("game ended", "err", err)
 		code = 1
 	}

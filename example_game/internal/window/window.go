@@ -1,7 +1,7 @@
 // Package window holds what the example's two windowed programs, the listen
-// server and the client, share on Ebiten's side: the direction buttons the
-// keyboard holds, and writing a frame to a PNG file for the screenshot
-// tests. It imports Ebiten, so headless programs never import it.
+// server and the client, share on Ebiten's side: opening the window, the
+// direction buttons the keyboard holds, and writing a frame to a PNG file for
+// the screenshot tests. It imports Ebiten, so headless programs never import it.
 package window
 
 import (
@@ -11,7 +11,22 @@ import (
 
 	"github.com/hajimehoshi/ebiten/v2"
 	"github.com/steamgs/steamgs/example_game/game"
+	"github.com/steamgs/steamgs/example_game/render"
 )
+
+// Run opens a window titled title at one and a half times the game's screen
+// size and runs g in it until g ends, ticking tps times a second (0 keeps
+// Ebiten's default). The game keeps ticking while the window is unfocused, so
+// a listen server serves its clients from the background.
+func Run(g ebiten.Game, title string, tps int) error {
+	ebiten.SetWindowTitle(title)
+	ebiten.SetWindowSize(render.ScreenWidth*3/2, render.ScreenHeight*3/2)
+	if tps > 0 {
+		ebiten.SetTPS(tps)
+	}
+	ebiten.SetRunnableOnUnfocused(true)
+	return ebiten.RunGame(g)
+}
 
 // Buttons returns the direction buttons the keyboard holds: the arrow keys
 // or WASD. Call it from Update.
