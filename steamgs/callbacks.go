@@ -106,6 +106,15 @@ type GameplayStats struct {
 	TotalMinutesPlayed uint32
 }
 
+// ClientAchievementStatus tells whether a user has unlocked an achievement
+// (GSClientAchievementStatus_t, callback 206). Steam sends it to game
+// servers; no ISteamGameServer call asks for it.
+type ClientAchievementStatus struct {
+	SteamID     SteamID
+	Achievement string // the achievement's API name, at most 127 bytes
+	Unlocked    bool
+}
+
 // AssociateClan answers AssociateWithClan (the seed's associate_clan,
 // AssociateWithClanResult_t).
 type AssociateClan struct {
@@ -146,6 +155,7 @@ const (
 	IDClientApproved               = 201
 	IDClientDenied                 = 202
 	IDClientKick                   = 203
+	IDClientAchievementStatus      = 206
 	IDGameplayStats                = 207
 	IDClientGroupStatus            = 208
 	IDServerReputation             = 209
@@ -180,6 +190,9 @@ func (ClientDenied) CallbackID() int { return IDClientDenied }
 // CallbackID returns 203.
 func (ClientKick) CallbackID() int { return IDClientKick }
 
+// CallbackID returns 206.
+func (ClientAchievementStatus) CallbackID() int { return IDClientAchievementStatus }
+
 // CallbackID returns 208.
 func (ClientGroupStatus) CallbackID() int { return IDClientGroupStatus }
 
@@ -194,3 +207,20 @@ func (PlayerCompat) CallbackID() int { return IDPlayerCompat }
 
 // CallbackID returns 209.
 func (ServerReputation) CallbackID() int { return IDServerReputation }
+
+// CallbackDrop counts the callbacks of one ID that a back end received from
+// Steam but could not deliver as a [Callback].
+type CallbackDrop struct {
+	ID        int    // the SDK's callback ID
+	Unknown   uint64 // callbacks of an ID the back end does not decode
+	Malformed uint64 // callbacks of a known ID whose payload did not decode
+}
+
+// CallbackDropCounter is an optional interface of a back end's connection:
+// one that can receive callbacks it does not know (the real Steam sends
+// more kinds than a game server uses) counts them, so that none is lost
+// without a trace. The result is sorted by ID and holds only IDs with a
+// count; the caller owns it.
+type CallbackDropCounter interface {
+	DroppedCallbacks() []CallbackDrop
+}

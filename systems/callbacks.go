@@ -75,6 +75,8 @@ func (s *Systems) onCallback(cb steamgs.Callback) {
 		publish(w, ev, ev.GetAuthSessionTicketResponse, evGetAuthSessionTicketResponse, cb)
 	case steamgs.ClientGroupStatus:
 		publish(w, ev, ev.ClientGroupStatus, evClientGroupStatus, cb)
+	case steamgs.ClientAchievementStatus:
+		publish(w, ev, ev.ClientAchievementStatus, evClientAchievementStatus, cb)
 	case steamgs.GameplayStats:
 		publish(w, ev, ev.GameplayStats, evGameplayStats, cb)
 	case steamgs.AssociateClan:

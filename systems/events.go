@@ -56,6 +56,7 @@ type Events struct {
 	ClientDenied                 *events.EventType[steamgs.ClientDenied]
 	ClientKick                   *events.EventType[steamgs.ClientKick]
 	ClientGroupStatus            *events.EventType[steamgs.ClientGroupStatus]
+	ClientAchievementStatus      *events.EventType[steamgs.ClientAchievementStatus]
 	GameplayStats                *events.EventType[steamgs.GameplayStats]
 	AssociateClan                *events.EventType[steamgs.AssociateClan]
 	PlayerCompat                 *events.EventType[steamgs.PlayerCompat]
@@ -88,6 +89,7 @@ const (
 	evClientDenied
 	evClientKick
 	evClientGroupStatus
+	evClientAchievementStatus
 	evGameplayStats
 	evAssociateClan
 	evPlayerCompat
@@ -111,6 +113,7 @@ func newEvents(w donburi.World) *Events {
 		ClientDenied:                 events.NewEventType[steamgs.ClientDenied](),
 		ClientKick:                   events.NewEventType[steamgs.ClientKick](),
 		ClientGroupStatus:            events.NewEventType[steamgs.ClientGroupStatus](),
+		ClientAchievementStatus:      events.NewEventType[steamgs.ClientAchievementStatus](),
 		GameplayStats:                events.NewEventType[steamgs.GameplayStats](),
 		AssociateClan:                events.NewEventType[steamgs.AssociateClan](),
 		PlayerCompat:                 events.NewEventType[steamgs.PlayerCompat](),
@@ -130,6 +133,7 @@ func newEvents(w donburi.World) *Events {
 		evClientDenied:                 ev.ClientDenied,
 		evClientKick:                   ev.ClientKick,
 		evClientGroupStatus:            ev.ClientGroupStatus,
+		evClientAchievementStatus:      ev.ClientAchievementStatus,
 		evGameplayStats:                ev.GameplayStats,
 		evAssociateClan:                ev.AssociateClan,
 		evPlayerCompat:                 ev.PlayerCompat,
