@@ -3,8 +3,8 @@ package steamgs
 import "net/netip"
 
 // GetAuthSessionTicket makes an auth ticket that proves this server's
-// identity to forID, who checks it with BeginAuthSession (the seed's
-// getAuthSessionTicket). It returns the ticket's handle and bytes; a
+// identity to forID, who checks it with BeginAuthSession (ISteamGameServer::GetAuthSessionTicket,
+// GodotSteam's getAuthSessionTicket). It returns the ticket's handle and bytes; a
 // GetAuthSessionTicketResponse follows. Cancel the ticket with
 // CancelAuthTicket when the session with forID ends. The zero Identity makes
 // a ticket anyone may check.
@@ -15,7 +15,7 @@ func (s *Server) GetAuthSessionTicket(forID Identity) (AuthTicket, []byte, error
 	if err := checkIdentity(forID); err != nil {
 		return 0, nil, err
 	}
-	buf := make([]byte, MaxAuthTicketLen)
+	buf := make([]byte, authTicketBuffer)
 	h, n := s.conn.GetAuthSessionTicket(buf, forID)
 	if h == 0 || n <= 0 || n > len(buf) {
 		return 0, nil, newError(ErrUnsupported, "GetAuthSessionTicket: the back end made no ticket")
@@ -51,12 +51,16 @@ func checkIdentity(id Identity) error {
 	return nil
 }
 
-// BeginAuthSession starts checking the ticket that user sent (the seed's
-// beginAuthSession). The result says whether the ticket could be read; the
+// BeginAuthSession starts checking the ticket that user sent (ISteamGameServer::BeginAuthSession,
+// GodotSteam's beginAuthSession). The result says whether the ticket could be read; the
 // verdict arrives as a ValidateAuthTicketResponse, and so does any later
 // change (a ban, a log-in elsewhere, the ticket cancelled). End the session
-// with EndAuthSession when the user leaves. The ticket is 1 to 4096 bytes;
-// user is an individual account.
+// with EndAuthSession when the user leaves. The ticket is not empty and at
+// most MaxAuthTicketLen bytes (the SDK takes its length as a C int). user is
+// whoever made the ticket: an individual, a game server (persistent or
+// anonymous, for server-to-server auth) or an anonymous user, valid by
+// [SteamID.IsValid]; other account types own no ticket and are refused with
+// ErrInvalidSteamID.
 func (s *Server) BeginAuthSession(ticket []byte, user SteamID) (BeginAuthSessionResult, error) {
 	if s.conn == nil {
 		return BeginAuthInvalidTicket, s.notInit("BeginAuthSession")
@@ -67,28 +71,29 @@ func (s *Server) BeginAuthSession(ticket []byte, user SteamID) (BeginAuthSession
 	if len(ticket) > MaxAuthTicketLen {
 		return BeginAuthInvalidTicket, newError(ErrTooLong, "auth ticket of %s is %d bytes, limit %d", user, len(ticket), MaxAuthTicketLen)
 	}
-	if err := checkID("user", user, AccountTypeIndividual, AccountTypeInvalid); err != nil {
+	if err := checkTicketSource("user", user); err != nil {
 		return BeginAuthInvalidTicket, err
 	}
 	return s.conn.BeginAuthSession(ticket, user), nil
 }
 
 // EndAuthSession ends the session of user, begun by BeginAuthSession or
-// CreateUnauthenticatedUserConnection (the seed's endAuthSession). Call it
-// when the user leaves.
+// CreateUnauthenticatedUserConnection (ISteamGameServer::EndAuthSession,
+// GodotSteam's endAuthSession). Call it
+// when the user leaves. user is any Steam ID BeginAuthSession takes.
 func (s *Server) EndAuthSession(user SteamID) error {
 	if s.conn == nil {
 		return s.notInit("EndAuthSession")
 	}
-	if err := checkUser("user", user); err != nil {
+	if err := checkTicketSource("user", user); err != nil {
 		return err
 	}
 	s.conn.EndAuthSession(user)
 	return nil
 }
 
-// CancelAuthTicket cancels a ticket made by GetAuthSessionTicket (the seed's
-// cancelAuthTicket).
+// CancelAuthTicket cancels a ticket made by GetAuthSessionTicket (ISteamGameServer::CancelAuthTicket,
+// GodotSteam's cancelAuthTicket).
 func (s *Server) CancelAuthTicket(ticket AuthTicket) error {
 	if s.conn == nil {
 		return s.notInit("CancelAuthTicket")
@@ -100,22 +105,22 @@ func (s *Server) CancelAuthTicket(ticket AuthTicket) error {
 	return nil
 }
 
-// UserHasLicenseForApp reports whether user owns app, such as a DLC (the
-// seed's userHasLicenseForApp). It answers NoAuth until BeginAuthSession was
-// called for user.
+// UserHasLicenseForApp reports whether user owns app, such as a DLC (ISteamGameServer::UserHasLicenseForApp,
+// GodotSteam's userHasLicenseForApp). It answers NoAuth until BeginAuthSession was
+// called for user. user is any Steam ID BeginAuthSession takes.
 func (s *Server) UserHasLicenseForApp(user SteamID, app AppID) (LicenseResult, error) {
 	if s.conn == nil {
 		return NoAuth, s.notInit("UserHasLicenseForApp")
 	}
-	if err := checkID("user", user, AccountTypeIndividual, AccountTypeInvalid); err != nil {
+	if err := checkTicketSource("user", user); err != nil {
 		return NoAuth, err
 	}
 	return s.conn.UserHasLicenseForApp(user, app), nil
 }
 
 // RequestUserGroupStatus asks whether user is a member (or officer) of group;
-// the answer arrives as a ClientGroupStatus (the seed's
-// requestUserGroupStatus). It returns false when the server is not connected
+// the answer arrives as a ClientGroupStatus (ISteamGameServer::RequestUserGroupStatus,
+// GodotSteam's requestUserGroupStatus). It returns false when the server is not connected
 // to Steam and cannot ask.
 func (s *Server) RequestUserGroupStatus(user, group SteamID) (bool, error) {
 	if s.conn == nil {
@@ -131,7 +136,8 @@ func (s *Server) RequestUserGroupStatus(user, group SteamID) (bool, error) {
 }
 
 // AssociateWithClan associates the server with a Steam group for computing
-// player compatibility (the seed's associateWithClan). The answer arrives as
+// player compatibility (ISteamGameServer::AssociateWithClan,
+// GodotSteam's associateWithClan). The answer arrives as
 // an AssociateClan carrying the returned APICall.
 func (s *Server) AssociateWithClan(clan SteamID) (APICall, error) {
 	if s.conn == nil {
@@ -144,21 +150,23 @@ func (s *Server) AssociateWithClan(clan SteamID) (APICall, error) {
 }
 
 // ComputeNewPlayerCompatibility asks whether the players on the server and
-// the candidate user want to play together (the seed's
-// computeNewPlayerCompatibility). The answer arrives as a PlayerCompat
-// carrying the returned APICall.
+// the candidate user want to play together (ISteamGameServer::ComputeNewPlayerCompatibility,
+// GodotSteam's computeNewPlayerCompatibility). The answer arrives as a PlayerCompat
+// carrying the returned APICall. user is any Steam ID BeginAuthSession
+// takes.
 func (s *Server) ComputeNewPlayerCompatibility(user SteamID) (APICall, error) {
 	if s.conn == nil {
 		return 0, s.notInit("ComputeNewPlayerCompatibility")
 	}
-	if err := checkID("candidate", user, AccountTypeIndividual, AccountTypeInvalid); err != nil {
+	if err := checkTicketSource("candidate", user); err != nil {
 		return 0, err
 	}
 	return s.conn.ComputeNewPlayerCompatibility(user), nil
 }
 
 // GetGameplayStats asks for the server's gameplay statistics; the answer
-// arrives as a GameplayStats (the seed's gameplay_stats signal).
+// arrives as a GameplayStats (ISteamGameServer::GetGameplayStats).
+// GodotSteam Server has no such function, only its gameplay_stats signal.
 //
 // Deprecated: the SDK marks GetGameplayStats deprecated; Steam no longer
 // answers it.
@@ -224,7 +232,8 @@ func (s *Server) SendUserDisconnect(user SteamID) error {
 
 // CreateUnauthenticatedUserConnection registers a player that Steam does not
 // check, such as a bot; it is listed on the server and counted as a player
-// (the seed's createUnauthenticatedUserConnection). End it with
+// (ISteamGameServer::CreateUnauthenticatedUserConnection,
+// GodotSteam's createUnauthenticatedUserConnection). End it with
 // EndAuthSession. The Steam ID is an anonymous user's.
 func (s *Server) CreateUnauthenticatedUserConnection() (SteamID, error) {
 	if s.conn == nil {
@@ -234,7 +243,8 @@ func (s *Server) CreateUnauthenticatedUserConnection() (SteamID, error) {
 }
 
 // UpdateUserData sets the name and score the server browser shows for a
-// player (the seed's updateUserData). It returns false when user is not an
+// player (ISteamGameServer::BUpdateUserData,
+// GodotSteam's updateUserData). It returns false when user is not an
 // active player. The name is at most 127 bytes.
 func (s *Server) UpdateUserData(user SteamID, name string, score uint32) (bool, error) {
 	if s.conn == nil {
@@ -255,8 +265,8 @@ func (s *Server) UpdateUserData(user SteamID, name string, score uint32) (bool, 
 }
 
 // HandleIncomingPacket hands Steam a datagram that arrived on the game socket
-// and starts FF FF FF FF, in GameSocketShare mode (the seed's
-// handleIncomingPacket). It reports whether Steam took it; a packet that does
+// and starts FF FF FF FF, in GameSocketShare mode (ISteamGameServer::HandleIncomingPacket,
+// GodotSteam's handleIncomingPacket). It reports whether Steam took it; a packet that does
 // not start FF FF FF FF is not Steam's and is not handed over (false). Call
 // GetNextOutgoingPacket afterwards. from is an IPv4 address.
 func (s *Server) HandleIncomingPacket(pkt []byte, from netip.AddrPort) (bool, error) {
@@ -279,9 +289,13 @@ func (s *Server) HandleIncomingPacket(pkt []byte, from netip.AddrPort) (bool, er
 
 // GetNextOutgoingPacket copies the next datagram Steam wants sent from the
 // game socket into buf and returns its length and destination; length 0
-// means none is left (the seed's getNextOutgoingPacket). In GameSocketShare
+// means none is left (ISteamGameServer::GetNextOutgoingPacket,
+// GodotSteam's getNextOutgoingPacket). In GameSocketShare
 // mode call it every tick, after HandleIncomingPacket, until it returns 0.
-// buf holds at least MinOutgoingPacketBuffer bytes.
+// buf holds at least MinOutgoingPacketBuffer bytes: libsteam_api cannot say
+// how large the packet it has queued is, and writes at most len(buf) bytes
+// of it, so a smaller buffer could lose a packet; the check is made for
+// every back end so that a game tested on one works on the other.
 func (s *Server) GetNextOutgoingPacket(buf []byte) (int, netip.AddrPort, error) {
 	if s.conn == nil {
 		return 0, netip.AddrPort{}, s.notInit("GetNextOutgoingPacket")

@@ -28,24 +28,23 @@ type APICall uint64
 type AuthTicket uint32
 
 // ServerConnected says the server has connected to Steam and is logged on
-// (the seed's server_connected, SteamServersConnected_t).
+// (SteamServersConnected_t; GodotSteam's server_connected signal).
 type ServerConnected struct{}
 
-// ServerConnectFailure says log-on failed (the seed's server_connect_failure,
-// SteamServerConnectFailure_t).
+// ServerConnectFailure says log-on failed (SteamServerConnectFailure_t; GodotSteam's server_connect_failure signal).
 type ServerConnectFailure struct {
 	Result   Result // why
 	Retrying bool   // whether Steam keeps trying on its own
 }
 
-// ServerDisconnected says the connection to Steam was lost or closed (the
-// seed's server_disconnected, SteamServersDisconnected_t).
+// ServerDisconnected says the connection to Steam was lost or closed (SteamServersDisconnected_t;
+// GodotSteam's server_disconnected signal).
 type ServerDisconnected struct {
 	Result Result // why
 }
 
 // PolicyResponse tells whether the server may show itself as secure (VAC)
-// (the seed's policy_response, GSPolicyResponse_t).
+// (GSPolicyResponse_t; GodotSteam's policy_response signal).
 type PolicyResponse struct {
 	Secure bool
 }
@@ -66,30 +65,28 @@ type GetAuthSessionTicketResponse struct {
 	Result Result
 }
 
-// ClientApproved says a user of SendUserConnectAndAuthenticate may play (the
-// seed's client_approved, GSClientApprove_t).
+// ClientApproved says a user of SendUserConnectAndAuthenticate may play (GSClientApprove_t;
+// GodotSteam's client_approved signal).
 type ClientApproved struct {
 	SteamID SteamID
 	Owner   SteamID
 }
 
 // ClientDenied says a user of SendUserConnectAndAuthenticate may not play
-// (the seed's client_denied, GSClientDeny_t).
+// (GSClientDeny_t; GodotSteam's client_denied signal).
 type ClientDenied struct {
 	SteamID SteamID
 	Reason  DenyReason
 	Message string // optional text, at most 127 bytes
 }
 
-// ClientKick asks the server to kick a user (the seed's client_kick,
-// GSClientKick_t).
+// ClientKick asks the server to kick a user (GSClientKick_t; GodotSteam's client_kick signal).
 type ClientKick struct {
 	SteamID SteamID
 	Reason  DenyReason
 }
 
-// ClientGroupStatus answers RequestUserGroupStatus (the seed's
-// client_group_status, GSClientGroupStatus_t).
+// ClientGroupStatus answers RequestUserGroupStatus (GSClientGroupStatus_t; GodotSteam's client_group_status signal).
 type ClientGroupStatus struct {
 	SteamID SteamID
 	Group   SteamID
@@ -97,8 +94,7 @@ type ClientGroupStatus struct {
 	Officer bool // never true when Member is false
 }
 
-// GameplayStats answers GetGameplayStats (the seed's gameplay_stats,
-// GSGameplayStats_t).
+// GameplayStats answers GetGameplayStats (GSGameplayStats_t; GodotSteam's gameplay_stats signal).
 type GameplayStats struct {
 	Result             Result
 	Rank               int32 // overall rank of the server, 0-based
@@ -115,15 +111,13 @@ type ClientAchievementStatus struct {
 	Unlocked    bool
 }
 
-// AssociateClan answers AssociateWithClan (the seed's associate_clan,
-// AssociateWithClanResult_t).
+// AssociateClan answers AssociateWithClan (AssociateWithClanResult_t; GodotSteam's associate_clan signal).
 type AssociateClan struct {
 	Call   APICall // the value AssociateWithClan returned
 	Result Result
 }
 
-// PlayerCompat answers ComputeNewPlayerCompatibility (the seed's
-// player_compat, ComputeNewPlayerCompatibilityResult_t).
+// PlayerCompat answers ComputeNewPlayerCompatibility (ComputeNewPlayerCompatibilityResult_t; GodotSteam's player_compat signal).
 type PlayerCompat struct {
 	Call                             APICall // the value ComputeNewPlayerCompatibility returned
 	Result                           Result

@@ -60,6 +60,22 @@ func checkID(what string, id SteamID, want, orWant AccountType) error {
 	return newError(ErrInvalidSteamID, "%s %s is a %s account, want %s", what, id, t, want)
 }
 
+// checkTicketSource checks the Steam ID of a party whose auth ticket a
+// server may check: an individual, a game server (persistent or anonymous)
+// or an anonymous user that passes IsValid. Clans, chats and the other types
+// own no ticket.
+func checkTicketSource(what string, id SteamID) error {
+	if !id.IsValid() {
+		return newError(ErrInvalidSteamID, "%s %s (%d) is not a valid Steam ID", what, id, uint64(id))
+	}
+	switch id.Type() {
+	case AccountTypeIndividual, AccountTypeGameServer, AccountTypeAnonGameServer, AccountTypeAnonUser:
+		return nil
+	}
+	return newError(ErrInvalidSteamID, "%s %s is a %s account, and no auth ticket comes from one; want an individual, game server, anonymous game server or anonymous user",
+		what, id, id.Type())
+}
+
 // checkUser checks the Steam ID of a player: an individual or a connection
 // made by CreateUnauthenticatedUserConnection.
 func checkUser(what string, id SteamID) error {

@@ -2,6 +2,7 @@ package steamgs
 
 import (
 	"maps"
+	"math"
 	"net/netip"
 )
 
@@ -72,7 +73,7 @@ func (s *Server) Init(cfg Config) error {
 		return newError(ErrOutOfRange, "server mode is %d, want %d to %d", int32(cfg.Mode),
 			int32(ModeNoAuthentication), int32(ModeAuthenticationAndSecure))
 	}
-	if err := checkString("version", cfg.Version, MaxVersionLen, false); err != nil {
+	if err := checkString("version", cfg.Version, math.MaxInt, false); err != nil {
 		return err
 	}
 	conn, err := s.backend.Open(cfg)
@@ -164,15 +165,16 @@ func (s *Server) notInit(method string) error {
 	return newError(ErrNotInitialized, "%s called on a server that is not running; call Init first", method)
 }
 
-// LoggedOn reports whether the server is logged on to Steam (the seed's
-// loggedOn, the SDK's BLoggedOn).
+// LoggedOn reports whether the server is logged on to Steam (ISteamGameServer::BLoggedOn,
+// GodotSteam's loggedOn).
 func (s *Server) LoggedOn() bool { return s.conn != nil && s.conn.LoggedOn() }
 
-// Secure reports whether the server is in secure (VAC) mode (the seed's
-// secure, the SDK's BSecure).
+// Secure reports whether the server is in secure (VAC) mode (ISteamGameServer::BSecure,
+// GodotSteam's secure).
 func (s *Server) Secure() bool { return s.conn != nil && s.conn.Secure() }
 
-// SteamID returns the server's Steam ID (the seed's getSteamID), zero until
+// SteamID returns the server's Steam ID (ISteamGameServer::GetSteamID,
+// GodotSteam's getSteamID), zero until
 // the server is logged on.
 func (s *Server) SteamID() SteamID {
 	if s.conn == nil {
@@ -182,14 +184,15 @@ func (s *Server) SteamID() SteamID {
 }
 
 // WasRestartRequested reports whether Steam asked the server to restart
-// because it is out of date (the seed's wasRestartRequested). It returns true
+// because it is out of date (ISteamGameServer::WasRestartRequested,
+// GodotSteam's wasRestartRequested). It returns true
 // once per request.
 func (s *Server) WasRestartRequested() bool {
 	return s.conn != nil && s.conn.WasRestartRequested()
 }
 
-// PublicIP returns the server's public IP address as Steam sees it (the
-// seed's getPublicIP), or the zero Addr when Steam does not know it.
+// PublicIP returns the server's public IP address as Steam sees it (ISteamGameServer::GetPublicIP,
+// GodotSteam's getPublicIP), or the zero Addr when Steam does not know it.
 func (s *Server) PublicIP() netip.Addr {
 	if s.conn == nil {
 		return netip.Addr{}

@@ -1,6 +1,9 @@
 package steamgs
 
-import "strings"
+import (
+	"math"
+	"strings"
+)
 
 // beforeLogOn checks the rule of the settings the SDK fixes at log-on.
 func (s *Server) beforeLogOn(method string) error {
@@ -28,18 +31,21 @@ func (s *Server) setString(method, what, v string, limit int, allowEmpty bool, f
 }
 
 // SetProduct sets the game's product identifier, which the master server
-// uses for version checks; Valve recommends the app ID as a string (the
-// seed's setProduct). Required; not empty; only before log-on.
+// uses for version checks; Valve recommends the app ID as a string
+// (ISteamGameServer::SetProduct, GodotSteam's setProduct). Required before
+// log-on and not empty: the SDK header calls it a required field. Only
+// before log-on. The SDK sets no length limit.
 func (s *Server) SetProduct(product string) error {
 	if err := s.beforeLogOn("SetProduct"); err != nil {
 		return err
 	}
-	return s.setString("SetProduct", "product", product, MaxProductLen, false, &s.settings.Product, Conn.SetProduct)
+	return s.setString("SetProduct", "product", product, math.MaxInt, false, &s.settings.Product, Conn.SetProduct)
 }
 
 // SetGameDescription sets the description of the game, usually its full
-// name (the seed's setGameDescription). Required; not empty; at most 63
-// bytes; only before log-on.
+// name (ISteamGameServer::SetGameDescription, GodotSteam's
+// setGameDescription). Required before log-on and not empty: the SDK header
+// calls it a required field. At most 63 bytes; only before log-on.
 func (s *Server) SetGameDescription(description string) error {
 	if err := s.beforeLogOn("SetGameDescription"); err != nil {
 		return err
@@ -48,19 +54,20 @@ func (s *Server) SetGameDescription(description string) error {
 		&s.settings.GameDescription, Conn.SetGameDescription)
 }
 
-// SetModDir sets the game directory, the folder name the game installs into
-// such as "spacewar" (the seed's setModDir). Required; not empty; at most 31
-// bytes; only before log-on.
+// SetModDir sets the game directory of a mod, the folder name it installs
+// into such as "spacewar" (ISteamGameServer::SetModDir, GodotSteam's
+// setModDir). Empty, the default, means the original game and not a mod, as
+// the SDK header says. At most 31 bytes; only before log-on.
 func (s *Server) SetModDir(dir string) error {
 	if err := s.beforeLogOn("SetModDir"); err != nil {
 		return err
 	}
-	return s.setString("SetModDir", "mod dir", dir, MaxModDirLen, false, &s.settings.ModDir, Conn.SetModDir)
+	return s.setString("SetModDir", "mod dir", dir, MaxModDirLen, true, &s.settings.ModDir, Conn.SetModDir)
 }
 
 // SetDedicatedServer says whether this is a dedicated (true) or a listen
-// server (false, the default) (the seed's setDedicatedServer). Only before
-// log-on.
+// server (false, the default) (ISteamGameServer::SetDedicatedServer,
+// GodotSteam's setDedicatedServer). Only before log-on.
 func (s *Server) SetDedicatedServer(dedicated bool) error {
 	if err := s.beforeLogOn("SetDedicatedServer"); err != nil {
 		return err
@@ -70,29 +77,33 @@ func (s *Server) SetDedicatedServer(dedicated bool) error {
 	return nil
 }
 
-// checkRequired checks that the settings the SDK requires before log-on are set.
+// checkRequired checks that the settings the SDK header calls required
+// (product and game description) are set, and names every one missing.
 func (s *Server) checkRequired(method string) error {
-	for _, f := range [...]struct{ name, v string }{
-		{"product (SetProduct)", s.settings.Product},
-		{"game description (SetGameDescription)", s.settings.GameDescription},
-		{"mod dir (SetModDir)", s.settings.ModDir},
-	} {
-		if f.v == "" {
-			return newError(ErrRequired, "%s before setting the %s, which every game server needs", method, f.name)
-		}
+	var missing []string
+	if s.settings.Product == "" {
+		missing = append(missing, "product (SetProduct)")
 	}
-	return nil
+	if s.settings.GameDescription == "" {
+		missing = append(missing, "game description (SetGameDescription)")
+	}
+	if len(missing) == 0 {
+		return nil
+	}
+	return newError(ErrRequired, "%s before setting the %s, which every game server needs", method, strings.Join(missing, " and the "))
 }
 
 // LogOn begins logging on to a persistent game server account with a game
-// server log-on token (the seed's logOn). The answer arrives as a
-// ServerConnected and PolicyResponse, or a ServerConnectFailure. Product,
-// game description and mod dir must be set first.
+// server log-on token (ISteamGameServer::LogOn, GodotSteam's logOn). The
+// answer arrives as a ServerConnected and PolicyResponse, or a
+// ServerConnectFailure. Product and game description must be set first. The
+// token is not empty (LogOnAnonymous logs on without one); the SDK sets no
+// length limit.
 func (s *Server) LogOn(token string) error {
 	if s.conn == nil {
 		return s.notInit("LogOn")
 	}
-	if err := checkString("log-on token", token, MaxTokenLen, false); err != nil {
+	if err := checkString("log-on token", token, math.MaxInt, false); err != nil {
 		return err
 	}
 	if err := s.checkRequired("LogOn"); err != nil {
@@ -104,8 +115,8 @@ func (s *Server) LogOn(token string) error {
 }
 
 // LogOnAnonymous begins logging on to a fresh anonymous game server account
-// (the seed's logOnAnonymous). Answers arrive as for LogOn. Product, game
-// description and mod dir must be set first.
+// (ISteamGameServer::LogOnAnonymous, GodotSteam's logOnAnonymous). Answers
+// arrive as for LogOn. Product and game description must be set first.
 func (s *Server) LogOnAnonymous() error {
 	if s.conn == nil {
 		return s.notInit("LogOnAnonymous")
@@ -118,8 +129,8 @@ func (s *Server) LogOnAnonymous() error {
 	return nil
 }
 
-// LogOff begins logging the server off Steam (the seed's logOff); a
-// ServerDisconnected follows.
+// LogOff begins logging the server off Steam (ISteamGameServer::LogOff,
+// GodotSteam's logOff); a ServerDisconnected follows.
 func (s *Server) LogOff() error {
 	if s.conn == nil {
 		return s.notInit("LogOff")
@@ -130,7 +141,8 @@ func (s *Server) LogOff() error {
 }
 
 // SetMaxPlayerCount sets the maximum number of players the server browser
-// shows (the seed's setMaxPlayerCount); 0 to 65535, at any time.
+// shows (ISteamGameServer::SetMaxPlayerCount, GodotSteam's
+// setMaxPlayerCount); 0 to MaxPlayerCount, at any time.
 func (s *Server) SetMaxPlayerCount(n int) error {
 	if s.conn == nil {
 		return s.notInit("SetMaxPlayerCount")
@@ -143,8 +155,9 @@ func (s *Server) SetMaxPlayerCount(n int) error {
 	return nil
 }
 
-// SetBotPlayerCount sets the number of bot players on the server (the seed's
-// setBotPlayerCount); 0 to 65535, default 0.
+// SetBotPlayerCount sets the number of bot players on the server
+// (ISteamGameServer::SetBotPlayerCount, GodotSteam's setBotPlayerCount); 0 to
+// MaxPlayerCount, default 0.
 func (s *Server) SetBotPlayerCount(n int) error {
 	if s.conn == nil {
 		return s.notInit("SetBotPlayerCount")
@@ -157,21 +170,23 @@ func (s *Server) SetBotPlayerCount(n int) error {
 	return nil
 }
 
-// SetServerName sets the name the server browser shows (the seed's
-// setServerName). Not empty; at most 63 bytes.
+// SetServerName sets the name the server browser shows
+// (ISteamGameServer::SetServerName, GodotSteam's setServerName). Not empty,
+// as GodotSteam Server's reference says; at most 63 bytes.
 func (s *Server) SetServerName(name string) error {
 	return s.setString("SetServerName", "server name", name, MaxServerNameLen, false,
 		&s.settings.ServerName, Conn.SetServerName)
 }
 
-// SetMapName sets the map name the server browser shows (the seed's
-// setMapName). Not empty; at most 31 bytes.
+// SetMapName sets the map name the server browser shows
+// (ISteamGameServer::SetMapName, GodotSteam's setMapName). Not empty, as
+// GodotSteam Server's reference says; at most 31 bytes.
 func (s *Server) SetMapName(name string) error {
 	return s.setString("SetMapName", "map name", name, MaxMapNameLen, false, &s.settings.MapName, Conn.SetMapName)
 }
 
-// SetPasswordProtected says whether joining needs a password (the seed's
-// setPasswordProtected).
+// SetPasswordProtected says whether joining needs a password
+// (ISteamGameServer::SetPasswordProtected, GodotSteam's setPasswordProtected).
 func (s *Server) SetPasswordProtected(protected bool) error {
 	if s.conn == nil {
 		return s.notInit("SetPasswordProtected")
@@ -182,7 +197,8 @@ func (s *Server) SetPasswordProtected(protected bool) error {
 }
 
 // SetSpectatorPort sets the spectator port to advertise; 0, the default,
-// means no spectators (the seed's setSpectatorPort). The server only
+// means no spectators (ISteamGameServer::SetSpectatorPort, GodotSteam's
+// setSpectatorPort). The server only
 // advertises it; listening on it is the game's job.
 func (s *Server) SetSpectatorPort(port uint16) error {
 	if s.conn == nil {
@@ -194,15 +210,17 @@ func (s *Server) SetSpectatorPort(port uint16) error {
 }
 
 // SetSpectatorServerName sets the spectator server's name, used only when
-// the spectator port is non-zero (the seed's setSpectatorServerName). Not
-// empty; at most 31 bytes.
+// the spectator port is non-zero (ISteamGameServer::SetSpectatorServerName,
+// GodotSteam's setSpectatorServerName). Not empty, as GodotSteam Server's
+// reference says; at most 31 bytes.
 func (s *Server) SetSpectatorServerName(name string) error {
 	return s.setString("SetSpectatorServerName", "spectator server name", name, MaxSpectatorNameLen, false,
 		&s.settings.SpectatorServerName, Conn.SetSpectatorServerName)
 }
 
 // ClearAllKeyValues removes every rule key/value that A2S_RULES queries
-// report (the seed's clearAllKeyValues).
+// report (ISteamGameServer::ClearAllKeyValues, GodotSteam's
+// clearAllKeyValues).
 func (s *Server) ClearAllKeyValues() error {
 	if s.conn == nil {
 		return s.notInit("ClearAllKeyValues")
@@ -214,15 +232,15 @@ func (s *Server) ClearAllKeyValues() error {
 }
 
 // SetKeyValue adds or replaces a rule key/value that A2S_RULES queries
-// report (the seed's setKeyValue). The key is not empty; neither holds a NUL
-// byte. All key/values together must fit one A2S_RULES reply: at most
+// report (ISteamGameServer::SetKeyValue, GodotSteam's setKeyValue). Neither
+// holds a NUL byte; either may be empty. All key/values together must fit one A2S_RULES reply: at most
 // MaxKeyValueCount of them in MaxKeyValueBytes (each counts its key and value
 // plus two bytes); a key/value past that is refused with ErrTooLarge.
 func (s *Server) SetKeyValue(key, value string) error {
 	if s.conn == nil {
 		return s.notInit("SetKeyValue")
 	}
-	if err := checkString("key", key, MaxKeyValueBytes, false); err != nil {
+	if err := checkString("key", key, MaxKeyValueBytes, true); err != nil {
 		return err
 	}
 	if len(value) > MaxKeyValueBytes || strings.IndexByte(value, 0) >= 0 {
@@ -249,28 +267,33 @@ func (s *Server) SetKeyValue(key, value string) error {
 }
 
 // SetGameTags sets the game tags, a comma or semicolon separated list that
-// server browsers filter on and A2S_INFO reports as keywords (the seed's
-// setGameTags). Not empty; at most 127 bytes.
+// server browsers filter on and A2S_INFO reports as keywords
+// (ISteamGameServer::SetGameTags, GodotSteam's setGameTags). At most 127
+// bytes. Empty clears the tags: the SDK header calls them optional, and
+// A2S_INFO then carries no keywords.
 func (s *Server) SetGameTags(tags string) error {
-	return s.setString("SetGameTags", "game tags", tags, MaxGameTagsLen, false, &s.settings.GameTags, Conn.SetGameTags)
+	return s.setString("SetGameTags", "game tags", tags, MaxGameTagsLen, true, &s.settings.GameTags, Conn.SetGameTags)
 }
 
 // SetGameData sets the game data, a list that matchmaking filters on and
-// only the master server sees (the seed's setGameData). Not empty; at most
-// 2047 bytes.
+// only the master server sees (ISteamGameServer::SetGameData, GodotSteam's
+// setGameData). At most 2047 bytes. Empty clears the game data: the SDK
+// header calls it optional.
 func (s *Server) SetGameData(data string) error {
-	return s.setString("SetGameData", "game data", data, MaxGameDataLen, false, &s.settings.GameData, Conn.SetGameData)
+	return s.setString("SetGameData", "game data", data, MaxGameDataLen, true, &s.settings.GameData, Conn.SetGameData)
 }
 
 // SetRegion sets the region identifier; empty, the default, means the world
-// (the seed's setRegion). At most 31 bytes.
+// (ISteamGameServer::SetRegion, GodotSteam's setRegion). The SDK sets no
+// length limit.
 func (s *Server) SetRegion(region string) error {
-	return s.setString("SetRegion", "region", region, MaxRegionLen, true, &s.settings.Region, Conn.SetRegion)
+	return s.setString("SetRegion", "region", region, math.MaxInt, true, &s.settings.Region, Conn.SetRegion)
 }
 
 // SetAdvertiseServerActive says whether the server is listed by the master
-// server and answers server browser and LAN queries (the seed's
-// setAdvertiseServerActive, formerly EnableHeartbeats). It starts off: set
+// server and answers server browser and LAN queries
+// (ISteamGameServer::SetAdvertiseServerActive, formerly EnableHeartbeats;
+// GodotSteam's setAdvertiseServerActive). It starts off: set
 // the other settings first, then turn it on.
 func (s *Server) SetAdvertiseServerActive(active bool) error {
 	if s.conn == nil {

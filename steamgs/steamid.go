@@ -78,18 +78,25 @@ func (id SteamID) Type() AccountType { return AccountType(id>>52) & maxType }
 // Universe returns the universe.
 func (id SteamID) Universe() Universe { return Universe(id >> 56) }
 
-// IsValid reports whether id could name a real account: a known universe and
-// account type, and a non-zero account number except for anonymous game
-// servers, which Steam numbers itself.
+// IsValid reports whether id passes the SDK's CSteamID::IsValid: a
+// universe from Public to Dev and an account type from Individual to
+// AnonUser; an individual account needs a non-zero account number and the
+// desktop instance (1), a clan a non-zero account number and instance 0, a
+// game server a non-zero account number. Other types have no further rule.
 func (id SteamID) IsValid() bool {
 	u, t := id.Universe(), id.Type()
 	if u == UniverseInvalid || u > UniverseDev || t == AccountTypeInvalid || t > AccountTypeAnonUser {
 		return false
 	}
-	if t == AccountTypeIndividual && id.Instance() > 4 {
-		return false
+	switch t {
+	case AccountTypeIndividual:
+		return id.AccountID() != 0 && id.Instance() == InstanceDesktop
+	case AccountTypeClan:
+		return id.AccountID() != 0 && id.Instance() == 0
+	case AccountTypeGameServer:
+		return id.AccountID() != 0
 	}
-	return id.AccountID() != 0 || t == AccountTypeAnonGameServer
+	return true
 }
 
 // typeLetters maps account types to the letter of their text form; console

@@ -140,9 +140,8 @@ func (s *Server) verdictLocked(t *rawTicket, acct *account, now int64) steamgs.A
 }
 
 // identityMatchesLocked reports whether the ticket was made for this server:
-// for no identity, for its Steam ID, or for its address and game port (the
-// address it was opened on, its public IP, or any address when it was opened
-// on every interface).
+// for no identity, for its Steam ID, or for its game port at one of its
+// addresses (see [Server.Addrs]).
 func (s *Server) identityMatchesLocked(t *rawTicket) bool {
 	switch t.idKind {
 	case idNone:
@@ -154,8 +153,7 @@ func (s *Server) identityMatchesLocked(t *rawTicket) bool {
 		if binary.LittleEndian.Uint16(t.id[4:]) != s.cfg.GamePort {
 			return false
 		}
-		ip := netip.AddrFrom4([4]byte(t.id[:4]))
-		return ip == s.publicIP || !s.cfg.IP.IsValid() || s.cfg.IP.IsUnspecified() || ip == s.cfg.IP
+		return s.isOwnAddr(netip.AddrFrom4([4]byte(t.id[:4])))
 	}
 	return false // IPv6 (the server has none) or a generic string
 }

@@ -1,7 +1,9 @@
 package local
 
 import (
+	"net"
 	"net/netip"
+	"slices"
 
 	"github.com/steamgs/steamgs/steamgs"
 )
@@ -59,6 +61,10 @@ type Server struct {
 	u        *Universe
 	cfg      steamgs.Config
 	publicIP netip.Addr
+	// addrs are the addresses whose IP-bound tickets the server takes;
+	// anyLoopback adds every loopback address. Both are fixed at Open.
+	addrs       []netip.Addr
+	anyLoopback bool
 
 	// Guarded by u.mu:
 	q           queue
@@ -92,11 +98,68 @@ func newServer(u *Universe, cfg steamgs.Config) (*Server, error) {
 	default:
 		s.publicIP = netip.AddrFrom4([4]byte{127, 0, 0, 1})
 	}
+	s.addrs, s.anyLoopback = ownAddrs(u.publicIP, cfg.IP, interfaceAddrs)
 	if err := s.openQuery(); err != nil {
 		return nil, err
 	}
 	return s, nil
 }
+
+// ownAddrs returns the addresses a server bound to ip, with the public IP
+// public (either may be the zero Addr), accepts IP-bound tickets for, and
+// whether it also accepts every loopback address. A server bound to one
+// address is reached at that address or, behind NAT, at its public IP. A
+// server bound to every interface is reached at any address of the host
+// (host lists them) and at its public IP; a ticket bound to any other
+// address was made for another server, which could otherwise replay a
+// player's ticket here.
+func ownAddrs(public, ip netip.Addr, host func() []netip.Addr) ([]netip.Addr, bool) {
+	var addrs []netip.Addr
+	if public.IsValid() {
+		addrs = append(addrs, public)
+	}
+	if ip.IsValid() && !ip.IsUnspecified() {
+		return append(addrs, ip), false
+	}
+	for _, a := range host() {
+		if a.Is4() && !a.IsLoopback() && !slices.Contains(addrs, a) {
+			addrs = append(addrs, a)
+		}
+	}
+	return addrs, true
+}
+
+// interfaceAddrs lists the IPv4 addresses of the host's network interfaces,
+// or none when the host does not say.
+func interfaceAddrs() []netip.Addr {
+	ifAddrs, err := net.InterfaceAddrs()
+	if err != nil {
+		return nil
+	}
+	var addrs []netip.Addr
+	for _, a := range ifAddrs {
+		if p, err := netip.ParsePrefix(a.String()); err == nil && p.Addr().Unmap().Is4() {
+			addrs = append(addrs, p.Addr().Unmap())
+		}
+	}
+	return addrs
+}
+
+// isOwnAddr reports whether ip is one of the server's addresses.
+func (s *Server) isOwnAddr(ip netip.Addr) bool {
+	return slices.Contains(s.addrs, ip) || s.anyLoopback && ip.IsLoopback()
+}
+
+// Addrs returns the IPv4 addresses at which the server takes tickets bound
+// to an address (made for steamgs.Identity{Addr: ...} with its game port),
+// fixed when it was opened: its public IP (Options.PublicIP) when the
+// universe has one, and the address it was bound to (Config.IP); or, for a
+// server bound to every interface, the addresses of the host's interfaces
+// and every loopback address (127.0.0.0/8, which Addrs does not list). A
+// ticket bound to another address gets AuthTicketNetworkIdentityFailure,
+// so that a server a player joined cannot pass the player's ticket on to
+// another server on the same port. The caller owns the slice.
+func (s *Server) Addrs() []netip.Addr { return slices.Clone(s.addrs) }
 
 // answerDueLocked returns when an answer queued now falls due: after the
 // latency, and never before an answer queued earlier.

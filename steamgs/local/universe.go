@@ -502,9 +502,14 @@ func (u *Universe) vacBannedLocked(user steamgs.SteamID, acct *account) bool {
 	return ok
 }
 
-// recordIssuedLocked records a ticket the universe issued, sweeping expired
-// records out now and then so that the table stays bounded.
+// recordIssuedLocked records a ticket the universe issued.
 func (u *Universe) recordIssuedLocked(t *Ticket, now int64) {
+	u.recordLocked(handleKey{t.User, t.Handle}, issuedTicket{issued: t.Issued.UnixNano(), expires: t.Expires.UnixNano()}, now)
+}
+
+// recordLocked records the ticket k, sweeping expired records out now and
+// then so that the table stays bounded.
+func (u *Universe) recordLocked(k handleKey, rec issuedTicket, now int64) {
 	if len(u.issued) >= u.pruneIssued {
 		for k, v := range u.issued {
 			if v.expires <= now {
@@ -513,7 +518,7 @@ func (u *Universe) recordIssuedLocked(t *Ticket, now int64) {
 		}
 		u.pruneIssued = 2*len(u.issued) + 256
 	}
-	u.issued[handleKey{t.User, t.Handle}] = issuedTicket{issued: t.Issued.UnixNano(), expires: t.Expires.UnixNano()}
+	u.issued[k] = rec
 }
 
 // markUsedLocked records that BeginAuthSession took the ticket k, and reports
