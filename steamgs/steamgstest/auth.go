@@ -28,6 +28,9 @@ func authCases() []testCase {
 		{"EndBeforeVerdict", connected, authEndBeforeVerdict},
 		{"Sessions", connected, authSessions},
 		{"ServerTicket", connected, authServerTicket},
+		{"AddressBoundEverywhere", connected, authAddressBoundEverywhere},
+		{"ServerToServer", func(c steamgs.Capabilities) bool { return c.SteamConnection && c.MultipleServers },
+			authServerToServer},
 		{"ConnectAndAuthenticate", connected, authConnectAndAuthenticate},
 	}
 }
@@ -525,6 +528,61 @@ func authServerTicket(e *env) {
 		}
 	}
 	if err := s.CancelAuthTicket(h); err != nil {
+		t.Errorf("CancelAuthTicket: %v", err)
+	}
+}
+
+// authAddressBoundEverywhere: a server bound to every interface (Config.IP
+// zero, in GameSocketShare mode so that no socket is bound) takes a ticket
+// made for its public address and game port, and answers
+// AuthTicketNetworkIdentityFailure for one made for another address with the
+// same port: a server the player gave the ticket to cannot replay it here.
+func authAddressBoundEverywhere(e *env) {
+	auth := steamgs.ModeAuthentication
+	owns := User{Apps: []steamgs.AppID{e.game()}}
+	cfg := e.config(auth)
+	cfg.IP, cfg.QueryPort = netip.Addr{}, steamgs.QueryPortShared
+	s := e.start(cfg)
+	s.setRequired()
+	s.logOnAnonymous()
+	if !s.PublicIP().IsValid() {
+		e.t.Fatal("a logged-on server reports no public IP")
+	}
+	for _, r := range []verdictRow{
+		{"for the server's address", auth, owns, 0, func(s *server) steamgs.Identity {
+			return steamgs.Identity{Addr: netip.AddrPortFrom(s.PublicIP(), s.Config().GamePort)}
+		}, nil, steamgs.BeginAuthOK, steamgs.AuthOK},
+		{"for another address", auth, owns, 0, func(s *server) steamgs.Identity {
+			return steamgs.Identity{Addr: netip.AddrPortFrom(netip.MustParseAddr("192.0.2.1"), s.Config().GamePort)}
+		}, nil, steamgs.BeginAuthOK, steamgs.AuthTicketNetworkIdentityFailure},
+		{"for another public address", auth, owns, 0, func(s *server) steamgs.Identity {
+			return steamgs.Identity{Addr: netip.AddrPortFrom(netip.MustParseAddr("203.0.113.9"), s.Config().GamePort)}
+		}, nil, steamgs.BeginAuthOK, steamgs.AuthTicketNetworkIdentityFailure},
+	} {
+		r.run(e, s)
+	}
+}
+
+// authServerToServer: a logged-on server authenticates another: server A
+// makes a ticket for B's Steam ID, B begins a session for A's Steam ID and
+// answers AuthOK with A as the owner; EndAuthSession ends it.
+func authServerToServer(e *env) {
+	t := e.t
+	a := e.loggedOn(steamgs.ModeAuthentication)
+	b := e.loggedOn(steamgs.ModeAuthentication)
+	h, tk, err := a.GetAuthSessionTicket(steamgs.Identity{SteamID: b.SteamID()})
+	if err != nil || h == 0 {
+		t.Fatalf("GetAuthSessionTicket for server B = %d, %v", h, err)
+	}
+	b.begin(tk, a.SteamID(), steamgs.BeginAuthOK)
+	v := b.verdict(a.SteamID())
+	if v.Response != steamgs.AuthOK || v.Owner != a.SteamID() {
+		t.Errorf("server B's verdict on server A's ticket: %v, owner %v; want OK, owner %v", v.Response, v.Owner, a.SteamID())
+	}
+	if err := b.EndAuthSession(a.SteamID()); err != nil {
+		t.Errorf("EndAuthSession of server A: %v", err)
+	}
+	if err := a.CancelAuthTicket(h); err != nil {
 		t.Errorf("CancelAuthTicket: %v", err)
 	}
 }

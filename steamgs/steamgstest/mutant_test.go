@@ -156,7 +156,7 @@ func TestSuiteCatchesMutants(t *testing.T) {
 		want   string
 	}{
 		{"verdicts OK", "Auth/Verdicts", "ValidateAuthTicketResponse OK, want NoLicenseOrExpired"},
-		{"no owner", "Auth/Verdicts", "Owner [I:0:0] is not a valid individual account"},
+		{"no owner", "Auth/Verdicts", "Owner [I:0:0] is not a valid Steam ID of an individual, game server or anonymous user"},
 		{"mismatch is invalid", "Auth/Verdicts", "other app: BeginAuthSession = InvalidTicket, want GameMismatch"},
 		{"always licensed", "Auth/Licenses", "before BeginAuthSession: UserHasLicenseForApp"},
 		{"everyone plays", "Auth/UpdateUserData", "for a user with no session"},

@@ -27,6 +27,7 @@ func queryCases() []testCase {
 		{"Players", queries, queryPlayers},
 		{"Rules", queries, queryRules},
 		{"FullRules", queries, queryFullRules},
+		{"ClearedSettings", queries, queryClearedSettings},
 	}
 }
 
@@ -253,6 +254,28 @@ func queryInfoShared(e *env) {
 	if err != nil || n != 0 {
 		e.t.Errorf("GetNextOutgoingPacket after the replies were drained = %d, %v; want 0", n, err)
 	}
+}
+
+// queryClearedSettings: SetGameTags("") clears the keywords A2S_INFO
+// reports, and SetGameData("") and SetModDir("") are taken.
+func queryClearedSettings(e *env) {
+	cfg := e.config(steamgs.ModeAuthentication)
+	cfg.QueryPort = steamgs.QueryPortShared
+	s := e.start(cfg)
+	s.setRequired()
+	if err := errors.Join(s.SetGameTags("ctf,hardcore"), s.SetGameData("k:v")); err != nil {
+		e.t.Fatal(err)
+	}
+	advertised(s)
+	l := &sharedLink{s: s, from: netip.MustParseAddrPort("127.0.0.1:40002")}
+	checkInfo(s, l)
+	if err := errors.Join(s.SetGameTags(""), s.SetGameData(""), s.SetModDir("")); err != nil {
+		e.t.Fatalf("clearing settings: %v", err)
+	}
+	if st := s.Settings(); st.GameTags != "" || st.GameData != "" || st.ModDir != "" {
+		e.t.Errorf("cleared settings hold tags %q, data %q, mod dir %q", st.GameTags, st.GameData, st.ModDir)
+	}
+	checkInfo(s, l)
 }
 
 // queryNotAdvertised: a server that does not advertise itself sends no

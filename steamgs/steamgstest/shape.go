@@ -22,14 +22,14 @@ func checkShape(cb steamgs.Callback) string {
 	case steamgs.PolicyResponse:
 		return wantID(cb, steamgs.IDPolicyResponse)
 	case steamgs.ValidateAuthTicketResponse:
-		if msg := individual("SteamID", cb.SteamID); msg != "" {
+		if msg := ticketSource("SteamID", cb.SteamID); msg != "" {
 			return msg
 		}
 		if cb.Response < steamgs.AuthOK || cb.Response > steamgs.AuthTicketNetworkIdentityFailure {
 			return "Response " + cb.Response.String() + " is not one of the SDK's"
 		}
 		if cb.Response == steamgs.AuthOK {
-			if msg := individual("Owner", cb.Owner); msg != "" {
+			if msg := ticketSource("Owner", cb.Owner); msg != "" {
 				return msg
 			}
 		}
@@ -124,6 +124,18 @@ func individual(field string, id steamgs.SteamID) string {
 		return field + " " + id.String() + " is not a valid individual account"
 	}
 	return ""
+}
+
+// ticketSource checks that id is a valid Steam ID of a kind that owns auth
+// tickets: an individual, a game server or an anonymous user.
+func ticketSource(field string, id steamgs.SteamID) string {
+	switch id.Type() {
+	case steamgs.AccountTypeIndividual, steamgs.AccountTypeGameServer, steamgs.AccountTypeAnonGameServer, steamgs.AccountTypeAnonUser:
+		if id.IsValid() {
+			return ""
+		}
+	}
+	return field + " " + id.String() + " is not a valid Steam ID of an individual, game server or anonymous user"
 }
 
 // denyReason checks that r is one of the SDK's deny reasons.
