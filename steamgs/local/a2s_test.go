@@ -16,6 +16,8 @@ import (
 	"github.com/steamgs/steamgs/steamgs"
 	"github.com/steamgs/steamgs/steamgs/local"
 	"github.com/steamgs/steamgs/steamgs/query"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // pump is what a game does in GameSocketShare mode: it owns the game socket,

@@ -7,6 +7,8 @@ import (
 
 	"github.com/steamgs/steamgs/steamgs"
 	"github.com/steamgs/steamgs/steamgs/local"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // join begins an accepted session of user on h.srv and delivers its verdict.

@@ -46,8 +46,24 @@
 // universe takes a user it has no account for at the ticket's word. A
 // token's game server Steam ID is derived from the key and the token, and a
 // user's from the key and the name, so they agree across processes too.
-// Cancellation and reuse are tracked by each universe value for the tickets
-// its own servers see.
+// Reuse is tracked by each universe value for the tickets its own servers
+// see. A cancel reaches every server of the universe value that made the
+// ticket at once; a server in another process learns of it only when the
+// client sends it the signed notice [Universe.CancelNotice] returns and the
+// server's universe takes it ([Universe.ApplyCancelNotice]). A process that
+// is never given the notice cannot know, and takes the ticket until it
+// expires.
+//
+// A ticket made for an address (steamgs.Identity{Addr: ...}) is taken only by
+// a server on that address and game port: see [Server.Addrs] for the
+// addresses a server counts as its own, including when it is bound to every
+// interface.
+//
+// A game server's own ticket (from its GetAuthSessionTicket) is taken by
+// another logged-on server, for server-to-server auth: BeginAuthSession with
+// the first server's Steam ID answers AuthOK, with no licence or ban to
+// check. That is this back end's choice; what the real Steam answers for a
+// game server's ticket is not documented.
 //
 // # Faults
 //

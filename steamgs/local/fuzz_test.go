@@ -53,3 +53,26 @@ func FuzzParseTicket(f *testing.F) {
 		}
 	})
 }
+
+// FuzzCancelNotice checks that ApplyCancelNotice never panics on any bytes,
+// that every error matches ErrInvalidTicket, and that only the notices the
+// universe's key signed are taken. The seed corpus is in
+// testdata/fuzz/FuzzCancelNotice.
+func FuzzCancelNotice(f *testing.F) {
+	u, err := NewUniverse(Options{Key: KeyFromPassphrase("fuzz"), Clock: NewManualClock(time.Unix(1700000000, 0))})
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		err := u.ApplyCancelNotice(b)
+		if err != nil {
+			if !errors.Is(err, ErrInvalidTicket) {
+				t.Fatalf("error %v does not match ErrInvalidTicket", err)
+			}
+			return
+		}
+		if len(b) != CancelNoticeLen || !ed25519.Verify(u.pub, b[:cancelBodyLen], b[cancelBodyLen:]) {
+			t.Fatalf("took %x, which the universe did not sign", b)
+		}
+	})
+}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/steamgs/steamgs/steamgs"
 	"github.com/steamgs/steamgs/steamgs/local"
+	"github.com/stretchr/testify/require"
 )
 
 func TestMain(m *testing.M) {
