@@ -2,6 +2,7 @@ package steamgs
 
 import (
 	"fmt"
+	"github.com/steamgs/steamgs/steamgs/internal/text"
 	"net/netip"
 	"strings"
 )
@@ -31,7 +32,7 @@ func checkString(what, s string, limit int, allowEmpty bool) error {
 	case s == "" && !allowEmpty:
 		return newError(ErrEmpty, "%s is empty; it must be set", what)
 	case strings.IndexByte(s, 0) >= 0:
-		return newError(ErrInvalidString, "%s %q holds a NUL byte at %d", what, clip(s), strings.IndexByte(s, 0))
+		return newError(ErrInvalidString, "%s %q holds a NUL byte at %d", what, text.Clip(s), strings.IndexByte(s, 0))
 	}
 	return nil
 }

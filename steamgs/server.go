@@ -22,6 +22,9 @@ type Server struct {
 	backend Backend
 	conn    Conn
 	cfg     Config
+	caps    Capabilities
+	packets PacketConn      // nil when the back end has no shared socket
+	legacy  UserConnectConn // nil when it has no user-connect flow
 
 	// logOnCalled is set by LogOn and LogOnAnonymous and cleared by LogOff:
 	// the settings the SDK fixes at log-on are refused while it is set.
@@ -29,20 +32,9 @@ type Server struct {
 	settings    Settings
 	// kvBytes is the size the key/values take in an A2S_RULES reply.
 	kvBytes int
-}
-
-// Settings are the values a server was last given through its setters.
-type Settings struct {
-	Product, GameDescription, ModDir string
-	Dedicated                        bool
-	ServerName, MapName              string
-	MaxPlayers, Bots                 int
-	PasswordProtected                bool
-	SpectatorPort                    uint16
-	SpectatorServerName              string
-	GameTags, GameData, Region       string
-	Advertise                        bool
-	KeyValues                        map[string]string
+	// restarts is the count of restart requests WasRestartRequested has
+	// reported.
+	restarts uint64
 }
 
 // NewServer returns a server over the back end b, not yet initialized.
@@ -52,9 +44,10 @@ func NewServer(b Backend) *Server {
 
 // Init initializes the server (GodotSteam's serverInit and serverInitEx, the
 // SDK's SteamGameServer_InitEx): it checks cfg, opens a server on the back
-// end and binds the query port. A failure of the back end is an *InitError
-// carrying the SDK's result and Steam's message. Init on a running server
-// returns an error matching ErrAlreadyInitialized.
+// end and binds the query port, then applies the settings cfg carries. A
+// failure of the back end is an *InitError carrying the SDK's result and
+// Steam's message. Init on a running server returns an error matching
+// ErrAlreadyInitialized.
 func (s *Server) Init(cfg Config) error {
 	if s.conn != nil {
 		return newError(ErrAlreadyInitialized, "Init called on a running server; call Shutdown first")
@@ -76,14 +69,45 @@ func (s *Server) Init(cfg Config) error {
 	if err := checkString("version", cfg.Version, math.MaxInt, false); err != nil {
 		return err
 	}
+	initial, fields := cfg.settings()
+	if _, err := checkSettings(&initial, fields); err != nil {
+		return err
+	}
 	conn, err := s.backend.Open(cfg)
 	if err != nil {
 		return err
 	}
 	s.conn, s.cfg = conn, cfg
-	s.logOnCalled, s.kvBytes = false, 0
+	s.packets, _ = conn.(PacketConn)
+	s.legacy, _ = conn.(UserConnectConn)
+	s.caps = s.backend.Capabilities()
+	s.caps.SharedSocket, s.caps.UserConnect = s.packets != nil, s.legacy != nil
+	s.logOnCalled, s.kvBytes, s.restarts = false, 0, 0
 	s.settings = Settings{}
+	if fields != 0 {
+		s.settings = initial
+		conn.Apply(&s.settings, fields)
+	}
 	return nil
+}
+
+// settings returns the settings cfg carries and which fields they are.
+func (cfg *Config) settings() (Settings, Field) {
+	st := Settings{Product: cfg.Product, GameDescription: cfg.GameDescription, ModDir: cfg.ModDir, Dedicated: cfg.Dedicated}
+	var f Field
+	if cfg.Product != "" {
+		f |= FieldProduct
+	}
+	if cfg.GameDescription != "" {
+		f |= FieldGameDescription
+	}
+	if cfg.ModDir != "" {
+		f |= FieldModDir
+	}
+	if cfg.Dedicated {
+		f |= FieldDedicated
+	}
+	return st, f
 }
 
 // Shutdown ends the server (the SDK's SteamGameServer_Shutdown); pending
@@ -93,8 +117,8 @@ func (s *Server) Shutdown() error {
 	if s.conn == nil {
 		return s.notInit("Shutdown")
 	}
-	err := s.conn.Shutdown()
-	s.conn = nil
+	err := s.conn.Close()
+	s.conn, s.packets, s.legacy = nil, nil, nil
 	s.logOnCalled = false
 	return err
 }
@@ -111,22 +135,17 @@ func (s *Server) Config() Config {
 	return s.cfg
 }
 
-// Capabilities reports what the server's back end can do.
+// Capabilities reports what the server's back end can do: what the Backend
+// declares and, while the server runs, the optional interfaces its Conn
+// implements.
 func (s *Server) Capabilities() Capabilities {
+	if s.conn != nil {
+		return s.caps
+	}
 	if s.backend == nil {
 		return Capabilities{}
 	}
 	return s.backend.Capabilities()
-}
-
-// QueryPort returns the query port the server bound (the one chosen when
-// Config.QueryPort was 0), QueryPortShared in GameSocketShare mode, or 0 when
-// the server is not running.
-func (s *Server) QueryPort() uint16 {
-	if s.conn == nil {
-		return 0
-	}
-	return s.conn.QueryPort()
 }
 
 // Settings returns a copy of the values the server was last given through
@@ -160,50 +179,72 @@ func (s *Server) ReleaseThreadMemory() {
 	}
 }
 
+// Raw calls f with the back end's connection of the running server, as
+// database/sql's Conn.Raw does, for what only one back end offers, such as
+// the query statistics of steamgs/local:
+//
+//	err := srv.Raw(func(c any) error {
+//		stats = c.(*local.Server).QueryStats()
+//		return nil
+//	})
+//
+// Calls made through it bypass Server's checks and bookkeeping; f must not
+// keep the connection. Raw returns f's error, or one matching
+// ErrNotInitialized when the server is not running.
+func (s *Server) Raw(f func(conn any) error) error {
+	if s.conn == nil {
+		return s.notInit("Raw")
+	}
+	return f(s.conn)
+}
+
 // notInit returns the error of a call on a server that is not running.
 func (s *Server) notInit(method string) error {
 	return newError(ErrNotInitialized, "%s called on a server that is not running; call Init first", method)
 }
 
-// LoggedOn reports whether the server is logged on to Steam (ISteamGameServer::BLoggedOn,
-// GodotSteam's loggedOn).
-func (s *Server) LoggedOn() bool { return s.conn != nil && s.conn.LoggedOn() }
+// status returns the back end's status, or the zero Status when the server
+// is not running.
+func (s *Server) status() Status {
+	if s.conn == nil {
+		return Status{}
+	}
+	return s.conn.Status()
+}
 
-// Secure reports whether the server is in secure (VAC) mode (ISteamGameServer::BSecure,
-// GodotSteam's secure).
-func (s *Server) Secure() bool { return s.conn != nil && s.conn.Secure() }
+// QueryPort returns the query port the server bound (the one chosen when
+// Config.QueryPort was 0), QueryPortShared in GameSocketShare mode, or 0 when
+// the server is not running.
+func (s *Server) QueryPort() uint16 { return s.status().QueryPort }
+
+// LoggedOn reports whether the server is logged on to Steam
+// (ISteamGameServer::BLoggedOn, GodotSteam's loggedOn).
+func (s *Server) LoggedOn() bool { return s.status().LoggedOn }
+
+// Secure reports whether the server is in secure (VAC) mode
+// (ISteamGameServer::BSecure, GodotSteam's secure).
+func (s *Server) Secure() bool { return s.status().Secure }
 
 // SteamID returns the server's Steam ID (ISteamGameServer::GetSteamID,
-// GodotSteam's getSteamID), zero until
-// the server is logged on.
-func (s *Server) SteamID() SteamID {
-	if s.conn == nil {
-		return 0
-	}
-	return s.conn.SteamID()
-}
+// GodotSteam's getSteamID), zero until the server is logged on.
+func (s *Server) SteamID() SteamID { return s.status().SteamID }
+
+// PublicIP returns the server's public IP address as Steam sees it
+// (ISteamGameServer::GetPublicIP, GodotSteam's getPublicIP), or the zero
+// Addr when Steam does not know it.
+func (s *Server) PublicIP() netip.Addr { return s.status().PublicIP }
 
 // WasRestartRequested reports whether Steam asked the server to restart
 // because it is out of date (ISteamGameServer::WasRestartRequested,
-// GodotSteam's wasRestartRequested). It returns true
-// once per request.
+// GodotSteam's wasRestartRequested). It returns true once per request: two
+// requests since the last call are reported by two calls.
 func (s *Server) WasRestartRequested() bool {
-	return s.conn != nil && s.conn.WasRestartRequested()
-}
-
-// PublicIP returns the server's public IP address as Steam sees it (ISteamGameServer::GetPublicIP,
-// GodotSteam's getPublicIP), or the zero Addr when Steam does not know it.
-func (s *Server) PublicIP() netip.Addr {
 	if s.conn == nil {
-		return netip.Addr{}
+		return false
 	}
-	return s.conn.PublicIP()
+	if n := s.conn.Status().Restarts; n > s.restarts {
+		s.restarts++
+		return true
+	}
+	return false
 }
-
-// Conn returns the back end's connection of a running server, or nil, for
-// features of one back end, such as query statistics of steamgs/local:
-//
-//	if ls, ok := srv.Conn().(*local.Server); ok { stats := ls.QueryStats() }
-//
-// Calls made through it bypass Server's checks and bookkeeping.
-func (s *Server) Conn() Conn { return s.conn }

@@ -2,6 +2,7 @@ package steamgs
 
 import (
 	"fmt"
+	"github.com/steamgs/steamgs/steamgs/internal/text"
 	"strconv"
 	"strings"
 )
@@ -138,51 +139,41 @@ func ParseSteamID(s string) (SteamID, error) {
 	if s[0] != '[' {
 		v, err := strconv.ParseUint(s, 10, 64)
 		if err != nil {
-			return 0, fmt.Errorf("steamgs: Steam ID %q is not a 64-bit decimal number or [T:U:N] form: %w", clip(s), ErrInvalidSteamID)
+			return 0, fmt.Errorf("steamgs: Steam ID %q is not a 64-bit decimal number or [T:U:N] form: %w", text.Clip(s), ErrInvalidSteamID)
 		}
 		return SteamID(v), nil
 	}
 	if len(s) < 7 || s[len(s)-1] != ']' || s[2] != ':' {
-		return 0, fmt.Errorf("steamgs: Steam ID %q is not of the form [T:U:N]: %w", clip(s), ErrInvalidSteamID)
+		return 0, fmt.Errorf("steamgs: Steam ID %q is not of the form [T:U:N]: %w", text.Clip(s), ErrInvalidSteamID)
 	}
 	t := strings.IndexByte(typeLetters, s[1])
 	if t < 0 || s[1] == ' ' {
-		return 0, fmt.Errorf("steamgs: Steam ID %q has an unknown account type letter %q: %w", clip(s), s[1], ErrInvalidSteamID)
+		return 0, fmt.Errorf("steamgs: Steam ID %q has an unknown account type letter %q: %w", text.Clip(s), s[1], ErrInvalidSteamID)
 	}
 	inner := s[3 : len(s)-1]
 	if n := strings.Count(inner, ":") + 1; n < 2 || n > 3 {
 		// Counted before splitting, so that hostile input with many colons
 		// allocates nothing more than the error.
-		return 0, fmt.Errorf("steamgs: Steam ID %q has %d numbers, want 2 or 3: %w", clip(s), n, ErrInvalidSteamID)
+		return 0, fmt.Errorf("steamgs: Steam ID %q has %d numbers, want 2 or 3: %w", text.Clip(s), n, ErrInvalidSteamID)
 	}
 	parts := strings.Split(inner, ":")
 	u, err := strconv.ParseUint(parts[0], 10, 8)
 	if err != nil {
-		return 0, fmt.Errorf("steamgs: Steam ID %q: universe %q is not 0 to 255: %w", clip(s), clip(parts[0]), ErrInvalidSteamID)
+		return 0, fmt.Errorf("steamgs: Steam ID %q: universe %q is not 0 to 255: %w", text.Clip(s), text.Clip(parts[0]), ErrInvalidSteamID)
 	}
 	acct, err := strconv.ParseUint(parts[1], 10, 32)
 	if err != nil {
-		return 0, fmt.Errorf("steamgs: Steam ID %q: account %q is not 0 to 4294967295: %w", clip(s), clip(parts[1]), ErrInvalidSteamID)
+		return 0, fmt.Errorf("steamgs: Steam ID %q: account %q is not 0 to 4294967295: %w", text.Clip(s), text.Clip(parts[1]), ErrInvalidSteamID)
 	}
 	var inst uint64
 	switch at := AccountType(t); {
 	case len(parts) == 3:
 		inst, err = strconv.ParseUint(parts[2], 10, 32)
 		if err != nil || inst > maxInstance {
-			return 0, fmt.Errorf("steamgs: Steam ID %q: instance %q is not 0 to %d: %w", clip(s), clip(parts[2]), maxInstance, ErrInvalidSteamID)
+			return 0, fmt.Errorf("steamgs: Steam ID %q: instance %q is not 0 to %d: %w", text.Clip(s), text.Clip(parts[2]), maxInstance, ErrInvalidSteamID)
 		}
 	case at == AccountTypeIndividual:
 		inst = InstanceDesktop
 	}
 	return NewSteamID(Universe(u), AccountType(t), uint32(inst), uint32(acct)), nil
-}
-
-// clip shortens s for an error message so that hostile input cannot make
-// errors arbitrarily large.
-func clip(s string) string {
-	const max = 64
-	if len(s) <= max {
-		return s
-	}
-	return s[:max] + "..."
 }
