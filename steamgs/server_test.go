@@ -9,6 +9,10 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"unsafe"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/steamgs/steamgs/steamgs"
 )
@@ -57,12 +61,20 @@ type answers struct {
 	callbacks    []steamgs.Callback
 }
 
+// hugeBytes stands in a call log for a byte slice too large to copy, such as
+// the fake 2 GiB tickets of the length tests, whose bytes must never be read.
+type hugeBytes int
+
 func (b *fakeBackend) record(method string, args ...any) {
 	if args == nil {
 		args = []any{}
 	}
 	for i, a := range args {
 		if p, ok := a.([]byte); ok {
+			if len(p) > 1<<20 {
+				args[i] = hugeBytes(len(p))
+				continue
+			}
 			args[i] = append([]byte(nil), p...)
 		}
 	}
@@ -201,53 +213,31 @@ var goodConfig = steamgs.Config{
 	AppID:     480,
 }
 
+// ticketBuffer is the size of the buffer GetAuthSessionTicket hands the back
+// end (steamgs's unexported authTicketBuffer).
+const ticketBuffer = 4096
+
 // running returns an initialized server over a new fakeBackend whose call
 // log is empty.
 func running(t *testing.T) (*steamgs.Server, *fakeBackend) {
 	t.Helper()
 	b := &fakeBackend{}
 	s := steamgs.NewServer(b)
-	if err := s.Init(goodConfig); err != nil {
-		t.Fatalf("Init: %v", err)
-	}
+	require.NoError(t, s.Init(goodConfig))
 	b.calls = nil
 	return s, b
 }
 
-// ready returns a running server whose required settings are set, so that
-// it may log on, with an empty call log.
+// ready returns a running server whose required settings (product and game
+// description, no more) are set, so that it may log on, with an empty call
+// log.
 func ready(t *testing.T) (*steamgs.Server, *fakeBackend) {
 	t.Helper()
 	s, b := running(t)
-	for _, err := range []error{s.SetProduct("480"), s.SetGameDescription("Spacewar"), s.SetModDir("spacewar")} {
-		if err != nil {
-			t.Fatalf("required setting: %v", err)
-		}
-	}
+	require.NoError(t, s.SetProduct("480"))
+	require.NoError(t, s.SetGameDescription("Spacewar"))
 	b.calls = nil
 	return s, b
-}
-
-// expectCalls fails unless the back end received exactly want since its log
-// was last emptied.
-func expectCalls(t *testing.T, b *fakeBackend, want ...call) {
-	t.Helper()
-	got := b.calls
-	if len(got) == 0 && len(want) == 0 {
-		return
-	}
-	if !reflect.DeepEqual(got, want) {
-		t.Errorf("back end calls:\n got %s\nwant %s", fmtCalls(got), fmtCalls(want))
-	}
-}
-
-// expectNoCalls fails when the back end received any call since its log was
-// last emptied: a refused call must never reach it.
-func expectNoCalls(t *testing.T, b *fakeBackend) {
-	t.Helper()
-	if len(b.calls) != 0 {
-		t.Errorf("the back end was called: %s; a refused call must not reach it", fmtCalls(b.calls))
-	}
 }
 
 // op builds a call.
@@ -258,29 +248,19 @@ func op(method string, args ...any) call {
 	return call{method, args}
 }
 
-func fmtCalls(cs []call) string {
-	s := "["
-	for i, c := range cs {
-		if i > 0 {
-			s += ", "
-		}
-		s += c.Method + "("
-		for j, a := range c.Args {
-			if j > 0 {
-				s += ", "
-			}
-			if str, ok := a.(string); ok && len(str) > 40 {
-				a = str[:40] + "..."
-			}
-			if st, ok := a.(fmt.Stringer); ok {
-				s += fmt.Sprintf("%T(%s)", a, st)
-			} else {
-				s += fmt.Sprintf("%#v", a)
-			}
-		}
-		s += ")"
-	}
-	return s + "]"
+// calls builds a call log.
+func calls(cs ...call) []call { return cs }
+
+// hugeTicket returns a ticket of math.MaxInt32+1 bytes without allocating
+// them: Server checks only its length before refusing it, and nothing may
+// read its bytes. The slice runs past its one-byte allocation on purpose, so
+// the race detector's pointer checks (checkptr, on with -race) are off for
+// this function alone.
+//
+//go:nocheckptr
+func hugeTicket() []byte {
+	var small [1]byte
+	return unsafe.Slice(&small[0], math.MaxInt32+1)
 }
 
 // Steam IDs of each account type that the rules tell apart.
@@ -288,32 +268,17 @@ var (
 	user      = gaben
 	anonUser  = steamgs.NewSteamID(steamgs.UniversePublic, steamgs.AccountTypeAnonUser, 0, 77)
 	clan      = steamgs.ClanID(103)
+	chat      = steamgs.NewSteamID(steamgs.UniversePublic, steamgs.AccountTypeChat, 0, 8)
 	gameSrv   = steamgs.NewSteamID(steamgs.UniversePublic, steamgs.AccountTypeGameServer, 0, 1234)
 	anonSrv   = steamgs.NewSteamID(steamgs.UniversePublic, steamgs.AccountTypeAnonGameServer, 3, 1234)
+	anonSrv0  = steamgs.NewSteamID(steamgs.UniversePublic, steamgs.AccountTypeAnonGameServer, 0, 0) // account 0: valid
 	badUser   = steamgs.NewSteamID(steamgs.UniversePublic, steamgs.AccountTypeIndividual, 5, 22202) // instance 5
+	user0     = steamgs.NewSteamID(steamgs.UniversePublic, steamgs.AccountTypeIndividual, 0, 22202) // instance 0
+	user2     = steamgs.NewSteamID(steamgs.UniversePublic, steamgs.AccountTypeIndividual, 2, 22202) // instance 2
+	clan1     = steamgs.NewSteamID(steamgs.UniversePublic, steamgs.AccountTypeClan, 1, 103)         // instance 1
+	gameSrv0  = steamgs.NewSteamID(steamgs.UniversePublic, steamgs.AccountTypeGameServer, 0, 0)     // account 0
 	noAccount = steamgs.IndividualID(0)
 )
-
-// expectErr fails unless err matches sentinel and its message starts with
-// "steamgs: " and holds every one of mentions.
-func expectErr(t *testing.T, err, sentinel error, mentions ...string) {
-	t.Helper()
-	if err == nil {
-		t.Fatalf("got no error, want one matching %v", sentinel)
-	}
-	if !errors.Is(err, sentinel) {
-		t.Errorf("error %q does not match %v", err, sentinel)
-	}
-	msg := err.Error()
-	if !strings.HasPrefix(msg, "steamgs: ") {
-		t.Errorf("error %q does not start with \"steamgs: \"", msg)
-	}
-	for _, m := range mentions {
-		if !strings.Contains(msg, m) {
-			t.Errorf("error %q does not mention %q", msg, m)
-		}
-	}
-}
 
 // notRunningCalls calls every method of Server with valid arguments and
 // reports, for each, the error (if the method returns one) and whether the
@@ -429,13 +394,10 @@ func TestNotRunningCoversEveryMethod(t *testing.T) {
 	}
 	typ := reflect.TypeFor[*steamgs.Server]()
 	for i := range typ.NumMethod() {
-		if name := typ.Method(i).Name; !rows[name] {
-			t.Errorf("method %s has no row in notRunningCalls", name)
-		}
+		name := typ.Method(i).Name
+		assert.True(t, rows[name], "method %s has no row in notRunningCalls", name)
 	}
-	if len(rows) != typ.NumMethod() {
-		t.Errorf("notRunningCalls has %d rows (with Init), Server has %d methods", len(rows), typ.NumMethod())
-	}
+	assert.Len(t, rows, typ.NumMethod(), "rows of notRunningCalls (with Init) against Server's methods")
 }
 
 func TestNotRunning(t *testing.T) {
@@ -452,9 +414,7 @@ func TestNotRunning(t *testing.T) {
 		{"after failed Init", func(t *testing.T) (*steamgs.Server, *fakeBackend) {
 			b := &fakeBackend{openErr: &steamgs.InitError{Result: steamgs.InitNoSteamClient}}
 			s := steamgs.NewServer(b)
-			if err := s.Init(goodConfig); err == nil {
-				t.Fatal("Init over a failing back end succeeded")
-			}
+			require.Error(t, s.Init(goodConfig), "Init over a failing back end")
 			b.calls = nil
 			return s, b
 		}},
@@ -464,12 +424,8 @@ func TestNotRunning(t *testing.T) {
 				publicIP: netip.MustParseAddr("10.0.0.1"), apiCall: 9, unauthID: anonUser, updated: true,
 				ticketHandle: 4, ticket: []byte{1}, groupStatus: true, handled: true, outgoing: []byte{1},
 				connectID: user, connectOK: true, callbacks: []steamgs.Callback{steamgs.ServerConnected{}}}
-			if err := s.LogOnAnonymous(); err != nil {
-				t.Fatal(err)
-			}
-			if err := s.Shutdown(); err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, s.LogOnAnonymous())
+			require.NoError(t, s.Shutdown())
 			b.calls = nil
 			return s, b
 		}},
@@ -481,13 +437,14 @@ func TestNotRunning(t *testing.T) {
 					s, b := st.make(t)
 					err, zero := row.call(s)
 					if row.errs {
-						expectErr(t, err, steamgs.ErrNotInitialized, row.method, "not running")
+						require.ErrorIs(t, err, steamgs.ErrNotInitialized)
+						assert.Regexp(t, `^steamgs: `, err.Error())
+						assert.ErrorContains(t, err, row.method)
+						assert.ErrorContains(t, err, "not running")
 					}
-					if !zero {
-						t.Errorf("%s returned a value other than that of a server that is not running", row.method)
-					}
+					assert.True(t, zero, "%s returned a value other than that of a server that is not running", row.method)
 					if b != nil {
-						expectNoCalls(t, b)
+						assert.Empty(t, b.calls, "a call on a server that is not running reached the back end")
 					}
 				})
 			}
@@ -532,10 +489,11 @@ func TestInit(t *testing.T) {
 			steamgs.Config{}, steamgs.ErrOutOfRange, []string{"server mode is 4, want 1 to 3"}},
 		{"mode -1", with(func(c *steamgs.Config) { c.Mode = -1 }),
 			steamgs.Config{}, steamgs.ErrOutOfRange, []string{"server mode is -1, want 1 to 3"}},
-		{"version at limit", with(func(c *steamgs.Config) { c.Version = strings.Repeat("v", steamgs.MaxVersionLen) }),
-			with(func(c *steamgs.Config) { c.Version = strings.Repeat("v", steamgs.MaxVersionLen) }), nil, nil},
-		{"version too long", with(func(c *steamgs.Config) { c.Version = strings.Repeat("v", steamgs.MaxVersionLen+1) }),
-			steamgs.Config{}, steamgs.ErrTooLong, []string{"version is 64 bytes, limit 63"}},
+		// The SDK sets no limit on the version string.
+		{"version of 64 bytes", with(func(c *steamgs.Config) { c.Version = strings.Repeat("v", 64) }),
+			with(func(c *steamgs.Config) { c.Version = strings.Repeat("v", 64) }), nil, nil},
+		{"version of 64 KiB", with(func(c *steamgs.Config) { c.Version = strings.Repeat("v", 64<<10) }),
+			with(func(c *steamgs.Config) { c.Version = strings.Repeat("v", 64<<10) }), nil, nil},
 		{"version empty", with(func(c *steamgs.Config) { c.Version = "" }),
 			steamgs.Config{}, steamgs.ErrEmpty, []string{"version"}},
 		{"version with NUL", with(func(c *steamgs.Config) { c.Version = "1.0\x00" }),
@@ -547,23 +505,20 @@ func TestInit(t *testing.T) {
 			s := steamgs.NewServer(b)
 			err := s.Init(tt.cfg)
 			if tt.err != nil {
-				expectErr(t, err, tt.err, tt.mentions...)
-				expectNoCalls(t, b)
-				if s.Running() {
-					t.Error("Running() after a refused Init")
+				require.ErrorIs(t, err, tt.err)
+				assert.Regexp(t, `^steamgs: `, err.Error())
+				for _, m := range tt.mentions {
+					assert.ErrorContains(t, err, m)
 				}
+				assert.Empty(t, b.calls, "a refused Init reached the back end")
+				assert.False(t, s.Running(), "Running() after a refused Init")
 				return
 			}
-			if err != nil {
-				t.Fatalf("Init: %v", err)
-			}
-			expectCalls(t, b, op("Open", tt.opened))
-			if got := s.Config(); got != tt.opened {
-				t.Errorf("Config() = %+v, want %+v", got, tt.opened)
-			}
-			if !s.Running() || s.Conn() != steamgs.Conn(b.conn) {
-				t.Errorf("Running() = %v, Conn() = %v after Init; want true and the back end's Conn", s.Running(), s.Conn())
-			}
+			require.NoError(t, err)
+			assert.Equal(t, calls(op("Open", tt.opened)), b.calls)
+			assert.Equal(t, tt.opened, s.Config())
+			assert.True(t, s.Running())
+			assert.Equal(t, steamgs.Conn(b.conn), s.Conn())
 		})
 	}
 }
@@ -582,19 +537,13 @@ func TestInitBackEndErrors(t *testing.T) {
 			b := &fakeBackend{openErr: tt.openErr}
 			s := steamgs.NewServer(b)
 			err := s.Init(goodConfig)
-			if err != tt.openErr || !errors.Is(err, tt.is) {
-				t.Errorf("Init = %v, want the back end's error %v", err, tt.openErr)
-			}
-			if s.Running() || s.Config() != (steamgs.Config{}) {
-				t.Error("server runs after a failed Init")
-			}
+			assert.Same(t, tt.openErr, err, "Init must return the back end's error")
+			assert.ErrorIs(t, err, tt.is)
+			assert.False(t, s.Running(), "server runs after a failed Init")
+			assert.Equal(t, steamgs.Config{}, s.Config())
 			b.openErr = nil
-			if err := s.Init(goodConfig); err != nil {
-				t.Errorf("Init after a failed Init: %v", err)
-			}
-			if len(b.calls) != 2 {
-				t.Errorf("back end calls %s, want two Opens", fmtCalls(b.calls))
-			}
+			assert.NoError(t, s.Init(goodConfig), "Init after a failed Init")
+			assert.Equal(t, calls(op("Open", goodConfig), op("Open", goodConfig)), b.calls)
 		})
 	}
 }
@@ -603,19 +552,23 @@ func TestInitTwice(t *testing.T) {
 	s, b := running(t)
 	other := goodConfig
 	other.GamePort = 1
-	expectErr(t, s.Init(other), steamgs.ErrAlreadyInitialized, "Init", "Shutdown")
-	expectNoCalls(t, b)
-	if s.Config() != goodConfig || !s.Running() {
-		t.Errorf("a refused second Init changed the server: Config() = %+v, Running() = %v", s.Config(), s.Running())
-	}
+	err := s.Init(other)
+	require.ErrorIs(t, err, steamgs.ErrAlreadyInitialized)
+	assert.Regexp(t, `^steamgs: `, err.Error())
+	assert.ErrorContains(t, err, "Init")
+	assert.ErrorContains(t, err, "Shutdown")
+	assert.Empty(t, b.calls)
+	assert.Equal(t, goodConfig, s.Config(), "a refused second Init changed the server")
+	assert.True(t, s.Running(), "a refused second Init stopped the server")
 }
 
 func TestInitNilBackEnd(t *testing.T) {
 	for _, s := range []*steamgs.Server{steamgs.NewServer(nil), {}} {
-		expectErr(t, s.Init(goodConfig), steamgs.ErrNotInitialized, "NewServer")
-		if s.Running() {
-			t.Error("a server without a back end runs")
-		}
+		err := s.Init(goodConfig)
+		require.ErrorIs(t, err, steamgs.ErrNotInitialized)
+		assert.Regexp(t, `^steamgs: `, err.Error())
+		assert.ErrorContains(t, err, "NewServer")
+		assert.False(t, s.Running(), "a server without a back end runs")
 	}
 }
 
@@ -631,16 +584,16 @@ func TestShutdown(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			s, b := running(t)
 			b.answers.shutdownErr = tt.err
-			if err := s.Shutdown(); err != tt.err {
-				t.Errorf("Shutdown = %v, want the back end's %v", err, tt.err)
-			}
-			expectCalls(t, b, op("Shutdown"))
-			if s.Running() || s.Conn() != nil {
-				t.Error("server runs after Shutdown")
-			}
+			assert.ErrorIs(t, s.Shutdown(), tt.err, "Shutdown must return the back end's error")
+			assert.Equal(t, calls(op("Shutdown")), b.calls)
+			assert.False(t, s.Running(), "server runs after Shutdown")
+			assert.Nil(t, s.Conn())
 			b.calls = nil
-			expectErr(t, s.Shutdown(), steamgs.ErrNotInitialized, "Shutdown")
-			expectNoCalls(t, b)
+			err := s.Shutdown()
+			require.ErrorIs(t, err, steamgs.ErrNotInitialized)
+			assert.Regexp(t, `^steamgs: `, err.Error())
+			assert.ErrorContains(t, err, "Shutdown")
+			assert.Empty(t, b.calls)
 		})
 	}
 }
@@ -650,54 +603,44 @@ func TestShutdown(t *testing.T) {
 func TestReInit(t *testing.T) {
 	s, b := ready(t)
 	full := strings.Repeat("x", steamgs.MaxKeyValueBytes-3)
-	for _, err := range []error{s.SetServerName("old"), s.SetKeyValue("k", full), s.LogOnAnonymous(), s.Shutdown()} {
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
-	if got := s.Settings(); got.ServerName != "old" || got.Product != "480" {
-		t.Errorf("Settings() after Shutdown = %+v, want the last values given", got)
-	}
+	require.NoError(t, s.SetServerName("old"))
+	require.NoError(t, s.SetKeyValue("k", full))
+	require.NoError(t, s.LogOnAnonymous())
+	require.NoError(t, s.Shutdown())
+	got := s.Settings()
+	assert.Equal(t, "old", got.ServerName, "Settings() after Shutdown keeps the last values given")
+	assert.Equal(t, "480", got.Product, "Settings() after Shutdown keeps the last values given")
 	for cycle := range 3 {
 		cfg := goodConfig
 		cfg.GamePort = uint16(1000 + cycle)
-		if err := s.Init(cfg); err != nil {
-			t.Fatalf("Init after Shutdown (cycle %d): %v", cycle, err)
-		}
-		if got := s.Config(); got != cfg {
-			t.Errorf("Config() = %+v, want %+v", got, cfg)
-		}
-		if got := s.Settings(); !reflect.DeepEqual(got, steamgs.Settings{}) {
-			t.Errorf("Settings() after a new Init = %+v, want none", got)
-		}
+		require.NoError(t, s.Init(cfg), "Init after Shutdown (cycle %d)", cycle)
+		assert.Equal(t, cfg, s.Config())
+		assert.Equal(t, steamgs.Settings{}, s.Settings(), "Settings() after a new Init")
 		b.calls = nil
-		if err := s.SetProduct("480"); err != nil {
-			t.Errorf("SetProduct after a new Init: %v", err)
-		}
-		if err := s.SetKeyValue("z", full); err != nil {
-			t.Errorf("SetKeyValue of a full reply after a new Init: %v", err)
-		}
-		expectCalls(t, b, op("SetProduct", "480"), op("SetKeyValue", "z", full))
-		if err := s.Shutdown(); err != nil {
-			t.Fatal(err)
-		}
+		assert.NoError(t, s.SetProduct("480"), "SetProduct after a new Init")
+		assert.NoError(t, s.SetKeyValue("z", full), "SetKeyValue of a full reply after a new Init")
+		assert.Equal(t, calls(op("SetProduct", "480"), op("SetKeyValue", "z", full)), b.calls)
+		require.NoError(t, s.Shutdown())
 	}
 }
+
+// noLimit marks a string setting that neither the SDK nor A2S limits.
+const noLimit = -1
 
 // stringSetters are the setters of string settings with their limits.
 var stringSetters = []struct {
 	method     string
 	what       string // how error messages name the value
-	limit      int
+	limit      int    // bytes, or noLimit
 	allowEmpty bool
 	set        func(*steamgs.Server, string) error
 	get        func(steamgs.Settings) string
 }{
-	{"SetProduct", "product", steamgs.MaxProductLen, false, (*steamgs.Server).SetProduct,
+	{"SetProduct", "product", noLimit, false, (*steamgs.Server).SetProduct,
 		func(s steamgs.Settings) string { return s.Product }},
 	{"SetGameDescription", "game description", steamgs.MaxGameDescriptionLen, false, (*steamgs.Server).SetGameDescription,
 		func(s steamgs.Settings) string { return s.GameDescription }},
-	{"SetModDir", "mod dir", steamgs.MaxModDirLen, false, (*steamgs.Server).SetModDir,
+	{"SetModDir", "mod dir", steamgs.MaxModDirLen, true, (*steamgs.Server).SetModDir,
 		func(s steamgs.Settings) string { return s.ModDir }},
 	{"SetServerName", "server name", steamgs.MaxServerNameLen, false, (*steamgs.Server).SetServerName,
 		func(s steamgs.Settings) string { return s.ServerName }},
@@ -705,15 +648,16 @@ var stringSetters = []struct {
 		func(s steamgs.Settings) string { return s.MapName }},
 	{"SetSpectatorServerName", "spectator server name", steamgs.MaxSpectatorNameLen, false, (*steamgs.Server).SetSpectatorServerName,
 		func(s steamgs.Settings) string { return s.SpectatorServerName }},
-	{"SetGameTags", "game tags", steamgs.MaxGameTagsLen, false, (*steamgs.Server).SetGameTags,
+	{"SetGameTags", "game tags", steamgs.MaxGameTagsLen, true, (*steamgs.Server).SetGameTags,
 		func(s steamgs.Settings) string { return s.GameTags }},
-	{"SetGameData", "game data", steamgs.MaxGameDataLen, false, (*steamgs.Server).SetGameData,
+	{"SetGameData", "game data", steamgs.MaxGameDataLen, true, (*steamgs.Server).SetGameData,
 		func(s steamgs.Settings) string { return s.GameData }},
-	{"SetRegion", "region", steamgs.MaxRegionLen, true, (*steamgs.Server).SetRegion,
+	{"SetRegion", "region", noLimit, true, (*steamgs.Server).SetRegion,
 		func(s steamgs.Settings) string { return s.Region }},
 }
 
-// TestLimits pins the usable byte limits: the SDK's buffer sizes less the NUL.
+// TestLimits pins the usable byte limits (the SDK's buffer sizes less the
+// NUL) and the other bounds the SDK's types and A2S set.
 func TestLimits(t *testing.T) {
 	for _, tt := range []struct {
 		name      string
@@ -728,69 +672,120 @@ func TestLimits(t *testing.T) {
 		{"MaxSpectatorNameLen", steamgs.MaxSpectatorNameLen, 31},
 		{"MaxPlayerNameLen", steamgs.MaxPlayerNameLen, 127},
 		{"MaxGenericIdentityLen", steamgs.MaxGenericIdentityLen, 31},
+		{"MaxAuthTicketLen", steamgs.MaxAuthTicketLen, math.MaxInt32},
+		{"MaxPlayerCount", steamgs.MaxPlayerCount, math.MaxInt32},
+		{"MaxKeyValueCount", steamgs.MaxKeyValueCount, 65535},
 		{"MaxKeyValueBytes", steamgs.MaxKeyValueBytes, 255*1248 - 7},
-		{"MinOutgoingPacketBuffer", steamgs.MinOutgoingPacketBuffer, 1400},
+		{"MinOutgoingPacketBuffer", steamgs.MinOutgoingPacketBuffer, 16384},
 	} {
-		if tt.got != tt.want {
-			t.Errorf("%s = %d, want %d", tt.name, tt.got, tt.want)
-		}
+		assert.Equal(t, tt.want, tt.got, tt.name)
 	}
 }
 
 func TestStringSetters(t *testing.T) {
+	type row struct {
+		name     string
+		v        string
+		err      error
+		mentions []string
+	}
 	for _, st := range stringSetters {
 		t.Run(st.method, func(t *testing.T) {
-			// A value at the limit of ASCII bytes, one over, and one over in
-			// two-byte runes (fewer runes than the limit: limits are bytes).
-			atLimit := strings.Repeat("a", st.limit)
-			over := strings.Repeat("b", st.limit+1)
-			overRunes := strings.Repeat("é", st.limit/2+1)
+			var tests []row
+			if st.limit == noLimit {
+				// No limit: long values of every shape reach the back end.
+				tests = []row{
+					{"short", "x", nil, nil},
+					{"64 KiB", strings.Repeat("a", 64<<10), nil, nil},
+					{"64 KiB and a byte", strings.Repeat("b", 64<<10+1), nil, nil},
+					{"64 KiB in multi-byte runes", strings.Repeat("é", 32<<10), nil, nil},
+					{"100000 bytes", strings.Repeat("c", 100000), nil, nil},
+				}
+			} else {
+				// A value at the limit of ASCII bytes, one over, and one over
+				// in two-byte runes (fewer runes than the limit: limits are
+				// bytes).
+				overRunes := strings.Repeat("é", st.limit/2+1)
+				tests = []row{
+					{"short", "x", nil, nil},
+					{"at limit", strings.Repeat("a", st.limit), nil, nil},
+					{"one byte over", strings.Repeat("b", st.limit+1), steamgs.ErrTooLong,
+						[]string{fmt.Sprintf("%s is %d bytes, limit %d", st.what, st.limit+1, st.limit)}},
+					{"over in multi-byte runes", overRunes, steamgs.ErrTooLong,
+						[]string{fmt.Sprintf("%s is %d bytes, limit %d", st.what, len(overRunes), st.limit)}},
+					{"far over", strings.Repeat("c", 100000), steamgs.ErrTooLong,
+						[]string{fmt.Sprintf("%s is 100000 bytes, limit %d", st.what, st.limit)}},
+				}
+			}
 			emptyErr := steamgs.ErrEmpty
 			if st.allowEmpty {
 				emptyErr = nil
 			}
-			tests := []struct {
-				name     string
-				v        string
-				err      error
-				mentions []string
-			}{
-				{"short", "x", nil, nil},
-				{"at limit", atLimit, nil, nil},
-				{"one byte over", over, steamgs.ErrTooLong,
-					[]string{fmt.Sprintf("%s is %d bytes, limit %d", st.what, st.limit+1, st.limit)}},
-				{"over in multi-byte runes", overRunes, steamgs.ErrTooLong,
-					[]string{fmt.Sprintf("%s is %d bytes, limit %d", st.what, len(overRunes), st.limit)}},
-				{"far over", strings.Repeat("c", 100000), steamgs.ErrTooLong,
-					[]string{fmt.Sprintf("%s is 100000 bytes, limit %d", st.what, st.limit)}},
-				{"empty", "", emptyErr, []string{st.what, "empty"}},
-				{"NUL byte", "ab\x00c", steamgs.ErrInvalidString, []string{st.what, "NUL", "at 2"}},
-			}
+			tests = append(tests,
+				row{"empty", "", emptyErr, []string{st.what, "empty"}},
+				row{"NUL byte", "ab\x00c", steamgs.ErrInvalidString, []string{st.what, "NUL", "at 2"}})
 			for _, tt := range tests {
 				t.Run(tt.name, func(t *testing.T) {
 					s, b := running(t)
-					if err := st.set(s, "before"); err != nil {
-						t.Fatalf("%s(%q): %v", st.method, "before", err)
-					}
+					require.NoError(t, st.set(s, "before"))
 					b.calls = nil
 					err := st.set(s, tt.v)
 					if tt.err != nil {
-						expectErr(t, err, tt.err, tt.mentions...)
-						expectNoCalls(t, b)
-						if got := st.get(s.Settings()); got != "before" {
-							t.Errorf("a refused %s changed the setting to %q", st.method, got)
+						require.ErrorIs(t, err, tt.err)
+						assert.Regexp(t, `^steamgs: `, err.Error())
+						for _, m := range tt.mentions {
+							assert.ErrorContains(t, err, m)
 						}
+						assert.Empty(t, b.calls, "a refused %s reached the back end", st.method)
+						assert.Equal(t, "before", st.get(s.Settings()), "a refused %s changed the setting", st.method)
 						return
 					}
-					if err != nil {
-						t.Fatalf("%s(%d bytes): %v", st.method, len(tt.v), err)
-					}
-					expectCalls(t, b, op(st.method, tt.v))
-					if got := st.get(s.Settings()); got != tt.v {
-						t.Errorf("Settings after %s = %q, want %q", st.method, got, tt.v)
-					}
+					require.NoError(t, err, "%s(%d bytes)", st.method, len(tt.v))
+					assert.Equal(t, calls(op(st.method, tt.v)), b.calls)
+					assert.Equal(t, tt.v, st.get(s.Settings()), "Settings after %s", st.method)
 				})
 			}
+		})
+	}
+}
+
+// TestClearableSettings checks that the settings the SDK lets a game clear
+// with an empty string (game tags, game data, mod dir, region) pass the
+// empty string on to the back end, and that the required and named ones do
+// not.
+func TestClearableSettings(t *testing.T) {
+	tests := []struct {
+		method string
+		set    func(*steamgs.Server, string) error
+		get    func(steamgs.Settings) string
+		err    error // for the empty string
+	}{
+		{"SetGameTags", (*steamgs.Server).SetGameTags, func(s steamgs.Settings) string { return s.GameTags }, nil},
+		{"SetGameData", (*steamgs.Server).SetGameData, func(s steamgs.Settings) string { return s.GameData }, nil},
+		{"SetModDir", (*steamgs.Server).SetModDir, func(s steamgs.Settings) string { return s.ModDir }, nil},
+		{"SetRegion", (*steamgs.Server).SetRegion, func(s steamgs.Settings) string { return s.Region }, nil},
+		{"SetProduct", (*steamgs.Server).SetProduct, func(s steamgs.Settings) string { return s.Product }, steamgs.ErrEmpty},
+		{"SetGameDescription", (*steamgs.Server).SetGameDescription,
+			func(s steamgs.Settings) string { return s.GameDescription }, steamgs.ErrEmpty},
+		{"SetServerName", (*steamgs.Server).SetServerName, func(s steamgs.Settings) string { return s.ServerName }, steamgs.ErrEmpty},
+		{"SetMapName", (*steamgs.Server).SetMapName, func(s steamgs.Settings) string { return s.MapName }, steamgs.ErrEmpty},
+		{"SetSpectatorServerName", (*steamgs.Server).SetSpectatorServerName,
+			func(s steamgs.Settings) string { return s.SpectatorServerName }, steamgs.ErrEmpty},
+	}
+	for _, tt := range tests {
+		t.Run(tt.method, func(t *testing.T) {
+			s, b := running(t)
+			require.NoError(t, tt.set(s, "set"))
+			err := tt.set(s, "")
+			if tt.err != nil {
+				require.ErrorIs(t, err, tt.err)
+				assert.Equal(t, calls(op(tt.method, "set")), b.calls, "a refused empty value reached the back end")
+				assert.Equal(t, "set", tt.get(s.Settings()))
+				return
+			}
+			require.NoError(t, err, "%s(\"\") clears the setting", tt.method)
+			assert.Equal(t, calls(op(tt.method, "set"), op(tt.method, "")), b.calls)
+			assert.Empty(t, tt.get(s.Settings()))
 		})
 	}
 }
@@ -798,10 +793,7 @@ func TestStringSetters(t *testing.T) {
 // TestServerNameMessage pins the exact wording of a length error.
 func TestServerNameMessage(t *testing.T) {
 	s, _ := running(t)
-	err := s.SetServerName(strings.Repeat("n", 80))
-	if want := "steamgs: server name is 80 bytes, limit 63"; err == nil || err.Error() != want {
-		t.Errorf("SetServerName(80 bytes) = %v, want %q", err, want)
-	}
+	assert.EqualError(t, s.SetServerName(strings.Repeat("n", 80)), "steamgs: server name is 80 bytes, limit 63")
 }
 
 // beforeLogOnSetters are the settings the SDK fixes at log-on.
@@ -822,9 +814,10 @@ var beforeLogOnSetters = []struct {
 var logOns = []struct {
 	name  string
 	logOn func(*steamgs.Server) error
+	want  call // what the back end receives
 }{
-	{"LogOn", func(s *steamgs.Server) error { return s.LogOn("token") }},
-	{"LogOnAnonymous", (*steamgs.Server).LogOnAnonymous},
+	{"LogOn", func(s *steamgs.Server) error { return s.LogOn("token") }, op("LogOn", "token")},
+	{"LogOnAnonymous", (*steamgs.Server).LogOnAnonymous, op("LogOnAnonymous")},
 }
 
 func TestBeforeLogOn(t *testing.T) {
@@ -832,31 +825,23 @@ func TestBeforeLogOn(t *testing.T) {
 		for _, st := range beforeLogOnSetters {
 			t.Run(lo.name+"/"+st.method, func(t *testing.T) {
 				s, b := ready(t)
-				if err := st.set(s); err != nil {
-					t.Fatalf("%s before log-on: %v", st.method, err)
-				}
-				if err := lo.logOn(s); err != nil {
-					t.Fatalf("%s: %v", lo.name, err)
-				}
+				require.NoError(t, st.set(s), "%s before log-on", st.method)
+				require.NoError(t, lo.logOn(s))
 				before := s.Settings()
 				b.calls = nil
-				expectErr(t, st.set(s), steamgs.ErrAfterLogOn, st.method, "after log-on")
-				expectNoCalls(t, b)
-				if !reflect.DeepEqual(s.Settings(), before) {
-					t.Errorf("a refused %s changed the settings", st.method)
-				}
+				err := st.set(s)
+				require.ErrorIs(t, err, steamgs.ErrAfterLogOn)
+				assert.Regexp(t, `^steamgs: `, err.Error())
+				assert.ErrorContains(t, err, st.method)
+				assert.ErrorContains(t, err, "after log-on")
+				assert.Empty(t, b.calls)
+				assert.Equal(t, before, s.Settings(), "a refused %s changed the settings", st.method)
 				// Other settings may change at any time.
-				if err := s.SetServerName("still allowed"); err != nil {
-					t.Errorf("SetServerName after log-on: %v", err)
-				}
-				if err := s.LogOff(); err != nil {
-					t.Fatal(err)
-				}
+				assert.NoError(t, s.SetServerName("still allowed"), "SetServerName after log-on")
+				require.NoError(t, s.LogOff())
 				b.calls = nil
-				if err := st.set(s); err != nil {
-					t.Errorf("%s after LogOff: %v", st.method, err)
-				}
-				expectCalls(t, b, st.want)
+				assert.NoError(t, st.set(s), "%s after LogOff", st.method)
+				assert.Equal(t, calls(st.want), b.calls)
 			})
 		}
 	}
@@ -866,53 +851,89 @@ func TestBeforeLogOn(t *testing.T) {
 // does not count as a log-on.
 func TestRefusedLogOnKeepsSettingsOpen(t *testing.T) {
 	s, b := running(t)
-	expectErr(t, s.LogOnAnonymous(), steamgs.ErrRequired)
-	expectErr(t, s.LogOn(""), steamgs.ErrEmpty)
-	expectNoCalls(t, b)
+	err := s.LogOnAnonymous()
+	require.ErrorIs(t, err, steamgs.ErrRequired)
+	assert.Regexp(t, `^steamgs: `, err.Error())
+	err = s.LogOn("")
+	require.ErrorIs(t, err, steamgs.ErrEmpty)
+	assert.Regexp(t, `^steamgs: `, err.Error())
+	assert.Empty(t, b.calls)
 	for _, st := range beforeLogOnSetters {
-		if err := st.set(s); err != nil {
-			t.Errorf("%s after a refused log-on: %v", st.method, err)
-		}
+		assert.NoError(t, st.set(s), "%s after a refused log-on", st.method)
 	}
 }
 
+// TestRequired checks that product and game description, and nothing else,
+// must be set before log-on, and that one error names every one missing.
 func TestRequired(t *testing.T) {
+	const (
+		product     = "product (SetProduct)"
+		description = "game description (SetGameDescription)"
+	)
 	tests := []struct {
-		name    string
-		missing string // what the message names
-		set     func(*steamgs.Server) error
+		name     string
+		set      func(*steamgs.Server) error
+		err      error
+		mentions []string // what the message names
+		absent   []string // what it must not name
 	}{
-		{"no product", "product (SetProduct)", func(s *steamgs.Server) error {
+		{"no product", func(s *steamgs.Server) error {
 			return errors.Join(s.SetGameDescription("Spacewar"), s.SetModDir("spacewar"))
-		}},
-		{"no description", "game description (SetGameDescription)", func(s *steamgs.Server) error {
+		}, steamgs.ErrRequired, []string{product}, []string{"description", "mod dir"}},
+		{"no description", func(s *steamgs.Server) error {
 			return errors.Join(s.SetProduct("480"), s.SetModDir("spacewar"))
-		}},
-		{"no mod dir", "mod dir (SetModDir)", func(s *steamgs.Server) error {
+		}, steamgs.ErrRequired, []string{description}, []string{"product", "mod dir"}},
+		// The mod dir is optional: empty means the original game.
+		{"no mod dir", func(s *steamgs.Server) error {
 			return errors.Join(s.SetProduct("480"), s.SetGameDescription("Spacewar"))
-		}},
-		{"nothing", "product (SetProduct)", func(s *steamgs.Server) error { return nil }},
+		}, nil, nil, nil},
+		{"nothing", func(s *steamgs.Server) error { return nil }, steamgs.ErrRequired,
+			[]string{product + " and the " + description, "which every game server needs"}, []string{"mod dir"}},
+		{"only a mod dir", func(s *steamgs.Server) error { return s.SetModDir("spacewar") }, steamgs.ErrRequired,
+			[]string{product, description}, []string{"mod dir"}},
 	}
 	for _, lo := range logOns {
 		for _, tt := range tests {
 			t.Run(lo.name+"/"+tt.name, func(t *testing.T) {
 				s, b := running(t)
-				if err := tt.set(s); err != nil {
-					t.Fatal(err)
-				}
+				require.NoError(t, tt.set(s))
 				b.calls = nil
-				expectErr(t, lo.logOn(s), steamgs.ErrRequired, lo.name, tt.missing)
-				expectNoCalls(t, b)
+				err := lo.logOn(s)
+				if tt.err == nil {
+					require.NoError(t, err)
+					assert.Equal(t, calls(lo.want), b.calls)
+					return
+				}
+				require.ErrorIs(t, err, tt.err)
+				assert.Regexp(t, `^steamgs: `+lo.name+` before setting the `, err.Error())
+				for _, m := range tt.mentions {
+					assert.ErrorContains(t, err, m)
+				}
+				for _, m := range tt.absent {
+					assert.NotContains(t, err.Error(), m)
+				}
+				assert.Empty(t, b.calls)
 			})
 		}
 		t.Run(lo.name+"/all set", func(t *testing.T) {
 			s, b := ready(t)
-			if err := lo.logOn(s); err != nil {
-				t.Fatalf("%s: %v", lo.name, err)
-			}
-			if len(b.calls) != 1 || b.calls[0].Method != lo.name {
-				t.Errorf("back end calls %s, want one %s", fmtCalls(b.calls), lo.name)
-			}
+			require.NoError(t, lo.logOn(s))
+			assert.Equal(t, calls(lo.want), b.calls)
+		})
+	}
+}
+
+// TestRequiredBothMissing pins the one error that names both missing
+// settings.
+func TestRequiredBothMissing(t *testing.T) {
+	for _, lo := range logOns {
+		t.Run(lo.name, func(t *testing.T) {
+			s, b := running(t)
+			err := lo.logOn(s)
+			require.ErrorIs(t, err, steamgs.ErrRequired)
+			assert.EqualError(t, err, "steamgs: "+lo.name+" before setting the product (SetProduct) and the "+
+				"game description (SetGameDescription), which every game server needs")
+			assert.Empty(t, b.calls)
 		})
 	}
 }
@@ -925,8 +946,9 @@ func TestLogOnToken(t *testing.T) {
 		mentions []string
 	}{
 		{"token", "0123456789ABCDEF0123456789ABCDEF", nil, nil},
-		{"at limit", strings.Repeat("t", steamgs.MaxTokenLen), nil, nil},
-		{"too long", strings.Repeat("t", steamgs.MaxTokenLen+1), steamgs.ErrTooLong, []string{"token is 256 bytes, limit 255"}},
+		// The SDK sets no limit on the token.
+		{"256 bytes", strings.Repeat("t", 256), nil, nil},
+		{"64 KiB", strings.Repeat("t", 64<<10), nil, nil},
 		{"empty", "", steamgs.ErrEmpty, []string{"token"}},
 		{"NUL", "to\x00ken", steamgs.ErrInvalidString, []string{"token", "NUL"}},
 	}
@@ -935,14 +957,16 @@ func TestLogOnToken(t *testing.T) {
 			s, b := ready(t)
 			err := s.LogOn(tt.token)
 			if tt.err != nil {
-				expectErr(t, err, tt.err, tt.mentions...)
-				expectNoCalls(t, b)
+				require.ErrorIs(t, err, tt.err)
+				assert.Regexp(t, `^steamgs: `, err.Error())
+				for _, m := range tt.mentions {
+					assert.ErrorContains(t, err, m)
+				}
+				assert.Empty(t, b.calls)
 				return
 			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			expectCalls(t, b, op("LogOn", tt.token))
+			require.NoError(t, err)
+			assert.Equal(t, calls(op("LogOn", tt.token)), b.calls)
 		})
 	}
 }
@@ -962,32 +986,26 @@ func TestCounts(t *testing.T) {
 	values := []struct {
 		n  int
 		ok bool
-	}{{0, true}, {1, true}, {steamgs.MaxPlayerCount, true}, {-1, false}, {steamgs.MaxPlayerCount + 1, false},
-		{math.MinInt, false}, {math.MaxInt, false}}
+	}{{0, true}, {1, true}, {255, true}, {256, true}, {65536, true}, {steamgs.MaxPlayerCount, true},
+		{-1, false}, {steamgs.MaxPlayerCount + 1, false}, {math.MinInt, false}, {math.MaxInt, false}}
 	for _, st := range setters {
 		for _, v := range values {
 			t.Run(st.method+"/"+strconv.Itoa(v.n), func(t *testing.T) {
 				s, b := running(t)
-				if err := st.set(s, 7); err != nil {
-					t.Fatal(err)
-				}
+				require.NoError(t, st.set(s, 7))
 				b.calls = nil
 				err := st.set(s, v.n)
 				if !v.ok {
-					expectErr(t, err, steamgs.ErrOutOfRange, fmt.Sprintf("%s is %d, want 0 to 65535", st.what, v.n))
-					expectNoCalls(t, b)
-					if got := st.get(s.Settings()); got != 7 {
-						t.Errorf("a refused %s changed the setting to %d", st.method, got)
-					}
+					require.ErrorIs(t, err, steamgs.ErrOutOfRange)
+					assert.Regexp(t, `^steamgs: `, err.Error())
+					assert.ErrorContains(t, err, fmt.Sprintf("%s is %d, want 0 to 2147483647", st.what, v.n))
+					assert.Empty(t, b.calls)
+					assert.Equal(t, 7, st.get(s.Settings()), "a refused %s changed the setting", st.method)
 					return
 				}
-				if err != nil {
-					t.Fatal(err)
-				}
-				expectCalls(t, b, op(st.method, v.n))
-				if got := st.get(s.Settings()); got != v.n {
-					t.Errorf("setting = %d, want %d", got, v.n)
-				}
+				require.NoError(t, err)
+				assert.Equal(t, calls(op(st.method, v.n)), b.calls)
+				assert.Equal(t, v.n, st.get(s.Settings()))
 			})
 		}
 	}
@@ -1017,13 +1035,9 @@ func TestPlainSetters(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			s, b := running(t)
-			if err := tt.set(s); err != nil {
-				t.Fatal(err)
-			}
-			expectCalls(t, b, tt.want)
-			if got := tt.get(s.Settings()); got != tt.val {
-				t.Errorf("setting = %v, want %v", got, tt.val)
-			}
+			require.NoError(t, tt.set(s))
+			assert.Equal(t, calls(tt.want), b.calls)
+			assert.Equal(t, tt.val, tt.get(s.Settings()))
 		})
 	}
 }
@@ -1059,84 +1073,74 @@ func TestKeyValues(t *testing.T) {
 	t.Run("exactly full", func(t *testing.T) {
 		s, b := running(t)
 		v := fill(limit - 3) // key "k" + value + 2 NULs
-		if err := s.SetKeyValue("k", v); err != nil {
-			t.Fatalf("SetKeyValue of exactly MaxKeyValueBytes: %v", err)
-		}
-		expectCalls(t, b, op("SetKeyValue", "k", v))
+		require.NoError(t, s.SetKeyValue("k", v), "SetKeyValue of exactly MaxKeyValueBytes")
+		assert.Equal(t, calls(op("SetKeyValue", "k", v)), b.calls)
 		b.calls = nil
-		expectErr(t, s.SetKeyValue("x", ""), steamgs.ErrTooLarge,
-			fmt.Sprintf("%d bytes", limit+3), fmt.Sprintf("limit %d", limit))
-		expectNoCalls(t, b)
-		if got := s.Settings().KeyValues; len(got) != 1 || got["k"] != v {
-			t.Errorf("key/values after a refused one: %d of them", len(got))
-		}
+		err := s.SetKeyValue("x", "")
+		require.ErrorIs(t, err, steamgs.ErrTooLarge)
+		assert.Regexp(t, `^steamgs: `, err.Error())
+		assert.ErrorContains(t, err, fmt.Sprintf("%d bytes", limit+3))
+		assert.ErrorContains(t, err, fmt.Sprintf("limit %d", limit))
+		assert.Empty(t, b.calls)
+		assert.Equal(t, map[string]string{"k": v}, s.Settings().KeyValues, "key/values after a refused one")
 	})
 	t.Run("one byte over", func(t *testing.T) {
 		s, b := running(t)
-		expectErr(t, s.SetKeyValue("k", fill(limit-2)), steamgs.ErrTooLarge,
-			fmt.Sprintf("%d bytes", limit+1), fmt.Sprintf("limit %d", limit))
-		expectNoCalls(t, b)
-		if got := s.Settings().KeyValues; len(got) != 0 {
-			t.Errorf("a refused key/value was kept: %v", got)
-		}
+		err := s.SetKeyValue("k", fill(limit-2))
+		require.ErrorIs(t, err, steamgs.ErrTooLarge)
+		assert.Regexp(t, `^steamgs: `, err.Error())
+		assert.ErrorContains(t, err, fmt.Sprintf("%d bytes", limit+1))
+		assert.ErrorContains(t, err, fmt.Sprintf("limit %d", limit))
+		assert.Empty(t, b.calls)
+		assert.Empty(t, s.Settings().KeyValues, "a refused key/value was kept")
 	})
 	t.Run("replacing frees the old bytes", func(t *testing.T) {
 		s, b := running(t)
-		if err := s.SetKeyValue("k", fill(limit-3)); err != nil {
-			t.Fatal(err)
-		}
-		if err := s.SetKeyValue("k", fill(limit-3)); err != nil {
-			t.Errorf("replacing a key/value with one of the same size: %v", err)
-		}
-		if err := s.SetKeyValue("k", "small"); err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, s.SetKeyValue("k", fill(limit-3)))
+		assert.NoError(t, s.SetKeyValue("k", fill(limit-3)), "replacing a key/value with one of the same size")
+		require.NoError(t, s.SetKeyValue("k", "small"))
 		// "k"+"small"+2 = 8 bytes used; the rest is free again.
-		if err := s.SetKeyValue("j", fill(limit-8-3)); err != nil {
-			t.Errorf("SetKeyValue into the room a replaced value freed: %v", err)
-		}
+		assert.NoError(t, s.SetKeyValue("j", fill(limit-8-3)), "SetKeyValue into the room a replaced value freed")
 		b.calls = nil
-		expectErr(t, s.SetKeyValue("i", ""), steamgs.ErrTooLarge)
-		expectNoCalls(t, b)
-		if got := s.Settings().KeyValues; len(got) != 2 || got["k"] != "small" {
-			t.Errorf("key/values = %d of them, k = %.10q", len(got), got["k"])
-		}
+		require.ErrorIs(t, s.SetKeyValue("i", ""), steamgs.ErrTooLarge)
+		assert.Empty(t, b.calls)
+		kv := s.Settings().KeyValues
+		assert.Len(t, kv, 2)
+		assert.Equal(t, "small", kv["k"])
 	})
 	t.Run("ClearAllKeyValues resets", func(t *testing.T) {
 		s, b := running(t)
-		if err := s.SetKeyValue("k", fill(limit-3)); err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, s.SetKeyValue("k", fill(limit-3)))
 		b.calls = nil
-		if err := s.ClearAllKeyValues(); err != nil {
-			t.Fatal(err)
-		}
-		expectCalls(t, b, op("ClearAllKeyValues"))
-		if got := s.Settings().KeyValues; len(got) != 0 {
-			t.Errorf("key/values after ClearAllKeyValues: %v", got)
-		}
-		if err := s.SetKeyValue("z", fill(limit-3)); err != nil {
-			t.Errorf("SetKeyValue of a full reply after ClearAllKeyValues: %v", err)
-		}
+		require.NoError(t, s.ClearAllKeyValues())
+		assert.Equal(t, calls(op("ClearAllKeyValues")), b.calls)
+		assert.Empty(t, s.Settings().KeyValues, "key/values after ClearAllKeyValues")
+		assert.NoError(t, s.SetKeyValue("z", fill(limit-3)), "SetKeyValue of a full reply after ClearAllKeyValues")
 	})
 	t.Run("count limit", func(t *testing.T) {
 		s, b := running(t)
 		keys := kvKeys(steamgs.MaxKeyValueCount + 1)
 		for _, k := range keys[:steamgs.MaxKeyValueCount] {
-			if err := s.SetKeyValue(k, ""); err != nil {
-				t.Fatalf("SetKeyValue(%q): %v", k, err)
-			}
+			require.NoError(t, s.SetKeyValue(k, ""), "SetKeyValue(%q)", k)
 		}
 		b.calls = nil
-		expectErr(t, s.SetKeyValue(keys[steamgs.MaxKeyValueCount], ""), steamgs.ErrTooLarge,
-			"number 65536, limit 65535")
-		expectNoCalls(t, b)
-		if err := s.SetKeyValue(keys[0], "replaced"); err != nil {
-			t.Errorf("replacing a key/value at the count limit: %v", err)
-		}
-		if got := len(s.Settings().KeyValues); got != steamgs.MaxKeyValueCount {
-			t.Errorf("%d key/values, want %d", got, steamgs.MaxKeyValueCount)
-		}
+		err := s.SetKeyValue(keys[steamgs.MaxKeyValueCount], "")
+		require.ErrorIs(t, err, steamgs.ErrTooLarge)
+		assert.Regexp(t, `^steamgs: `, err.Error())
+		assert.ErrorContains(t, err, "number 65536, limit 65535")
+		assert.Empty(t, b.calls)
+		assert.NoError(t, s.SetKeyValue(keys[0], "replaced"), "replacing a key/value at the count limit")
+		assert.Len(t, s.Settings().KeyValues, steamgs.MaxKeyValueCount)
+	})
+	t.Run("empty key counts its two NULs", func(t *testing.T) {
+		s, b := running(t)
+		// "" + value + 2 NULs fills the reply exactly.
+		require.NoError(t, s.SetKeyValue("", fill(limit-2)))
+		assert.Equal(t, calls(op("SetKeyValue", "", fill(limit-2))), b.calls)
+		b.calls = nil
+		require.ErrorIs(t, s.SetKeyValue("k", ""), steamgs.ErrTooLarge)
+		assert.Empty(t, b.calls)
+		assert.Equal(t, map[string]string{"": fill(limit - 2)}, s.Settings().KeyValues)
 	})
 	tests := []struct {
 		name       string
@@ -1145,7 +1149,9 @@ func TestKeyValues(t *testing.T) {
 		mentions   []string
 	}{
 		{"empty value", "k", "", nil, nil},
-		{"empty key", "", "v", steamgs.ErrEmpty, []string{"key"}},
+		// The SDK accepts an empty key, and A2S_RULES can carry one.
+		{"empty key", "", "v", nil, nil},
+		{"empty key and value", "", "", nil, nil},
 		{"NUL in key", "k\x00", "v", steamgs.ErrInvalidString, []string{"key", "NUL"}},
 		{"NUL in value", "k", "v\x00", steamgs.ErrInvalidString, []string{"value of key k", "NUL"}},
 		{"key too long", fill(limit + 1), "", steamgs.ErrTooLong, []string{fmt.Sprintf("is %d bytes, limit %d", limit+1, limit)}},
@@ -1156,34 +1162,33 @@ func TestKeyValues(t *testing.T) {
 			s, b := running(t)
 			err := s.SetKeyValue(tt.key, tt.value)
 			if tt.err != nil {
-				expectErr(t, err, tt.err, tt.mentions...)
-				expectNoCalls(t, b)
-				if len(s.Settings().KeyValues) != 0 {
-					t.Error("a refused key/value was kept")
+				require.ErrorIs(t, err, tt.err)
+				assert.Regexp(t, `^steamgs: `, err.Error())
+				for _, m := range tt.mentions {
+					assert.ErrorContains(t, err, m)
 				}
+				assert.Empty(t, b.calls)
+				assert.Empty(t, s.Settings().KeyValues, "a refused key/value was kept")
 				return
 			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			expectCalls(t, b, op("SetKeyValue", tt.key, tt.value))
+			require.NoError(t, err)
+			assert.Equal(t, calls(op("SetKeyValue", tt.key, tt.value)), b.calls)
+			assert.Equal(t, map[string]string{tt.key: tt.value}, s.Settings().KeyValues)
 		})
 	}
 }
 
 func TestSettingsIsACopy(t *testing.T) {
 	s, _ := running(t)
-	if err := errors.Join(s.SetKeyValue("a", "1"), s.SetServerName("name")); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, s.SetKeyValue("a", "1"))
+	require.NoError(t, s.SetServerName("name"))
 	st := s.Settings()
 	st.KeyValues["a"] = "changed"
 	st.KeyValues["b"] = "added"
 	st.ServerName = "changed"
 	got := s.Settings()
-	if !reflect.DeepEqual(got.KeyValues, map[string]string{"a": "1"}) || got.ServerName != "name" {
-		t.Errorf("changing a copy from Settings changed the server: %+v", got)
-	}
+	assert.Equal(t, map[string]string{"a": "1"}, got.KeyValues, "changing a copy from Settings changed the server")
+	assert.Equal(t, "name", got.ServerName, "changing a copy from Settings changed the server")
 }
 
 func TestGetAuthSessionTicket(t *testing.T) {
@@ -1196,6 +1201,7 @@ func TestGetAuthSessionTicket(t *testing.T) {
 		{"no identity", steamgs.Identity{}, nil, nil},
 		{"Steam ID", steamgs.Identity{SteamID: user}, nil, nil},
 		{"game server Steam ID", steamgs.Identity{SteamID: gameSrv}, nil, nil},
+		{"anonymous game server account 0", steamgs.Identity{SteamID: anonSrv0}, nil, nil},
 		{"address", steamgs.Identity{Addr: netip.MustParseAddrPort("10.0.0.1:27015")}, nil, nil},
 		{"IPv6 address", steamgs.Identity{Addr: netip.MustParseAddrPort("[2001:db8::1]:27015")}, nil, nil},
 		{"generic", steamgs.Identity{Generic: "lobby-7"}, nil, nil},
@@ -1204,6 +1210,7 @@ func TestGetAuthSessionTicket(t *testing.T) {
 			steamgs.ErrTooLong, []string{"generic identity is 32 bytes, limit 31"}},
 		{"generic with NUL", steamgs.Identity{Generic: "a\x00"}, steamgs.ErrInvalidString, []string{"generic identity", "NUL"}},
 		{"invalid Steam ID", steamgs.Identity{SteamID: noAccount}, steamgs.ErrInvalidSteamID, []string{noAccount.String()}},
+		{"individual instance 0", steamgs.Identity{SteamID: user0}, steamgs.ErrInvalidSteamID, []string{user0.String()}},
 		{"Steam ID and address", steamgs.Identity{SteamID: user, Addr: netip.MustParseAddrPort("10.0.0.1:1")},
 			steamgs.ErrOutOfRange, []string{"sets 2 of", "at most 1"}},
 		{"all three", steamgs.Identity{SteamID: user, Addr: netip.MustParseAddrPort("10.0.0.1:1"), Generic: "g"},
@@ -1215,22 +1222,36 @@ func TestGetAuthSessionTicket(t *testing.T) {
 			b.answers.ticketHandle, b.answers.ticket = 42, []byte("ticket bytes")
 			h, tk, err := s.GetAuthSessionTicket(tt.id)
 			if tt.err != nil {
-				expectErr(t, err, tt.err, tt.mentions...)
-				expectNoCalls(t, b)
-				if h != 0 || tk != nil {
-					t.Errorf("a refused GetAuthSessionTicket returned %d, %q", h, tk)
+				require.ErrorIs(t, err, tt.err)
+				assert.Regexp(t, `^steamgs: `, err.Error())
+				for _, m := range tt.mentions {
+					assert.ErrorContains(t, err, m)
 				}
+				assert.Empty(t, b.calls)
+				assert.Zero(t, h, "handle of a refused GetAuthSessionTicket")
+				assert.Nil(t, tk, "ticket of a refused GetAuthSessionTicket")
 				return
 			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			expectCalls(t, b, op("GetAuthSessionTicket", steamgs.MaxAuthTicketLen, tt.id))
-			if h != 42 || string(tk) != "ticket bytes" || cap(tk) != len(tk) {
-				t.Errorf("GetAuthSessionTicket = %d, %q (cap %d); want 42, %q with no spare capacity", h, tk, cap(tk), "ticket bytes")
-			}
+			require.NoError(t, err)
+			assert.Equal(t, calls(op("GetAuthSessionTicket", ticketBuffer, tt.id)), b.calls)
+			assert.Equal(t, steamgs.AuthTicket(42), h)
+			assert.Equal(t, []byte("ticket bytes"), tk)
+			assert.Equal(t, len(tk), cap(tk), "the ticket has no spare capacity")
 		})
 	}
+}
+
+// TestGetAuthSessionTicketFillsBuffer checks that a ticket as large as the
+// buffer the back end is given comes back whole.
+func TestGetAuthSessionTicketFillsBuffer(t *testing.T) {
+	s, b := running(t)
+	full := []byte(strings.Repeat("T", ticketBuffer))
+	b.answers.ticketHandle, b.answers.ticket = 7, full
+	h, tk, err := s.GetAuthSessionTicket(steamgs.Identity{})
+	require.NoError(t, err)
+	assert.Equal(t, steamgs.AuthTicket(7), h)
+	assert.Equal(t, full, tk)
+	assert.Equal(t, len(tk), cap(tk), "the ticket has no spare capacity")
 }
 
 func TestGetAuthSessionTicketBackEndFailure(t *testing.T) {
@@ -1243,17 +1264,18 @@ func TestGetAuthSessionTicketBackEndFailure(t *testing.T) {
 		{"handle 0", 0, []byte("t"), 0},
 		{"no bytes", 5, nil, 0},
 		{"negative length", 5, []byte("t"), -1},
-		{"length past the buffer", 5, []byte("t"), steamgs.MaxAuthTicketLen + 1},
+		{"length past the buffer", 5, []byte("t"), ticketBuffer + 1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			s, b := running(t)
 			b.answers.ticketHandle, b.answers.ticket, b.answers.ticketLen = tt.handle, tt.ticket, tt.n
 			h, tk, err := s.GetAuthSessionTicket(steamgs.Identity{})
-			expectErr(t, err, steamgs.ErrUnsupported, "GetAuthSessionTicket")
-			if h != 0 || tk != nil {
-				t.Errorf("GetAuthSessionTicket = %d, %q with its error", h, tk)
-			}
+			require.ErrorIs(t, err, steamgs.ErrUnsupported)
+			assert.Regexp(t, `^steamgs: `, err.Error())
+			assert.ErrorContains(t, err, "GetAuthSessionTicket")
+			assert.Zero(t, h, "handle returned with the error")
+			assert.Nil(t, tk, "ticket returned with the error")
 		})
 	}
 }
@@ -1268,15 +1290,26 @@ func TestBeginAuthSession(t *testing.T) {
 		mentions []string
 	}{
 		{"valid", ticket, user, nil, nil},
-		{"ticket at limit", make([]byte, steamgs.MaxAuthTicketLen), user, nil, nil},
+		{"ticket of 4096 bytes", make([]byte, 4096), user, nil, nil},
+		// The SDK takes the length as a C int: only more than MaxInt32 bytes
+		// is too long.
+		{"ticket of 4097 bytes", make([]byte, 4097), user, nil, nil},
+		{"ticket of 64 KiB", make([]byte, 64<<10), user, nil, nil},
 		{"empty ticket", nil, user, steamgs.ErrEmpty, []string{"ticket", user.String(), "empty"}},
-		{"ticket too long", make([]byte, steamgs.MaxAuthTicketLen+1), user, steamgs.ErrTooLong,
-			[]string{"4097 bytes, limit 4096"}},
-		{"clan", ticket, clan, steamgs.ErrInvalidSteamID, []string{clan.String(), "Clan", "Individual"}},
-		{"game server", ticket, gameSrv, steamgs.ErrInvalidSteamID, []string{gameSrv.String(), "GameServer"}},
-		{"anonymous user", ticket, anonUser, steamgs.ErrInvalidSteamID, []string{"AnonUser"}},
+		{"ticket too long", hugeTicket(), user, steamgs.ErrTooLong,
+			[]string{user.String(), "2147483648 bytes, limit 2147483647"}},
+		// Server-to-server auth: game servers and anonymous users own tickets.
+		{"game server", ticket, gameSrv, nil, nil},
+		{"anonymous game server", ticket, anonSrv, nil, nil},
+		{"anonymous game server account 0", ticket, anonSrv0, nil, nil},
+		{"anonymous user", ticket, anonUser, nil, nil},
+		{"clan", ticket, clan, steamgs.ErrInvalidSteamID, []string{clan.String(), "Clan", "no auth ticket comes from one"}},
+		{"chat", ticket, chat, steamgs.ErrInvalidSteamID, []string{chat.String(), "Chat", "no auth ticket comes from one"}},
 		{"zero", ticket, 0, steamgs.ErrInvalidSteamID, []string{"not a valid Steam ID"}},
 		{"bad instance", ticket, badUser, steamgs.ErrInvalidSteamID, []string{"not a valid Steam ID"}},
+		{"individual instance 0", ticket, user0, steamgs.ErrInvalidSteamID, []string{user0.String(), "not a valid Steam ID"}},
+		{"individual instance 2", ticket, user2, steamgs.ErrInvalidSteamID, []string{user2.String(), "not a valid Steam ID"}},
+		{"game server account 0", ticket, gameSrv0, steamgs.ErrInvalidSteamID, []string{"not a valid Steam ID"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -1284,63 +1317,116 @@ func TestBeginAuthSession(t *testing.T) {
 			b.answers.beginResult = steamgs.BeginAuthDuplicateRequest
 			r, err := s.BeginAuthSession(tt.ticket, tt.user)
 			if tt.err != nil {
-				expectErr(t, err, tt.err, tt.mentions...)
-				expectNoCalls(t, b)
-				if r != steamgs.BeginAuthInvalidTicket {
-					t.Errorf("a refused BeginAuthSession answered %v, want InvalidTicket", r)
+				require.ErrorIs(t, err, tt.err)
+				assert.Regexp(t, `^steamgs: `, err.Error())
+				for _, m := range tt.mentions {
+					assert.ErrorContains(t, err, m)
 				}
+				assert.Empty(t, b.calls)
+				assert.Equal(t, steamgs.BeginAuthInvalidTicket, r, "answer of a refused BeginAuthSession")
 				return
 			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			expectCalls(t, b, op("BeginAuthSession", tt.ticket, tt.user))
-			if r != steamgs.BeginAuthDuplicateRequest {
-				t.Errorf("BeginAuthSession = %v, want the back end's DuplicateRequest", r)
-			}
+			require.NoError(t, err)
+			assert.Equal(t, calls(op("BeginAuthSession", tt.ticket, tt.user)), b.calls)
+			assert.Equal(t, steamgs.BeginAuthDuplicateRequest, r, "BeginAuthSession must answer the back end's result")
 		})
+	}
+}
+
+// idMethod is a method that takes a Steam ID: call calls it with id and
+// returns the call the back end must receive.
+type idMethod struct {
+	name   string
+	accept map[steamgs.SteamID]bool // for TestSteamIDRules: the IDs of its set that the method accepts
+	call   func(s *steamgs.Server, id steamgs.SteamID) (call, error)
+}
+
+// ticketSourceMethods are the methods that take the Steam ID of whoever
+// made an auth ticket.
+var ticketSourceMethods = []idMethod{
+	{name: "BeginAuthSession", call: func(s *steamgs.Server, id steamgs.SteamID) (call, error) {
+		r, err := s.BeginAuthSession([]byte("ticket"), id)
+		if err != nil && r != steamgs.BeginAuthInvalidTicket {
+			err = errors.Join(err, fmt.Errorf("and %v", r))
+		}
+		return op("BeginAuthSession", []byte("ticket"), id), err
+	}},
+	{name: "EndAuthSession", call: func(s *steamgs.Server, id steamgs.SteamID) (call, error) {
+		return op("EndAuthSession", id), s.EndAuthSession(id)
+	}},
+	{name: "UserHasLicenseForApp", call: func(s *steamgs.Server, id steamgs.SteamID) (call, error) {
+		r, err := s.UserHasLicenseForApp(id, 1234)
+		if err != nil && r != steamgs.NoAuth {
+			err = errors.Join(err, fmt.Errorf("and %v", r))
+		}
+		return op("UserHasLicenseForApp", id, steamgs.AppID(1234)), err
+	}},
+	{name: "ComputeNewPlayerCompatibility", call: func(s *steamgs.Server, id steamgs.SteamID) (call, error) {
+		h, err := s.ComputeNewPlayerCompatibility(id)
+		if err != nil && h != 0 {
+			err = errors.Join(err, fmt.Errorf("and call %d", h))
+		}
+		return op("ComputeNewPlayerCompatibility", id), err
+	}},
+}
+
+// TestTicketSources checks the Steam IDs the auth methods take: every valid
+// individual, game server (persistent or anonymous) and anonymous user, for
+// server-to-server auth; valid IDs of the types that own no ticket are
+// refused with a message that says so.
+func TestTicketSources(t *testing.T) {
+	pub := steamgs.UniversePublic
+	accepted := []steamgs.SteamID{user, steamgs.IndividualID(1<<32 - 1), gameSrv,
+		steamgs.NewSteamID(pub, steamgs.AccountTypeGameServer, 7, 1), anonSrv, anonSrv0, anonUser,
+		steamgs.NewSteamID(pub, steamgs.AccountTypeAnonUser, 0, 0)}
+	refused := []steamgs.SteamID{clan, chat,
+		steamgs.NewSteamID(pub, steamgs.AccountTypeMultiseat, 0, 5),
+		steamgs.NewSteamID(pub, steamgs.AccountTypePending, 0, 5),
+		steamgs.NewSteamID(pub, steamgs.AccountTypeContentServer, 0, 5),
+		steamgs.NewSteamID(pub, steamgs.AccountTypeConsoleUser, 0, 5)}
+	for _, m := range ticketSourceMethods {
+		for _, id := range accepted {
+			t.Run(m.name+"/accepts/"+id.String(), func(t *testing.T) {
+				s, b := running(t)
+				b.answers = answers{license: steamgs.HasLicense, apiCall: 5}
+				want, err := m.call(s, id)
+				require.NoError(t, err)
+				assert.Equal(t, calls(want), b.calls)
+			})
+		}
+		for _, id := range refused {
+			t.Run(m.name+"/refuses/"+id.String(), func(t *testing.T) {
+				require.True(t, id.IsValid(), "%s must be valid, so that only its type is refused", id)
+				s, b := running(t)
+				b.answers = answers{license: steamgs.HasLicense, apiCall: 5}
+				_, err := m.call(s, id)
+				require.ErrorIs(t, err, steamgs.ErrInvalidSteamID)
+				assert.Regexp(t, `^steamgs: `, err.Error())
+				assert.ErrorContains(t, err, id.String())
+				assert.ErrorContains(t, err, id.Type().String()+" account, and no auth ticket comes from one")
+				assert.Empty(t, b.calls)
+			})
+		}
 	}
 }
 
 // TestSteamIDRules checks the account types each method that takes a Steam
 // ID accepts, and that every refused ID never reaches the back end.
 func TestSteamIDRules(t *testing.T) {
-	methods := []struct {
-		name   string
-		accept map[steamgs.SteamID]bool // the IDs of the set below that the method accepts
-		call   func(s *steamgs.Server, id steamgs.SteamID) (call, error)
-	}{
-		{"EndAuthSession", map[steamgs.SteamID]bool{user: true, anonUser: true},
-			func(s *steamgs.Server, id steamgs.SteamID) (call, error) {
-				return op("EndAuthSession", id), s.EndAuthSession(id)
-			}},
-		{"SendUserDisconnect", map[steamgs.SteamID]bool{user: true, anonUser: true},
+	ticketSources := map[steamgs.SteamID]bool{user: true, anonUser: true, gameSrv: true, anonSrv: true, anonSrv0: true}
+	players := map[steamgs.SteamID]bool{user: true, anonUser: true}
+	methods := []idMethod{
+		{"SendUserDisconnect", players,
 			func(s *steamgs.Server, id steamgs.SteamID) (call, error) {
 				return op("SendUserDisconnect", id), s.SendUserDisconnect(id)
 			}},
-		{"UpdateUserData", map[steamgs.SteamID]bool{user: true, anonUser: true},
+		{"UpdateUserData", players,
 			func(s *steamgs.Server, id steamgs.SteamID) (call, error) {
 				ok, err := s.UpdateUserData(id, "name", 7)
 				if err != nil && ok {
 					err = errors.Join(err, errors.New("and true"))
 				}
 				return op("UpdateUserData", id, "name", uint32(7)), err
-			}},
-		{"UserHasLicenseForApp", map[steamgs.SteamID]bool{user: true},
-			func(s *steamgs.Server, id steamgs.SteamID) (call, error) {
-				r, err := s.UserHasLicenseForApp(id, 1234)
-				if err != nil && r != steamgs.NoAuth {
-					err = errors.Join(err, fmt.Errorf("and %v", r))
-				}
-				return op("UserHasLicenseForApp", id, steamgs.AppID(1234)), err
-			}},
-		{"ComputeNewPlayerCompatibility", map[steamgs.SteamID]bool{user: true},
-			func(s *steamgs.Server, id steamgs.SteamID) (call, error) {
-				h, err := s.ComputeNewPlayerCompatibility(id)
-				if err != nil && h != 0 {
-					err = errors.Join(err, fmt.Errorf("and call %d", h))
-				}
-				return op("ComputeNewPlayerCompatibility", id), err
 			}},
 		{"RequestUserGroupStatus user", map[steamgs.SteamID]bool{user: true},
 			func(s *steamgs.Server, id steamgs.SteamID) (call, error) {
@@ -1366,14 +1452,21 @@ func TestSteamIDRules(t *testing.T) {
 				}
 				return op("AssociateWithClan", id), err
 			}},
-		{"Identity", map[steamgs.SteamID]bool{user: true, anonUser: true, clan: true, gameSrv: true, anonSrv: true},
+		{"Identity", map[steamgs.SteamID]bool{user: true, anonUser: true, clan: true, chat: true, gameSrv: true,
+			anonSrv: true, anonSrv0: true},
 			func(s *steamgs.Server, id steamgs.SteamID) (call, error) {
 				_, _, err := s.GetAuthSessionTicket(steamgs.Identity{SteamID: id})
-				return op("GetAuthSessionTicket", steamgs.MaxAuthTicketLen, steamgs.Identity{SteamID: id}), err
+				return op("GetAuthSessionTicket", ticketBuffer, steamgs.Identity{SteamID: id}), err
 			}},
 	}
-	ids := []steamgs.SteamID{user, anonUser, clan, gameSrv, anonSrv, badUser, noAccount,
+	for _, m := range ticketSourceMethods {
+		m.accept = ticketSources
+		methods = append(methods, m)
+	}
+	ids := []steamgs.SteamID{user, anonUser, clan, chat, gameSrv, anonSrv, anonSrv0, badUser, user0, user2, clan1,
+		gameSrv0, noAccount,
 		steamgs.NewSteamID(steamgs.UniverseInvalid, steamgs.AccountTypeIndividual, 1, 5),
+		steamgs.NewSteamID(5, steamgs.AccountTypeIndividual, 1, 5),
 		steamgs.NewSteamID(steamgs.UniversePublic, 12, 0, 5)}
 	for _, m := range methods {
 		for _, id := range ids {
@@ -1383,14 +1476,14 @@ func TestSteamIDRules(t *testing.T) {
 					apiCall: 5, groupStatus: true}
 				want, err := m.call(s, id)
 				if m.accept[id] {
-					if err != nil {
-						t.Fatalf("%s refused %s: %v", m.name, id, err)
-					}
-					expectCalls(t, b, want)
+					require.NoError(t, err, "%s refused %s", m.name, id)
+					assert.Equal(t, calls(want), b.calls)
 					return
 				}
-				expectErr(t, err, steamgs.ErrInvalidSteamID, id.String())
-				expectNoCalls(t, b)
+				require.ErrorIs(t, err, steamgs.ErrInvalidSteamID)
+				assert.Regexp(t, `^steamgs: `, err.Error())
+				assert.ErrorContains(t, err, id.String())
+				assert.Empty(t, b.calls)
 			})
 		}
 	}
@@ -1430,10 +1523,21 @@ func TestPassThrough(t *testing.T) {
 			h, err := s.ComputeNewPlayerCompatibility(user)
 			return [2]any{h, err}, [2]any{steamgs.APICall(77), nil}
 		}, op("ComputeNewPlayerCompatibility", user)},
+		{"ComputeNewPlayerCompatibility game server", func() (any, any) {
+			h, err := s.ComputeNewPlayerCompatibility(gameSrv)
+			return [2]any{h, err}, [2]any{steamgs.APICall(77), nil}
+		}, op("ComputeNewPlayerCompatibility", gameSrv)},
 		{"UserHasLicenseForApp", func() (any, any) {
 			r, err := s.UserHasLicenseForApp(user, 1_000_000)
 			return [2]any{r, err}, [2]any{steamgs.DoesNotHaveLicense, nil}
 		}, op("UserHasLicenseForApp", user, steamgs.AppID(1_000_000))},
+		{"UserHasLicenseForApp anonymous game server", func() (any, any) {
+			r, err := s.UserHasLicenseForApp(anonSrv, 480)
+			return [2]any{r, err}, [2]any{steamgs.DoesNotHaveLicense, nil}
+		}, op("UserHasLicenseForApp", anonSrv, steamgs.AppID(480))},
+		{"EndAuthSession game server", func() (any, any) {
+			return s.EndAuthSession(gameSrv), nil
+		}, op("EndAuthSession", gameSrv)},
 		{"RequestUserGroupStatus", func() (any, any) {
 			ok, err := s.RequestUserGroupStatus(user, clan)
 			return [2]any{ok, err}, [2]any{true, nil}
@@ -1452,10 +1556,8 @@ func TestPassThrough(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			b.calls = nil
 			got, want := tt.do()
-			if got != want {
-				t.Errorf("got %v, want %v", got, want)
-			}
-			expectCalls(t, b, tt.call)
+			assert.Equal(t, want, got)
+			assert.Equal(t, calls(tt.call), b.calls)
 		})
 	}
 }
@@ -1464,25 +1566,20 @@ func TestCapabilities(t *testing.T) {
 	caps := steamgs.Capabilities{SteamConnection: true, Queries: true}
 	b := &fakeBackend{caps: caps}
 	s := steamgs.NewServer(b)
-	if got := s.Capabilities(); got != caps {
-		t.Errorf("Capabilities() before Init = %+v, want the back end's %+v", got, caps)
-	}
-	if err := s.Init(goodConfig); err != nil {
-		t.Fatal(err)
-	}
-	if got := s.Capabilities(); got != caps {
-		t.Errorf("Capabilities() = %+v, want %+v", got, caps)
-	}
+	assert.Equal(t, caps, s.Capabilities(), "Capabilities() before Init")
+	require.NoError(t, s.Init(goodConfig))
+	assert.Equal(t, caps, s.Capabilities(), "Capabilities() after Init")
 }
 
 func TestCancelAuthTicket(t *testing.T) {
 	s, b := running(t)
-	expectErr(t, s.CancelAuthTicket(0), steamgs.ErrOutOfRange, "handle is 0")
-	expectNoCalls(t, b)
-	if err := s.CancelAuthTicket(1<<32 - 1); err != nil {
-		t.Fatal(err)
-	}
-	expectCalls(t, b, op("CancelAuthTicket", steamgs.AuthTicket(1<<32-1)))
+	err := s.CancelAuthTicket(0)
+	require.ErrorIs(t, err, steamgs.ErrOutOfRange)
+	assert.Regexp(t, `^steamgs: `, err.Error())
+	assert.ErrorContains(t, err, "handle is 0")
+	assert.Empty(t, b.calls)
+	require.NoError(t, s.CancelAuthTicket(1<<32-1))
+	assert.Equal(t, calls(op("CancelAuthTicket", steamgs.AuthTicket(1<<32-1))), b.calls)
 }
 
 func TestUpdateUserDataName(t *testing.T) {
@@ -1505,17 +1602,18 @@ func TestUpdateUserDataName(t *testing.T) {
 			b.answers.updated = true
 			ok, err := s.UpdateUserData(user, tt.player, 5)
 			if tt.err != nil {
-				expectErr(t, err, tt.err, tt.mentions...)
-				expectNoCalls(t, b)
-				if ok {
-					t.Error("a refused UpdateUserData returned true")
+				require.ErrorIs(t, err, tt.err)
+				assert.Regexp(t, `^steamgs: `, err.Error())
+				for _, m := range tt.mentions {
+					assert.ErrorContains(t, err, m)
 				}
+				assert.Empty(t, b.calls)
+				assert.False(t, ok, "a refused UpdateUserData returned true")
 				return
 			}
-			if err != nil || !ok {
-				t.Fatalf("UpdateUserData = %v, %v", ok, err)
-			}
-			expectCalls(t, b, op("UpdateUserData", user, tt.player, uint32(5)))
+			require.NoError(t, err)
+			assert.True(t, ok)
+			assert.Equal(t, calls(op("UpdateUserData", user, tt.player, uint32(5))), b.calls)
 		})
 	}
 }
@@ -1549,24 +1647,24 @@ func TestHandleIncomingPacket(t *testing.T) {
 			b.answers.handled = true
 			ok, err := s.HandleIncomingPacket(tt.pkt, tt.from)
 			if tt.err != nil {
-				expectErr(t, err, tt.err, tt.mentions...)
-				expectNoCalls(t, b)
-				if ok {
-					t.Error("a refused packet was reported handled")
+				require.ErrorIs(t, err, tt.err)
+				assert.Regexp(t, `^steamgs: `, err.Error())
+				for _, m := range tt.mentions {
+					assert.ErrorContains(t, err, m)
 				}
+				assert.Empty(t, b.calls)
+				assert.False(t, ok, "a refused packet was reported handled")
 				return
 			}
 			if !tt.sent.IsValid() {
-				if ok || err != nil {
-					t.Errorf("HandleIncomingPacket of a packet that is not Steam's = %v, %v; want false, nil", ok, err)
-				}
-				expectNoCalls(t, b)
+				require.NoError(t, err, "a packet that is not Steam's is no error")
+				assert.False(t, ok, "a packet that is not Steam's was reported handled")
+				assert.Empty(t, b.calls, "a packet that is not Steam's reached the back end")
 				return
 			}
-			if err != nil || !ok {
-				t.Fatalf("HandleIncomingPacket = %v, %v", ok, err)
-			}
-			expectCalls(t, b, op("HandleIncomingPacket", tt.pkt, tt.sent))
+			require.NoError(t, err)
+			assert.True(t, ok)
+			assert.Equal(t, calls(op("HandleIncomingPacket", tt.pkt, tt.sent)), b.calls)
 		})
 	}
 }
@@ -1579,7 +1677,10 @@ func TestGetNextOutgoingPacket(t *testing.T) {
 		ok   bool
 	}{
 		{"nil buffer", 0, false},
+		{"1400 bytes", 1400, false},
+		{"16383 bytes", 16383, false},
 		{"one byte short", steamgs.MinOutgoingPacketBuffer - 1, false},
+		{"16384 bytes", 16384, true},
 		{"minimum", steamgs.MinOutgoingPacketBuffer, true},
 		{"larger", 64 << 10, true},
 	}
@@ -1593,21 +1694,19 @@ func TestGetNextOutgoingPacket(t *testing.T) {
 			}
 			n, dst, err := s.GetNextOutgoingPacket(buf)
 			if !tt.ok {
-				expectErr(t, err, steamgs.ErrOutOfRange,
-					fmt.Sprintf("%d bytes, need at least %d", tt.size, steamgs.MinOutgoingPacketBuffer))
-				expectNoCalls(t, b)
-				if n != 0 || dst.IsValid() {
-					t.Errorf("a refused call returned %d, %v", n, dst)
-				}
+				require.ErrorIs(t, err, steamgs.ErrOutOfRange)
+				assert.Regexp(t, `^steamgs: `, err.Error())
+				assert.ErrorContains(t, err, fmt.Sprintf("%d bytes, need at least 16384", tt.size))
+				assert.Empty(t, b.calls)
+				assert.Zero(t, n, "length returned by a refused call")
+				assert.False(t, dst.IsValid(), "destination returned by a refused call")
 				return
 			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			if n != 5 || string(buf[:n]) != "reply" || dst != to {
-				t.Errorf("GetNextOutgoingPacket = %d %q, %v; want 5 \"reply\", %v", n, buf[:n], dst, to)
-			}
-			expectCalls(t, b, op("GetNextOutgoingPacket", tt.size))
+			require.NoError(t, err)
+			assert.Equal(t, 5, n)
+			assert.Equal(t, "reply", string(buf[:n]))
+			assert.Equal(t, to, dst)
+			assert.Equal(t, calls(op("GetNextOutgoingPacket", tt.size)), b.calls)
 		})
 	}
 }
@@ -1624,12 +1723,13 @@ func TestSendUserConnectAndAuthenticate(t *testing.T) {
 	}{
 		{"IPv4", netip.MustParseAddr("10.0.0.3"), ticket, netip.MustParseAddr("10.0.0.3"), nil, nil},
 		{"IPv4-mapped is unmapped", netip.MustParseAddr("::ffff:10.0.0.3"), ticket, netip.MustParseAddr("10.0.0.3"), nil, nil},
+		{"ticket of 4097 bytes", netip.MustParseAddr("10.0.0.3"), make([]byte, 4097), netip.MustParseAddr("10.0.0.3"), nil, nil},
 		{"IPv6 refused", netip.MustParseAddr("2001:db8::3"), ticket, netip.Addr{}, steamgs.ErrInvalidAddress,
 			[]string{"client IP 2001:db8::3"}},
 		{"no address", netip.Addr{}, ticket, netip.Addr{}, steamgs.ErrInvalidAddress, []string{"client IP"}},
 		{"empty ticket", netip.MustParseAddr("10.0.0.3"), nil, netip.Addr{}, steamgs.ErrEmpty, []string{"10.0.0.3", "empty"}},
-		{"ticket too long", netip.MustParseAddr("10.0.0.3"), make([]byte, steamgs.MaxAuthTicketLen+1), netip.Addr{},
-			steamgs.ErrTooLong, []string{"4097 bytes, limit 4096"}},
+		{"ticket too long", netip.MustParseAddr("10.0.0.3"), hugeTicket(), netip.Addr{},
+			steamgs.ErrTooLong, []string{"10.0.0.3", "2147483648 bytes, limit 2147483647"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -1637,17 +1737,20 @@ func TestSendUserConnectAndAuthenticate(t *testing.T) {
 			b.answers.connectID, b.answers.connectOK = user, true
 			id, ok, err := s.SendUserConnectAndAuthenticate(tt.ip, tt.ticket)
 			if tt.err != nil {
-				expectErr(t, err, tt.err, tt.mentions...)
-				expectNoCalls(t, b)
-				if id != 0 || ok {
-					t.Errorf("a refused call returned %s, %v", id, ok)
+				require.ErrorIs(t, err, tt.err)
+				assert.Regexp(t, `^steamgs: `, err.Error())
+				for _, m := range tt.mentions {
+					assert.ErrorContains(t, err, m)
 				}
+				assert.Empty(t, b.calls)
+				assert.Zero(t, id, "Steam ID returned by a refused call")
+				assert.False(t, ok, "a refused call returned true")
 				return
 			}
-			if err != nil || id != user || !ok {
-				t.Fatalf("SendUserConnectAndAuthenticate = %s, %v, %v; want %s, true", id, ok, err, user)
-			}
-			expectCalls(t, b, op("SendUserConnectAndAuthenticate", tt.sent, tt.ticket))
+			require.NoError(t, err)
+			assert.Equal(t, user, id)
+			assert.True(t, ok)
+			assert.Equal(t, calls(op("SendUserConnectAndAuthenticate", tt.sent, tt.ticket)), b.calls)
 		})
 	}
 }
@@ -1664,18 +1767,12 @@ func TestRunCallbacks(t *testing.T) {
 	s.RunCallbacks(func(cb steamgs.Callback) {
 		got = append(got, cb)
 		// fn may call the server's methods.
-		if err := s.SetServerName("from a callback"); err != nil {
-			t.Errorf("SetServerName in a callback: %v", err)
-		}
+		assert.NoError(t, s.SetServerName("from a callback"), "SetServerName in a callback")
 	})
-	if !reflect.DeepEqual(got, want) {
-		t.Errorf("RunCallbacks delivered %v, want %v", got, want)
-	}
+	assert.Equal(t, want, got)
 	b.calls = nil
-	s.RunCallbacks(nil) // must not panic
-	if len(b.calls) != 1 || b.calls[0].Method != "RunCallbacks" {
-		t.Errorf("RunCallbacks(nil): back end calls %s", fmtCalls(b.calls))
-	}
+	assert.NotPanics(t, func() { s.RunCallbacks(nil) })
+	assert.Equal(t, calls(op("RunCallbacks")), b.calls)
 }
 
 func TestCallbackIDs(t *testing.T) {
@@ -1692,6 +1789,7 @@ func TestCallbackIDs(t *testing.T) {
 		{steamgs.ClientApproved{}, 201},
 		{steamgs.ClientDenied{}, 202},
 		{steamgs.ClientKick{}, 203},
+		{steamgs.ClientAchievementStatus{}, 206},
 		{steamgs.GameplayStats{}, 207},
 		{steamgs.ClientGroupStatus{}, 208},
 		{steamgs.ServerReputation{}, 209},
@@ -1699,9 +1797,7 @@ func TestCallbackIDs(t *testing.T) {
 		{steamgs.PlayerCompat{}, 211},
 	}
 	for _, tt := range tests {
-		if got := tt.cb.CallbackID(); got != tt.want {
-			t.Errorf("%T.CallbackID() = %d, want %d", tt.cb, got, tt.want)
-		}
+		assert.Equal(t, tt.want, tt.cb.CallbackID(), "%T.CallbackID()", tt.cb)
 	}
 }
 
@@ -1717,20 +1813,15 @@ func TestInitError(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.want, func(t *testing.T) {
-			if got := tt.err.Error(); got != tt.want {
-				t.Errorf("Error() = %q, want %q", got, tt.want)
-			}
+			assert.EqualError(t, tt.err, tt.want)
 			wrapped := fmt.Errorf("starting: %w", tt.err)
-			if !errors.Is(tt.err, steamgs.ErrInitFailed) || !errors.Is(wrapped, steamgs.ErrInitFailed) {
-				t.Error("InitError does not match ErrInitFailed")
-			}
-			if errors.Is(tt.err, steamgs.ErrNotInitialized) || errors.Is(tt.err, steamgs.ErrInUse) {
-				t.Error("InitError matches a sentinel other than ErrInitFailed")
-			}
+			assert.ErrorIs(t, tt.err, steamgs.ErrInitFailed)
+			assert.ErrorIs(t, wrapped, steamgs.ErrInitFailed)
+			assert.NotErrorIs(t, tt.err, steamgs.ErrNotInitialized)
+			assert.NotErrorIs(t, tt.err, steamgs.ErrInUse)
 			var ie *steamgs.InitError
-			if !errors.As(wrapped, &ie) || ie != tt.err {
-				t.Error("errors.As does not find the InitError")
-			}
+			require.ErrorAs(t, wrapped, &ie)
+			assert.Same(t, tt.err, ie, "errors.As must find the InitError itself")
 		})
 	}
 }
@@ -1742,8 +1833,9 @@ func TestSentinelsAreDistinct(t *testing.T) {
 		steamgs.ErrUnsupported}
 	for i, a := range all {
 		for j, b := range all {
-			if i != j && (errors.Is(a, b) || a.Error() == b.Error()) {
-				t.Errorf("sentinels %q and %q are not distinct", a, b)
+			if i != j {
+				assert.NotErrorIs(t, a, b)
+				assert.NotEqual(t, a.Error(), b.Error(), "sentinels %d and %d have one message", i, j)
 			}
 		}
 	}
@@ -1760,9 +1852,7 @@ func TestIdentityIsZero(t *testing.T) {
 		{steamgs.Identity{Generic: "g"}, false},
 	}
 	for _, tt := range tests {
-		if got := tt.id.IsZero(); got != tt.want {
-			t.Errorf("%+v.IsZero() = %v, want %v", tt.id, got, tt.want)
-		}
+		assert.Equal(t, tt.want, tt.id.IsZero(), "%+v.IsZero()", tt.id)
 	}
 }
 
@@ -1791,9 +1881,7 @@ func (nopConn) BeginAuthSession([]byte, steamgs.SteamID) steamgs.BeginAuthSessio
 func benchServer(b *testing.B) *steamgs.Server {
 	b.Helper()
 	s := steamgs.NewServer(nopBackend{})
-	if err := s.Init(goodConfig); err != nil {
-		b.Fatal(err)
-	}
+	require.NoError(b, s.Init(goodConfig))
 	return s
 }
 
@@ -1809,68 +1897,66 @@ func BenchmarkRunCallbacksIdle(b *testing.B) {
 
 func BenchmarkUpdateUserData(b *testing.B) {
 	s := benchServer(b)
+	var err error
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := s.UpdateUserData(user, "a player name", 42); err != nil {
-			b.Fatal(err)
-		}
+		_, err = s.UpdateUserData(user, "a player name", 42)
 	}
+	require.NoError(b, err)
 }
 
 func BenchmarkSetServerName(b *testing.B) {
 	s := benchServer(b)
+	var err error
 	b.ReportAllocs()
 	for b.Loop() {
-		if err := s.SetServerName("steamgs benchmark server"); err != nil {
-			b.Fatal(err)
-		}
+		err = s.SetServerName("steamgs benchmark server")
 	}
+	require.NoError(b, err)
 }
 
 func BenchmarkSetKeyValueReplace(b *testing.B) {
 	s := benchServer(b)
-	if err := s.SetKeyValue("round", "1"); err != nil {
-		b.Fatal(err)
-	}
+	require.NoError(b, s.SetKeyValue("round", "1"))
+	var err error
 	b.ReportAllocs()
 	for b.Loop() {
-		if err := s.SetKeyValue("round", "2"); err != nil {
-			b.Fatal(err)
-		}
+		err = s.SetKeyValue("round", "2")
 	}
+	require.NoError(b, err)
 }
 
 func BenchmarkBeginAuthSession(b *testing.B) {
 	s := benchServer(b)
 	ticket := make([]byte, 200)
+	var err error
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := s.BeginAuthSession(ticket, user); err != nil {
-			b.Fatal(err)
-		}
+		_, err = s.BeginAuthSession(ticket, user)
 	}
+	require.NoError(b, err)
 }
 
 func BenchmarkHandleIncomingPacket(b *testing.B) {
 	s := benchServer(b)
 	pkt := []byte("\xFF\xFF\xFF\xFFTSource Engine Query\x00")
 	from := netip.MustParseAddrPort("10.0.0.1:27005")
+	var err error
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := s.HandleIncomingPacket(pkt, from); err != nil {
-			b.Fatal(err)
-		}
+		_, err = s.HandleIncomingPacket(pkt, from)
 	}
+	require.NoError(b, err)
 }
 
 // A refused call costs its error.
 func BenchmarkSetServerNameTooLong(b *testing.B) {
 	s := benchServer(b)
 	long := strings.Repeat("n", 80)
+	var err error
 	b.ReportAllocs()
 	for b.Loop() {
-		if err := s.SetServerName(long); err == nil {
-			b.Fatal("accepted")
-		}
+		err = s.SetServerName(long)
 	}
+	require.ErrorIs(b, err, steamgs.ErrTooLong)
 }

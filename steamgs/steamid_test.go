@@ -1,10 +1,12 @@
 package steamgs_test
 
 import (
-	"errors"
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/steamgs/steamgs/steamgs"
 )
@@ -37,18 +39,10 @@ func TestSteamIDParts(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := tt.id.Universe(); got != tt.universe {
-				t.Errorf("Universe() = %v, want %v", got, tt.universe)
-			}
-			if got := tt.id.Type(); got != tt.typ {
-				t.Errorf("Type() = %v, want %v", got, tt.typ)
-			}
-			if got := tt.id.Instance(); got != tt.instance {
-				t.Errorf("Instance() = %d, want %d", got, tt.instance)
-			}
-			if got := tt.id.AccountID(); got != tt.account {
-				t.Errorf("AccountID() = %d, want %d", got, tt.account)
-			}
+			assert.Equal(t, tt.universe, tt.id.Universe(), "Universe()")
+			assert.Equal(t, tt.typ, tt.id.Type(), "Type()")
+			assert.Equal(t, tt.instance, tt.id.Instance(), "Instance()")
+			assert.Equal(t, tt.account, tt.id.AccountID(), "AccountID()")
 		})
 	}
 }
@@ -83,9 +77,7 @@ func TestSteamIDString(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.want, func(t *testing.T) {
-			if got := tt.id.String(); got != tt.want {
-				t.Errorf("SteamID(%d).String() = %q, want %q", uint64(tt.id), got, tt.want)
-			}
+			assert.Equal(t, tt.want, tt.id.String(), "SteamID(%d).String()", uint64(tt.id))
 		})
 	}
 }
@@ -120,12 +112,8 @@ func TestParseSteamID(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
 			got, err := steamgs.ParseSteamID(tt.in)
-			if err != nil {
-				t.Fatalf("ParseSteamID(%q): %v", tt.in, err)
-			}
-			if got != tt.want {
-				t.Errorf("ParseSteamID(%q) = %d %s, want %d %s", tt.in, uint64(got), got, uint64(tt.want), tt.want)
-			}
+			require.NoError(t, err)
+			assert.Equal(t, tt.want, got, "ParseSteamID(%q) = %d, want %d", tt.in, uint64(got), uint64(tt.want))
 		})
 	}
 }
@@ -163,34 +151,25 @@ func TestParseSteamIDErrors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
 			id, err := steamgs.ParseSteamID(tt.in)
-			if err == nil {
-				t.Fatalf("ParseSteamID(%q) = %s, want an error", tt.in, id)
-			}
-			if !errors.Is(err, steamgs.ErrInvalidSteamID) {
-				t.Errorf("error %v does not match ErrInvalidSteamID", err)
-			}
-			if id != 0 {
-				t.Errorf("ParseSteamID(%q) returned %d with its error, want 0", tt.in, uint64(id))
-			}
-			msg := err.Error()
-			if !strings.HasPrefix(msg, "steamgs: ") || !strings.Contains(msg, tt.mention) {
-				t.Errorf("error %q: want prefix \"steamgs: \" and a mention of %q", msg, tt.mention)
-			}
-			if len(msg) > 300 {
-				t.Errorf("error message is %d bytes; hostile input must be clipped", len(msg))
-			}
+			require.ErrorIs(t, err, steamgs.ErrInvalidSteamID)
+			assert.Zero(t, id, "the Steam ID returned with the error")
+			assert.Regexp(t, `^steamgs: `, err.Error())
+			assert.ErrorContains(t, err, tt.mention)
+			assert.LessOrEqual(t, len(err.Error()), 300, "hostile input must be clipped")
 		})
 	}
 }
 
-// validIDs are valid Steam IDs of every account type that has a letter of its own.
+// validIDs are valid Steam IDs of every account type that has a letter of its
+// own, and a console user, which prints in the decimal form.
 var validIDs = []steamgs.SteamID{
 	gaben,
 	steamgs.IndividualID(1),
 	steamgs.IndividualID(1<<32 - 1),
-	steamgs.NewSteamID(steamgs.UniversePublic, steamgs.AccountTypeIndividual, 0, 5),
-	steamgs.NewSteamID(steamgs.UniverseBeta, steamgs.AccountTypeIndividual, 4, 5),
+	steamgs.NewSteamID(steamgs.UniverseBeta, steamgs.AccountTypeIndividual, steamgs.InstanceDesktop, 5),
+	steamgs.NewSteamID(steamgs.UniverseDev, steamgs.AccountTypeIndividual, steamgs.InstanceDesktop, 5),
 	steamgs.NewSteamID(steamgs.UniversePublic, steamgs.AccountTypeMultiseat, 0, 5),
+	steamgs.NewSteamID(steamgs.UniversePublic, steamgs.AccountTypeMultiseat, 0, 0),
 	steamgs.NewSteamID(steamgs.UniversePublic, steamgs.AccountTypeGameServer, 0, 5),
 	steamgs.NewSteamID(steamgs.UniverseInternal, steamgs.AccountTypeGameServer, 12, 5),
 	steamgs.NewSteamID(steamgs.UniversePublic, steamgs.AccountTypeAnonGameServer, 0, 0),
@@ -202,59 +181,105 @@ var validIDs = []steamgs.SteamID{
 	steamgs.NewSteamID(steamgs.UniversePublic, steamgs.AccountTypeChat, 1<<19, 5),
 	steamgs.NewSteamID(steamgs.UniversePublic, steamgs.AccountTypeAnonUser, 0, 5),
 	steamgs.NewSteamID(steamgs.UniversePublic, steamgs.AccountTypeAnonUser, 9, 5),
+	steamgs.NewSteamID(steamgs.UniversePublic, steamgs.AccountTypeAnonUser, 0, 0),
+	steamgs.NewSteamID(steamgs.UniversePublic, steamgs.AccountTypeConsoleUser, 0, 5),
 }
 
 func TestSteamIDRoundTrip(t *testing.T) {
 	for _, id := range validIDs {
 		t.Run(id.String(), func(t *testing.T) {
-			if !id.IsValid() {
-				t.Fatalf("%s is not valid", id)
-			}
+			require.True(t, id.IsValid(), "%s is not valid", id)
 			got, err := steamgs.ParseSteamID(id.String())
-			if err != nil || got != id {
-				t.Errorf("ParseSteamID(%q) = %d, %v; want %d", id.String(), uint64(got), err, uint64(id))
-			}
+			require.NoError(t, err)
+			assert.Equal(t, id, got, "ParseSteamID(%q)", id.String())
 			dec := strconv.FormatUint(uint64(id), 10)
 			got, err = steamgs.ParseSteamID(dec)
-			if err != nil || got != id {
-				t.Errorf("ParseSteamID(%q) = %d, %v; want %d", dec, uint64(got), err, uint64(id))
-			}
+			require.NoError(t, err)
+			assert.Equal(t, id, got, "ParseSteamID(%q)", dec)
 		})
 	}
 }
 
+// TestSteamIDIsValid pins the SDK's CSteamID::IsValid: universe Public to
+// Dev, account type Individual to AnonUser; an individual needs a non-zero
+// account and instance 1, a clan a non-zero account and instance 0, a game
+// server a non-zero account; the other types have no further rule.
 func TestSteamIDIsValid(t *testing.T) {
 	pub := steamgs.UniversePublic
+	id := func(typ steamgs.AccountType, instance, account uint32) steamgs.SteamID {
+		return steamgs.NewSteamID(pub, typ, instance, account)
+	}
 	tests := []struct {
 		name string
 		id   steamgs.SteamID
 		want bool
 	}{
 		{"zero", 0, false},
-		{"individual", gaben, true},
-		{"individual instance 0", steamgs.NewSteamID(pub, steamgs.AccountTypeIndividual, 0, 5), true},
-		{"individual instance 4", steamgs.NewSteamID(pub, steamgs.AccountTypeIndividual, 4, 5), true},
-		{"individual instance 5", steamgs.NewSteamID(pub, steamgs.AccountTypeIndividual, 5, 5), false},
-		{"individual account 0", steamgs.IndividualID(0), false},
+		{"all ones", steamgs.SteamID(1<<64 - 1), false},
+
+		// Universe.
 		{"universe invalid", steamgs.NewSteamID(steamgs.UniverseInvalid, steamgs.AccountTypeIndividual, 1, 5), false},
+		{"universe public", steamgs.NewSteamID(steamgs.UniversePublic, steamgs.AccountTypeIndividual, 1, 5), true},
+		{"universe beta", steamgs.NewSteamID(steamgs.UniverseBeta, steamgs.AccountTypeIndividual, 1, 5), true},
+		{"universe internal", steamgs.NewSteamID(steamgs.UniverseInternal, steamgs.AccountTypeIndividual, 1, 5), true},
 		{"universe dev", steamgs.NewSteamID(steamgs.UniverseDev, steamgs.AccountTypeIndividual, 1, 5), true},
 		{"universe 5", steamgs.NewSteamID(5, steamgs.AccountTypeIndividual, 1, 5), false},
-		{"type invalid", steamgs.NewSteamID(pub, steamgs.AccountTypeInvalid, 0, 5), false},
-		{"type 11", steamgs.NewSteamID(pub, 11, 0, 5), false},
-		{"anon user", steamgs.NewSteamID(pub, steamgs.AccountTypeAnonUser, 0, 5), true},
-		{"game server", steamgs.NewSteamID(pub, steamgs.AccountTypeGameServer, 0, 5), true},
-		{"game server account 0", steamgs.NewSteamID(pub, steamgs.AccountTypeGameServer, 0, 0), false},
-		{"anon game server account 0", steamgs.NewSteamID(pub, steamgs.AccountTypeAnonGameServer, 3, 0), true},
+		{"universe 255", steamgs.NewSteamID(255, steamgs.AccountTypeIndividual, 1, 5), false},
+		{"universe 0 anon game server", steamgs.NewSteamID(0, steamgs.AccountTypeAnonGameServer, 0, 0), false},
+		{"universe 5 anon game server", steamgs.NewSteamID(5, steamgs.AccountTypeAnonGameServer, 0, 0), false},
+
+		// Account type.
+		{"type invalid", id(steamgs.AccountTypeInvalid, 0, 5), false},
+		{"type 0 instance 1", id(steamgs.AccountTypeInvalid, 1, 5), false},
+		{"type 11", id(11, 0, 5), false},
+		{"type 12", id(12, 0, 5), false},
+		{"type 13", id(13, 0, 5), false},
+		{"type 14", id(14, 0, 5), false},
+		{"type 15", id(15, 0, 5), false},
+		{"type 11 instance 1", id(11, 1, 5), false},
+
+		// Individual: account not 0, instance 1 (desktop).
+		{"individual", gaben, true},
+		{"individual instance 0", id(steamgs.AccountTypeIndividual, 0, 5), false},
+		{"individual instance 1", id(steamgs.AccountTypeIndividual, 1, 5), true},
+		{"individual instance 2", id(steamgs.AccountTypeIndividual, 2, 5), false},
+		{"individual instance 3", id(steamgs.AccountTypeIndividual, 3, 5), false},
+		{"individual instance 4", id(steamgs.AccountTypeIndividual, 4, 5), false},
+		{"individual instance 5", id(steamgs.AccountTypeIndividual, 5, 5), false},
+		{"individual largest instance", id(steamgs.AccountTypeIndividual, 1<<20-1, 5), false},
+		{"individual account 0", steamgs.IndividualID(0), false},
+		{"individual account 0 instance 0", id(steamgs.AccountTypeIndividual, 0, 0), false},
+		{"individual largest account", steamgs.IndividualID(1<<32 - 1), true},
+
+		// Clan: account not 0, instance 0.
 		{"clan", steamgs.ClanID(5), true},
 		{"clan account 0", steamgs.ClanID(0), false},
-		{"clan any instance", steamgs.NewSteamID(pub, steamgs.AccountTypeClan, 1000, 5), true},
-		{"all ones", steamgs.SteamID(1<<64 - 1), false},
+		{"clan instance 1", id(steamgs.AccountTypeClan, 1, 5), false},
+		{"clan any instance", id(steamgs.AccountTypeClan, 1000, 5), false},
+
+		// Game server: account not 0, any instance.
+		{"game server", id(steamgs.AccountTypeGameServer, 0, 5), true},
+		{"game server instance 12", id(steamgs.AccountTypeGameServer, 12, 5), true},
+		{"game server account 0", id(steamgs.AccountTypeGameServer, 0, 0), false},
+		{"game server account 0 instance 1", id(steamgs.AccountTypeGameServer, 1, 0), false},
+
+		// The other types have no further rule: account 0 and any instance pass.
+		{"anon game server", id(steamgs.AccountTypeAnonGameServer, 3, 1234), true},
+		{"anon game server account 0", id(steamgs.AccountTypeAnonGameServer, 3, 0), true},
+		{"anon game server account 0 instance 0", id(steamgs.AccountTypeAnonGameServer, 0, 0), true},
+		{"anon user", id(steamgs.AccountTypeAnonUser, 0, 5), true},
+		{"anon user account 0", id(steamgs.AccountTypeAnonUser, 0, 0), true},
+		{"anon user instance 9", id(steamgs.AccountTypeAnonUser, 9, 5), true},
+		{"multiseat account 0", id(steamgs.AccountTypeMultiseat, 0, 0), true},
+		{"pending account 0", id(steamgs.AccountTypePending, 0, 0), true},
+		{"content server account 0", id(steamgs.AccountTypeContentServer, 0, 0), true},
+		{"chat", id(steamgs.AccountTypeChat, 1<<19, 5), true},
+		{"chat account 0", id(steamgs.AccountTypeChat, 0, 0), true},
+		{"console user account 0", id(steamgs.AccountTypeConsoleUser, 0, 0), true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := tt.id.IsValid(); got != tt.want {
-				t.Errorf("%s.IsValid() = %v, want %v", tt.id, got, tt.want)
-			}
+			assert.Equal(t, tt.want, tt.id.IsValid(), "%s (%d).IsValid()", tt.id, uint64(tt.id))
 		})
 	}
 }
@@ -343,9 +368,7 @@ func TestEnumStrings(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.want, func(t *testing.T) {
-			if got := tt.v.String(); got != tt.want {
-				t.Errorf("%T(%v).String() = %q, want %q", tt.v, tt.v, got, tt.want)
-			}
+			assert.Equal(t, tt.want, tt.v.String(), "%T.String()", tt.v)
 		})
 	}
 }
@@ -369,9 +392,7 @@ func TestEnumValues(t *testing.T) {
 		{"QueryPortShared", int64(steamgs.QueryPortShared), 0xFFFF},
 	}
 	for _, tt := range tests {
-		if tt.got != tt.want {
-			t.Errorf("%s = %d, want %d", tt.name, tt.got, tt.want)
-		}
+		assert.Equal(t, tt.want, tt.got, tt.name)
 	}
 }
 
@@ -385,49 +406,44 @@ func FuzzParseSteamID(f *testing.F) {
 	f.Fuzz(func(t *testing.T, s string) {
 		id, err := steamgs.ParseSteamID(s)
 		if err != nil {
-			if !errors.Is(err, steamgs.ErrInvalidSteamID) {
-				t.Fatalf("ParseSteamID(%q): error %v does not match ErrInvalidSteamID", s, err)
-			}
-			if id != 0 {
-				t.Fatalf("ParseSteamID(%q) returned %d with an error", s, uint64(id))
-			}
+			require.ErrorIs(t, err, steamgs.ErrInvalidSteamID, "ParseSteamID(%q)", s)
+			require.Zero(t, id, "ParseSteamID(%q) returned an ID with its error", s)
 			return
 		}
 		if strings.HasPrefix(s, "[") {
 			if id.IsValid() {
 				back, err := steamgs.ParseSteamID(id.String())
-				if err != nil || back != id {
-					t.Fatalf("ParseSteamID(%q) = %s (%d), whose String parses as %d, %v", s, id, uint64(id), uint64(back), err)
-				}
+				require.NoError(t, err, "ParseSteamID(%q) = %s, whose String does not parse", s, id)
+				require.Equal(t, id, back, "ParseSteamID(%q) = %s, whose String parses to another ID", s, id)
 			}
 			return
 		}
 		dec := strconv.FormatUint(uint64(id), 10)
-		if back, err := steamgs.ParseSteamID(dec); err != nil || back != id {
-			t.Fatalf("ParseSteamID(%q) = %d, but ParseSteamID(%q) = %d, %v", s, uint64(id), dec, uint64(back), err)
-		}
+		back, err := steamgs.ParseSteamID(dec)
+		require.NoError(t, err, "ParseSteamID(%q)", dec)
+		require.Equal(t, id, back, "ParseSteamID(%q) against ParseSteamID(%q)", s, dec)
 	})
 }
 
 func BenchmarkSteamIDString(b *testing.B) {
 	id := steamgs.NewSteamID(steamgs.UniversePublic, steamgs.AccountTypeAnonGameServer, 12345, 4000000000)
+	var got string
 	b.ReportAllocs()
 	for b.Loop() {
-		if id.String() == "" {
-			b.Fatal("empty")
-		}
+		got = id.String()
 	}
+	require.Equal(b, "[A:1:4000000000:12345]", got)
 }
 
 func BenchmarkParseSteamID(b *testing.B) {
 	for _, s := range []string{"[A:1:4000000000:12345]", "76561197960287930"} {
 		b.Run(s, func(b *testing.B) {
+			var err error
 			b.ReportAllocs()
 			for b.Loop() {
-				if _, err := steamgs.ParseSteamID(s); err != nil {
-					b.Fatal(err)
-				}
+				_, err = steamgs.ParseSteamID(s)
 			}
+			require.NoError(b, err)
 		})
 	}
 }
