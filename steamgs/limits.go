@@ -1,6 +1,10 @@
 package steamgs
 
-import "math"
+import (
+	"math"
+
+	"github.com/steamgs/steamgs/steamgs/query"
+)
 
 // Usable lengths in bytes, each with the limit behind it. The SDK's
 // k_cbMaxGameServer* sizes count the NUL terminator, so each of those limits
@@ -33,13 +37,13 @@ const (
 	// takes the whole count.
 	MaxPlayerCount = math.MaxInt32
 	// MaxKeyValueCount is the most key/values A2S_RULES can report: it
-	// counts rules in a u16.
-	MaxKeyValueCount = 65535
+	// counts rules in a u16 (query.MaxRules).
+	MaxKeyValueCount = query.MaxRules
 	// MaxKeyValueBytes is the room for key/values in the largest A2S_RULES
-	// reply: 255 split fragments (the split header counts them in a byte)
-	// of 1248 bytes, less the 7-byte reply header. Each key/value takes the
-	// length of key and value plus two NUL bytes.
-	MaxKeyValueBytes = 255*1248 - 7
+	// reply (query.MaxRulesBytes): 255 split fragments (the split header
+	// counts them in a byte) of 1248 bytes, less the 7-byte reply header.
+	// Each key/value takes the length of key and value plus two NUL bytes.
+	MaxKeyValueBytes = query.MaxRulesBytes
 	// MinOutgoingPacketBuffer is the smallest buffer GetNextOutgoingPacket
 	// takes: 16 KiB, as large as a packet Steam may queue, since
 	// libsteam_api cannot report a packet's size before copying it.

@@ -17,17 +17,17 @@ type AccountType uint8
 
 // Account types, with the SDK's values.
 const (
-	AccountTypeInvalid        AccountType = 0
-	AccountTypeIndividual     AccountType = 1
-	AccountTypeMultiseat      AccountType = 2
-	AccountTypeGameServer     AccountType = 3
-	AccountTypeAnonGameServer AccountType = 4
-	AccountTypePending        AccountType = 5
-	AccountTypeContentServer  AccountType = 6
-	AccountTypeClan           AccountType = 7
-	AccountTypeChat           AccountType = 8
-	AccountTypeConsoleUser    AccountType = 9
-	AccountTypeAnonUser       AccountType = 10
+	AccountTypeInvalid        AccountType = 0  // Invalid
+	AccountTypeIndividual     AccountType = 1  // Individual
+	AccountTypeMultiseat      AccountType = 2  // Multiseat
+	AccountTypeGameServer     AccountType = 3  // GameServer
+	AccountTypeAnonGameServer AccountType = 4  // AnonGameServer
+	AccountTypePending        AccountType = 5  // Pending
+	AccountTypeContentServer  AccountType = 6  // ContentServer
+	AccountTypeClan           AccountType = 7  // Clan
+	AccountTypeChat           AccountType = 8  // Chat
+	AccountTypeConsoleUser    AccountType = 9  // ConsoleUser
+	AccountTypeAnonUser       AccountType = 10 // AnonUser
 )
 
 // Universe is the Steam universe a SteamID belongs to (the SDK's EUniverse).
@@ -35,11 +35,11 @@ type Universe uint8
 
 // Universes, with the SDK's values.
 const (
-	UniverseInvalid  Universe = 0
-	UniversePublic   Universe = 1
-	UniverseBeta     Universe = 2
-	UniverseInternal Universe = 3
-	UniverseDev      Universe = 4
+	UniverseInvalid  Universe = 0 // Invalid
+	UniversePublic   Universe = 1 // Public
+	UniverseBeta     Universe = 2 // Beta
+	UniverseInternal Universe = 3 // Internal
+	UniverseDev      Universe = 4 // Dev
 )
 
 // InstanceDesktop is the instance of ordinary individual accounts.

@@ -36,6 +36,13 @@ const (
 	MaxPlayers = 255
 	// MaxRules is the most rules a RULES reply carries (the count is a u16).
 	MaxRules = 65535
+	// RulesHeaderSize is the size of a RULES reply's header: FF FF FF FF 'E'
+	// and the u16 rule count.
+	RulesHeaderSize = 7
+	// MaxRulesBytes is the room for rules in the largest RULES reply
+	// (MaxReplySize less the header); each rule takes the length of its name
+	// and value plus two NUL bytes.
+	MaxRulesBytes = MaxReplySize - RulesHeaderSize
 	// ChallengeReplySize is the size of an S2C_CHALLENGE reply: FF FF FF FF 'A'
 	// and the 4-byte challenge.
 	ChallengeReplySize = 9
