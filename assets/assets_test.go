@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/steamgs/steamgs/assets"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 	"go.uber.org/goleak"
 )
 
@@ -22,18 +24,12 @@ func TestImages(t *testing.T) {
 		{assets.Tile, 32, 32},
 		{assets.Font, 8 * assets.FontColumns, 16 * assets.FontRows},
 	}
-	if len(tests) != len(assets.Names()) {
-		t.Fatalf("test covers %d images, package has %d", len(tests), len(assets.Names()))
-	}
+	require.Len(t, assets.Names(), len(tests), "images the test covers")
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			img, err := assets.Image(tt.name)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if got := img.Bounds().Size(); got != image.Pt(tt.w, tt.h) {
-				t.Errorf("size %v, want %dx%d", got, tt.w, tt.h)
-			}
+			require.NoError(t, err)
+			assert.Equal(t, image.Pt(tt.w, tt.h), img.Bounds().Size(), "size")
 			opaque := 0
 			b := img.Bounds()
 			for y := b.Min.Y; y < b.Max.Y; y++ {
@@ -43,17 +39,14 @@ func TestImages(t *testing.T) {
 					}
 				}
 			}
-			if opaque == 0 {
-				t.Errorf("%s has no opaque pixel", tt.name)
-			}
+			assert.NotZero(t, opaque, "%s has no opaque pixel", tt.name)
 		})
 	}
 }
 
 func TestUnknownImage(t *testing.T) {
-	if _, err := assets.Image("missing.png"); err == nil {
-		t.Fatal("Image(missing.png) returned no error")
-	}
+	_, err := assets.Image("missing.png")
+	require.Error(t, err, "Image(missing.png)")
 }
 
 func TestGlyph(t *testing.T) {
@@ -73,17 +66,14 @@ func TestGlyph(t *testing.T) {
 	}
 	for _, tt := range tests {
 		got, ok := assets.Glyph(atlas, tt.r)
-		if got != tt.want || ok != tt.ok {
-			t.Errorf("Glyph(%q) = %v, %v; want %v, %v", tt.r, got, ok, tt.want, tt.ok)
-		}
+		assert.Equal(t, tt.want, got, "Glyph(%q)", tt.r)
+		assert.Equal(t, tt.ok, ok, "Glyph(%q)'s ok", tt.r)
 	}
 }
 
 func TestFontGlyphsDrawn(t *testing.T) {
 	img, err := assets.Image(assets.Font)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	for r := rune(assets.FirstRune); r <= assets.LastRune; r++ {
 		cell, _ := assets.Glyph(img.Bounds(), r)
 		lit := 0
@@ -94,9 +84,7 @@ func TestFontGlyphsDrawn(t *testing.T) {
 				}
 			}
 		}
-		if (r == ' ') != (lit == 0) {
-			t.Errorf("glyph %q has %d lit pixels", r, lit)
-		}
+		assert.Equal(t, r == ' ', lit == 0, "glyph %q has %d lit pixels", r, lit)
 	}
 }
 

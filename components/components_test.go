@@ -1,24 +1,17 @@
 package components_test
 
 import (
-	"reflect"
 	"testing"
 	"time"
 
 	"github.com/steamgs/steamgs/components"
 	"github.com/steamgs/steamgs/steamgs"
+	"github.com/stretchr/testify/assert"
 	"github.com/yohamta/donburi"
 	"go.uber.org/goleak"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
-
-func eq[T any](t *testing.T, got, want T, what string) {
-	t.Helper()
-	if !reflect.DeepEqual(got, want) {
-		t.Errorf("%s:\n got  %#v\n want %#v", what, got, want)
-	}
-}
 
 func TestSettersMarkWhatChanged(t *testing.T) {
 	tests := []struct {
@@ -57,17 +50,17 @@ func TestSettersMarkWhatChanged(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			var s components.SettingsData
 			tc.set(&s)
-			eq(t, s.Dirty(), tc.want, "dirty")
-			eq(t, s.Version() > 0, tc.want != 0, "version moved")
+			assert.Equal(t, tc.want, s.Dirty(), "dirty")
+			assert.Equal(t, tc.want != 0, s.Version() > 0, "version moved")
 			s.ClearDirty()
-			eq(t, s.Dirty(), components.Field(0), "dirty after ClearDirty")
+			assert.Equal(t, components.Field(0), s.Dirty(), "dirty after ClearDirty")
 			v := s.Version()
 			tc.set(&s) // the same values again
 			if tc.want != components.FieldLogOn {
-				eq(t, s.Dirty(), components.Field(0), "dirty after setting the same values")
-				eq(t, s.Version(), v, "version after setting the same values")
+				assert.Equal(t, components.Field(0), s.Dirty(), "dirty after setting the same values")
+				assert.Equal(t, v, s.Version(), "version after setting the same values")
 			} else {
-				eq(t, s.Dirty(), components.FieldLogOn, "a log-on request always counts")
+				assert.Equal(t, components.FieldLogOn, s.Dirty(), "a log-on request always counts")
 			}
 		})
 	}
@@ -96,8 +89,8 @@ func TestSettingsGetters(t *testing.T) {
 		s.GameTags(), s.GameData(), s.Region(), s.Advertise()}
 	want := []any{"480", "Spacewar", "spacewar", true, components.LogOn{Token: "tok"}, "name", "map", 16, 3, true,
 		uint16(27020), "spec", "tags", "data", "eu", true}
-	eq(t, got, want, "getters")
-	eq(t, s.Dirty(), (components.AllFields|components.FieldLogOn)&^components.FieldKeyValues, "dirty")
+	assert.Equal(t, want, got, "getters")
+	assert.Equal(t, (components.AllFields|components.FieldLogOn)&^components.FieldKeyValues, s.Dirty(), "dirty")
 }
 
 func TestKeyValueChanges(t *testing.T) {
@@ -106,33 +99,33 @@ func TestKeyValueChanges(t *testing.T) {
 	s.SetKeyValue("a", "1")
 	s.SetKeyValue("b", "2")
 	reset, keys := s.KeyValueChanges()
-	eq(t, reset, false, "reset")
-	eq(t, keys, []string{"b", "a"}, "keys, in order of first change")
+	assert.False(t, reset)
+	assert.Equal(t, []string{"b", "a"}, keys, "keys, in order of first change")
 	v, ok := s.KeyValue("b")
-	eq(t, []any{v, ok, s.KeyValueCount()}, []any{"2", true, 2}, "value of b, count")
+	assert.Equal(t, []any{"2", true, 2}, []any{v, ok, s.KeyValueCount()}, "value of b, count")
 	s.ClearDirty()
 
 	s.SetKeyValue("c", "3")
 	s.DeleteKeyValue("a")
 	s.SetKeyValue("d", "4")
 	reset, keys = s.KeyValueChanges()
-	eq(t, reset, true, "reset after a deletion")
-	eq(t, len(keys), 0, "no key list with a reset")
-	eq(t, s.KeyValueKeys(), []string{"b", "c", "d"}, "sorted keys")
+	assert.True(t, reset, "reset after a deletion")
+	assert.Empty(t, keys, "no key list with a reset")
+	assert.Equal(t, []string{"b", "c", "d"}, s.KeyValueKeys(), "sorted keys")
 	s.ClearDirty()
 
 	s.ClearKeyValues()
 	reset, _ = s.KeyValueChanges()
-	eq(t, reset, true, "reset after ClearKeyValues")
-	eq(t, s.KeyValueCount(), 0, "count")
+	assert.True(t, reset, "reset after ClearKeyValues")
+	assert.Equal(t, 0, s.KeyValueCount(), "count")
 	_, ok = s.KeyValue("b")
-	eq(t, ok, false, "b is gone")
+	assert.False(t, ok, "b is gone")
 }
 
 func TestMarkAllDirty(t *testing.T) {
 	var s components.SettingsData
 	s.MarkAllDirty()
-	eq(t, s.Dirty(), components.FieldKeyValues, "an empty component clears the key/values only")
+	assert.Equal(t, components.FieldKeyValues, s.Dirty(), "an empty component clears the key/values only")
 	s.ClearDirty()
 	s.SetServerName("n")
 	s.SetBotPlayerCount(1)
@@ -140,20 +133,20 @@ func TestMarkAllDirty(t *testing.T) {
 	s.LogOnAnonymous()
 	s.ClearDirty()
 	s.MarkAllDirty()
-	eq(t, s.Dirty(), components.FieldServerName|components.FieldBots|components.FieldKeyValues, "dirty")
+	assert.Equal(t, components.FieldServerName|components.FieldBots|components.FieldKeyValues, s.Dirty(), "dirty")
 	reset, _ := s.KeyValueChanges()
-	eq(t, reset, true, "key/values are cleared and set again")
+	assert.True(t, reset, "key/values are cleared and set again")
 }
 
 func TestStrings(t *testing.T) {
-	eq(t, components.Field(0).String(), "0", "no field")
-	eq(t, (components.FieldServerName | components.FieldAdvertise).String(), "ServerName|Advertise", "fields")
-	eq(t, components.Field(1<<30).String(), "Field(0x40000000)", "unknown field")
-	eq(t, (components.FieldProduct | 1<<31).String(), "Product|Field(0x80000000)", "known and unknown")
-	eq(t, components.AuthKicked.String(), "Kicked", "auth state")
-	eq(t, components.AuthState(9).String(), "AuthState(9)", "unknown auth state")
-	eq(t, components.Connected.String(), "Connected", "connection")
-	eq(t, components.Connection(7).String(), "Connection(7)", "unknown connection")
+	assert.Equal(t, "0", components.Field(0).String(), "no field")
+	assert.Equal(t, "ServerName|Advertise", (components.FieldServerName | components.FieldAdvertise).String(), "fields")
+	assert.Equal(t, "Field(0x40000000)", components.Field(1<<30).String(), "unknown field")
+	assert.Equal(t, "Product|Field(0x80000000)", (components.FieldProduct | 1<<31).String(), "known and unknown")
+	assert.Equal(t, "Kicked", components.AuthKicked.String(), "auth state")
+	assert.Equal(t, "AuthState(9)", components.AuthState(9).String(), "unknown auth state")
+	assert.Equal(t, "Connected", components.Connected.String(), "connection")
+	assert.Equal(t, "Connection(7)", components.Connection(7).String(), "unknown connection")
 	reasons := []struct {
 		r    components.Reason
 		want string
@@ -168,7 +161,7 @@ func TestStrings(t *testing.T) {
 		{components.Reason{Source: components.FromError, Message: "boom"}, "error: boom"},
 	}
 	for _, tc := range reasons {
-		eq(t, tc.r.String(), tc.want, "reason")
+		assert.Equal(t, tc.want, tc.r.String(), "reason")
 	}
 }
 
@@ -177,14 +170,13 @@ func TestPlayer(t *testing.T) {
 	ticket := []byte("ticket")
 	p := components.NewPlayer(steamgs.IndividualID(7), "ann", ticket, at)
 	ticket[0] = 'X'
-	eq(t, string(p.Ticket()), "ticket", "the ticket is copied")
-	eq(t, []any{p.SteamID(), p.Name(), p.Score(), p.Joined(), p.Bot(), p.Auth(), p.Active()},
-		[]any{steamgs.IndividualID(7), "ann", uint32(0), at, false, components.AuthPending, false}, "fields")
-	eq(t, p.NeedsUpdate(), true, "a new player needs its first update")
+	assert.Equal(t, "ticket", string(p.Ticket()), "the ticket is copied")
+	assert.Equal(t, []any{steamgs.IndividualID(7), "ann", uint32(0), at, false, components.AuthPending, false}, []any{p.SteamID(), p.Name(), p.Score(), p.Joined(), p.Bot(), p.Auth(), p.Active()}, "fields")
+	assert.True(t, p.NeedsUpdate(), "a new player needs its first update")
 	b := components.NewBot("bot", at)
-	eq(t, []any{b.Bot(), b.SteamID(), len(b.Ticket())}, []any{true, steamgs.SteamID(0), 0}, "bot")
+	assert.Equal(t, []any{true, steamgs.SteamID(0), 0}, []any{b.Bot(), b.SteamID(), len(b.Ticket())}, "bot")
 	b.SetBotID(steamgs.NewSteamID(steamgs.UniversePublic, steamgs.AccountTypeAnonUser, 0, 1))
-	eq(t, b.SteamID().Type(), steamgs.AccountTypeAnonUser, "bot's Steam ID")
+	assert.Equal(t, steamgs.AccountTypeAnonUser, b.SteamID().Type(), "bot's Steam ID")
 }
 
 func TestRoster(t *testing.T) {
@@ -199,19 +191,19 @@ func TestRoster(t *testing.T) {
 	ea, a := mk("a")
 	eb, b := mk("b")
 	a.SetScore(1) // not attached: not listed
-	eq(t, r.Len(), 0, "len before attach")
-	eq(t, r.Attach(ea, a), true, "attach a")
-	eq(t, r.Attach(ea, a), false, "attach a again")
-	eq(t, r.Attach(eb, b), true, "attach b")
-	eq(t, r.Attached(a), true, "a attached")
-	eq(t, a.Entity(), ea, "a's entity")
-	eq(t, r.Len(), 0, "pending players are not listed by Attach")
+	assert.Equal(t, 0, r.Len(), "len before attach")
+	assert.True(t, r.Attach(ea, a), "attach a")
+	assert.False(t, r.Attach(ea, a), "attach a again")
+	assert.True(t, r.Attach(eb, b), "attach b")
+	assert.True(t, r.Attached(a), "a attached")
+	assert.Equal(t, ea, a.Entity(), "a's entity")
+	assert.Equal(t, 0, r.Len(), "pending players are not listed by Attach")
 
 	b.SetScore(2)
 	a.SetName("A")
 	a.SetScore(3) // listed once
 	b.SetAuth(components.AuthApproved, components.Reason{})
-	eq(t, r.Len(), 2, "len")
+	assert.Equal(t, 2, r.Len(), "len")
 	var seen []string
 	r.Drain(func(p *components.PlayerData) {
 		seen = append(seen, p.Name())
@@ -220,18 +212,18 @@ func TestRoster(t *testing.T) {
 		}
 		p.MarkUpdated()
 	})
-	eq(t, seen, []string{"b", "A", "B"}, "drained")
-	eq(t, r.Len(), 0, "len after drain")
-	eq(t, b.NeedsUpdate(), false, "b updated")
+	assert.Equal(t, []string{"b", "A", "B"}, seen, "drained")
+	assert.Equal(t, 0, r.Len(), "len after drain")
+	assert.False(t, b.NeedsUpdate(), "b updated")
 
 	a.SetScore(4)
 	r.Detach(a)
-	eq(t, r.Attached(a), false, "a detached")
+	assert.False(t, r.Attached(a), "a detached")
 	seen = nil
 	r.Drain(func(p *components.PlayerData) { seen = append(seen, p.Name()) })
-	eq(t, len(seen), 0, "a detached player is skipped")
+	assert.Empty(t, seen, "a detached player is skipped")
 	a.SetScore(5)
-	eq(t, r.Len(), 0, "a detached player is not listed")
+	assert.Equal(t, 0, r.Len(), "a detached player is not listed")
 }
 
 func TestRosterAllocatesNothing(t *testing.T) {
@@ -248,5 +240,5 @@ func TestRosterAllocatesNothing(t *testing.T) {
 		p.SetScore(score)
 		r.Drain(fn)
 	})
-	eq(t, allocs, 0.0, "allocations per change")
+	assert.Equal(t, 0.0, allocs, "allocations per change")
 }

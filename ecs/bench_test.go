@@ -8,6 +8,7 @@ import (
 	"github.com/steamgs/steamgs/components"
 	"github.com/steamgs/steamgs/ecs/ecstest"
 	"github.com/steamgs/steamgs/steamgs"
+	"github.com/stretchr/testify/require"
 	"github.com/yohamta/donburi"
 	"github.com/yohamta/donburi/filter"
 )
@@ -28,9 +29,8 @@ func benchWorld(tb testing.TB, n int) (*ecstest.Harness, []*components.PlayerDat
 	ps := make([]*components.PlayerData, n)
 	for i, e := range es {
 		ps[i] = h.Player(e)
-		if ps[i] == nil || !ps[i].Active() {
-			tb.Fatalf("player %d is not active", i)
-		}
+		require.NotNil(tb, ps[i], "player %d", i)
+		require.True(tb, ps[i].Active(), "player %d is not active", i)
 	}
 	return h, ps
 }
@@ -48,9 +48,7 @@ func BenchmarkDonburiEach(b *testing.B) {
 			for b.Loop() {
 				q.Each(h.World, fn)
 			}
-			if sum != 0 {
-				b.Fatal("scores changed")
-			}
+			require.Zero(b, sum, "scores changed")
 		})
 	}
 }

@@ -1,12 +1,8 @@
 package ecs_test
 
 import (
-	"errors"
 	"fmt"
 	"net/netip"
-	"reflect"
-	"slices"
-	"strings"
 	"testing"
 	"time"
 
@@ -16,33 +12,14 @@ import (
 	"github.com/steamgs/steamgs/steamgs"
 	"github.com/steamgs/steamgs/steamgs/local"
 	"github.com/steamgs/steamgs/systems"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 	"github.com/yohamta/donburi"
 	decs "github.com/yohamta/donburi/ecs"
 	"go.uber.org/goleak"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
-
-func eq[T any](t *testing.T, got, want T, what string) {
-	t.Helper()
-	if !reflect.DeepEqual(got, want) {
-		t.Errorf("%s:\n got  %v\n want %v", what, got, want)
-	}
-}
-
-func check(t *testing.T, ok bool, what string) {
-	t.Helper()
-	if !ok {
-		t.Errorf("%s", what)
-	}
-}
-
-func must(t *testing.T, ok bool, what string) {
-	t.Helper()
-	if !ok {
-		t.Fatalf("%s", what)
-	}
-}
 
 // methods returns the methods of calls, in order.
 func methods(calls []ecstest.Call) []string {
@@ -74,59 +51,60 @@ func TestJoinApproved(t *testing.T) {
 	evs := authEvents(h)
 	e, id := h.Join("alice")
 	calls := step(h)
-	eq(t, methods(calls), []string{"BeginAuthSession"}, "first tick")
-	eq(t, calls[0].Args[1], any(id), "BeginAuthSession's user")
-	eq(t, h.Player(e).Auth(), components.AuthPending, "auth after BeginAuthSession")
+	assert.Equal(t, []string{"BeginAuthSession"}, methods(calls), "first tick")
+	assert.Equal(t, any(id), calls[0].Args[1], "BeginAuthSession's user")
+	assert.Equal(t, components.AuthPending, h.Player(e).Auth(), "auth after BeginAuthSession")
 
 	calls = step(h)
-	eq(t, methods(calls), []string{"UpdateUserData"}, "second tick")
-	eq(t, calls[0].Args, []any{id, "alice", uint32(0)}, "UpdateUserData's arguments")
+	assert.Equal(t, []string{"UpdateUserData"}, methods(calls), "second tick")
+	assert.Equal(t, []any{id, "alice", uint32(0)}, calls[0].Args, "UpdateUserData's arguments")
 	p := h.Player(e)
-	check(t, p.Active(), "alice is active")
-	eq(t, p.Joined(), ecstest.DefaultStart().Add(time.Duration(h.Steps()-2)*ecstest.DefaultTick), "join time")
-	eq(t, *evs, []systems.PlayerAuthChanged{{Entity: e, SteamID: id, State: components.AuthApproved}}, "events")
-	eq(t, len(step(h)), 0, "calls of the next tick")
+	assert.True(t, p.Active(), "alice is active")
+	assert.Equal(t, ecstest.DefaultStart().Add(time.Duration(h.Steps()-2)*ecstest.DefaultTick), p.Joined(), "join time")
+	assert.Equal(t, []systems.PlayerAuthChanged{{Entity: e, SteamID: id, State: components.AuthApproved}}, *evs, "events")
+	assert.Empty(t, step(h), "calls of the next tick")
 
 	// Steam lists her: UpdateUserData reports an active player.
 	ok, err := h.Server.UpdateUserData(id, "alice", 0)
-	check(t, ok && err == nil, fmt.Sprint("UpdateUserData of an active player: ", ok, err))
+	require.NoError(t, err, "UpdateUserData of an active player")
+	assert.True(t, ok, "UpdateUserData of an active player")
 }
 
 func TestDenials(t *testing.T) {
 	tests := []struct {
 		name  string
-		join  func(h *ecstest.Harness) (donburi.Entity, steamgs.SteamID)
+		join  func(t *testing.T, h *ecstest.Harness) (donburi.Entity, steamgs.SteamID)
 		steps int // ticks until the verdict
 		want  components.Reason
 	}{
-		{name: "bad ticket", steps: 1, join: func(h *ecstest.Harness) (donburi.Entity, steamgs.SteamID) {
+		{name: "bad ticket", steps: 1, join: func(t *testing.T, h *ecstest.Harness) (donburi.Entity, steamgs.SteamID) {
 			id := h.AddUser("mallory")
 			return h.JoinTicket(id, "mallory", append([]byte{local.TicketVersion}, "not a ticket"...)), id
 		}, want: components.Reason{Source: components.FromBeginAuth, Begin: steamgs.BeginAuthInvalidTicket, Deny: steamgs.DenyGeneric}},
-		{name: "unknown ticket version", steps: 1, join: func(h *ecstest.Harness) (donburi.Entity, steamgs.SteamID) {
+		{name: "unknown ticket version", steps: 1, join: func(t *testing.T, h *ecstest.Harness) (donburi.Entity, steamgs.SteamID) {
 			id := h.AddUser("mallory")
 			return h.JoinTicket(id, "mallory", []byte("not a ticket")), id
 		}, want: components.Reason{Source: components.FromBeginAuth, Begin: steamgs.BeginAuthInvalidVersion, Deny: steamgs.DenyInvalidVersion}},
-		{name: "tampered ticket", steps: 1, join: func(h *ecstest.Harness) (donburi.Entity, steamgs.SteamID) {
+		{name: "tampered ticket", steps: 1, join: func(t *testing.T, h *ecstest.Harness) (donburi.Entity, steamgs.SteamID) {
 			id := h.AddUser("mallory")
 			tk, err := h.Ticket(id)
-			must(t, err == nil, fmt.Sprint(err))
+			require.NoError(t, err)
 			tk[len(tk)-1] ^= 1
 			return h.JoinTicket(id, "mallory", tk), id
 		}, want: components.Reason{Source: components.FromBeginAuth, Begin: steamgs.BeginAuthInvalidTicket, Deny: steamgs.DenyGeneric}},
-		{name: "someone else's ticket", steps: 1, join: func(h *ecstest.Harness) (donburi.Entity, steamgs.SteamID) {
+		{name: "someone else's ticket", steps: 1, join: func(t *testing.T, h *ecstest.Harness) (donburi.Entity, steamgs.SteamID) {
 			tk, err := h.Ticket(h.AddUser("alice"))
-			must(t, err == nil, fmt.Sprint(err))
+			require.NoError(t, err)
 			id := h.AddUser("mallory")
 			return h.JoinTicket(id, "mallory", tk), id
 		}, want: components.Reason{Source: components.FromBeginAuth, Begin: steamgs.BeginAuthInvalidTicket, Deny: steamgs.DenyGeneric}},
-		{name: "no licence", steps: 2, join: func(h *ecstest.Harness) (donburi.Entity, steamgs.SteamID) {
+		{name: "no licence", steps: 2, join: func(t *testing.T, h *ecstest.Harness) (donburi.Entity, steamgs.SteamID) {
 			return h.JoinUser(local.User{Name: "pirate"})
 		}, want: components.Reason{Source: components.FromValidate, Response: steamgs.AuthNoLicenseOrExpired, Deny: steamgs.DenyNoLicense}},
-		{name: "VAC banned", steps: 2, join: func(h *ecstest.Harness) (donburi.Entity, steamgs.SteamID) {
+		{name: "VAC banned", steps: 2, join: func(t *testing.T, h *ecstest.Harness) (donburi.Entity, steamgs.SteamID) {
 			return h.JoinUser(local.User{Name: "cheater", Apps: []steamgs.AppID{h.AppID()}, VACBanned: true})
 		}, want: components.Reason{Source: components.FromValidate, Response: steamgs.AuthVACBanned, Deny: steamgs.DenyCheater}},
-		{name: "publisher banned", steps: 2, join: func(h *ecstest.Harness) (donburi.Entity, steamgs.SteamID) {
+		{name: "publisher banned", steps: 2, join: func(t *testing.T, h *ecstest.Harness) (donburi.Entity, steamgs.SteamID) {
 			return h.JoinUser(local.User{Name: "griefer", Apps: []steamgs.AppID{h.AppID()}, PublisherBanned: true})
 		}, want: components.Reason{Source: components.FromValidate, Response: steamgs.AuthPublisherIssuedBan, Deny: steamgs.DenyCheater}},
 	}
@@ -135,29 +113,29 @@ func TestDenials(t *testing.T) {
 			t.Run(fmt.Sprintf("%s/policy=%d", tc.name, policy), func(t *testing.T) {
 				h := ecstest.Start(t, ecstest.Options{Rejected: policy})
 				evs := authEvents(h)
-				e, id := tc.join(h)
+				e, id := tc.join(t, h)
 				h.Recorder.Reset()
 				h.Step(tc.steps)
-				must(t, len(*evs) == 1, fmt.Sprint("one PlayerAuth event: ", *evs))
+				require.Len(t, *evs, 1)
 				ev := (*evs)[0]
-				eq(t, ev.State, components.AuthDenied, "state")
-				eq(t, ev.Reason, tc.want, "reason")
-				eq(t, ev.SteamID, id, "event's Steam ID")
-				eq(t, h.Recorder.Count("BeginAuthSession"), 1, "BeginAuthSession calls")
+				assert.Equal(t, components.AuthDenied, ev.State, "state")
+				assert.Equal(t, tc.want, ev.Reason, "reason")
+				assert.Equal(t, id, ev.SteamID, "event's Steam ID")
+				assert.Equal(t, 1, h.Recorder.Count("BeginAuthSession"), "BeginAuthSession calls")
 				begun := tc.want.Source == components.FromValidate
-				eq(t, h.Recorder.Count("EndAuthSession") == 1, begun, "a begun session ends, another does not")
-				eq(t, h.Recorder.Count("UpdateUserData"), 0, "UpdateUserData calls")
+				assert.Equal(t, begun, h.Recorder.Count("EndAuthSession") == 1, "a begun session ends, another does not")
+				assert.Equal(t, 0, h.Recorder.Count("UpdateUserData"), "UpdateUserData calls")
 				if policy == systems.RemoveRejected {
-					check(t, !h.Valid(e), "the denied player is removed")
+					assert.False(t, h.Valid(e), "the denied player is removed")
 				} else {
 					p := h.Player(e)
-					must(t, p != nil, "the denied player is kept")
-					eq(t, p.Auth(), components.AuthDenied, "kept player's state")
-					eq(t, p.Reason(), tc.want, "kept player's reason")
+					require.NotNil(t, p, "the denied player is kept")
+					assert.Equal(t, components.AuthDenied, p.Auth(), "kept player's state")
+					assert.Equal(t, tc.want, p.Reason(), "kept player's reason")
 					h.Remove(e)
 				}
-				eq(t, len(step(h)), 0, "calls after the denial")
-				eq(t, h.Plugin.Systems().Sessions(), 0, "sessions")
+				assert.Empty(t, step(h), "calls after the denial")
+				assert.Equal(t, 0, h.Plugin.Systems().Sessions(), "sessions")
 			})
 		}
 	}
@@ -178,18 +156,19 @@ func TestKickedMidGame(t *testing.T) {
 			e, id := h.Join("alice")
 			f, _ := h.Join("bob")
 			h.Step(2)
-			check(t, h.Player(e).Active() && h.Player(f).Active(), "both active")
+			assert.True(t, h.Player(e).Active(), "alice active")
+			assert.True(t, h.Player(f).Active(), "bob active")
 			evs := authEvents(h)
 			tc.fault(h.Universe, id)
 			calls := step(h)
-			eq(t, methods(calls), []string{"EndAuthSession"}, "calls of the kick")
-			eq(t, calls[0].Args, []any{id}, "EndAuthSession's user")
-			must(t, len(*evs) == 1, fmt.Sprint("one event: ", *evs))
-			eq(t, (*evs)[0].State, components.AuthKicked, "state")
-			eq(t, (*evs)[0].Reason.Response, tc.want, "response")
-			check(t, !h.Valid(e), "alice is removed")
-			check(t, h.Player(f).Active(), "bob plays on")
-			eq(t, len(step(h)), 0, "calls of the next tick")
+			assert.Equal(t, []string{"EndAuthSession"}, methods(calls), "calls of the kick")
+			assert.Equal(t, []any{id}, calls[0].Args, "EndAuthSession's user")
+			require.Len(t, *evs, 1)
+			assert.Equal(t, components.AuthKicked, (*evs)[0].State, "state")
+			assert.Equal(t, tc.want, (*evs)[0].Reason.Response, "response")
+			assert.False(t, h.Valid(e), "alice is removed")
+			assert.True(t, h.Player(f).Active(), "bob plays on")
+			assert.Empty(t, step(h), "calls of the next tick")
 		})
 	}
 }
@@ -199,14 +178,14 @@ func TestKickedKept(t *testing.T) {
 	e, id := h.Join("alice")
 	h.Step(2)
 	h.Universe.BanUser(id)
-	eq(t, methods(step(h)), []string{"EndAuthSession"}, "calls of the kick")
+	assert.Equal(t, []string{"EndAuthSession"}, methods(step(h)), "calls of the kick")
 	p := h.Player(e)
-	must(t, p != nil, "kept")
-	eq(t, p.Auth(), components.AuthKicked, "state")
-	eq(t, p.Reason().Deny, steamgs.DenyCheater, "reason")
+	require.NotNil(t, p, "kept")
+	assert.Equal(t, components.AuthKicked, p.Auth(), "state")
+	assert.Equal(t, steamgs.DenyCheater, p.Reason().Deny, "reason")
 	p.SetScore(5) // a kicked player is not sent
 	h.Remove(e)
-	eq(t, len(step(h)), 0, "no calls for a kicked player, nor its removal")
+	assert.Empty(t, step(h), "no calls for a kicked player, nor its removal")
 }
 
 func TestScoreReachesSteamOnce(t *testing.T) {
@@ -219,11 +198,11 @@ func TestScoreReachesSteamOnce(t *testing.T) {
 	p.SetScore(4)
 	p.SetName("Alice")
 	calls := step(h)
-	eq(t, methods(calls), []string{"UpdateUserData"}, "calls")
-	eq(t, calls[0].Args, []any{id, "Alice", uint32(4)}, "arguments")
-	eq(t, len(step(h)), 0, "calls of the next tick")
+	assert.Equal(t, []string{"UpdateUserData"}, methods(calls), "calls")
+	assert.Equal(t, []any{id, "Alice", uint32(4)}, calls[0].Args, "arguments")
+	assert.Empty(t, step(h), "calls of the next tick")
 	p.SetScore(4) // unchanged
-	eq(t, len(step(h)), 0, "calls after an unchanged score")
+	assert.Empty(t, step(h), "calls after an unchanged score")
 }
 
 func TestQuietTick(t *testing.T) {
@@ -235,9 +214,9 @@ func TestQuietTick(t *testing.T) {
 	h.Step(3)
 	h.Recorder.Reset()
 	h.Step(1)
-	eq(t, methods(h.Recorder.Calls()), []string{"RunCallbacks", "WasRestartRequested", "GetNextOutgoingPacket"}, "the polls of a quiet tick")
+	assert.Equal(t, []string{"RunCallbacks", "WasRestartRequested", "GetNextOutgoingPacket"}, methods(h.Recorder.Calls()), "the polls of a quiet tick")
 	for _, m := range []string{"UpdateUserData", "BeginAuthSession", "EndAuthSession", "SetServerName", "SetKeyValue"} {
-		eq(t, h.Recorder.Count(m), 0, m)
+		assert.Equal(t, 0, h.Recorder.Count(m), m)
 	}
 }
 
@@ -255,44 +234,46 @@ func TestSettingsPushedOnce(t *testing.T) {
 	for i, c := range calls {
 		got[i] = c.String()
 	}
-	eq(t, got, []string{`SetServerName("Arena")`, `SetMapName("dm_2")`, "SetBotPlayerCount(1)",
-		`SetGameTags("ffa")`, `SetKeyValue("mode", "ffa")`, `SetKeyValue("round", "1")`}, "calls")
-	eq(t, len(step(h)), 0, "calls of the next tick")
-	eq(t, h.Server.Settings().ServerName, "Arena", "the server's name")
-	eq(t, h.Server.Settings().KeyValues, map[string]string{"mode": "ffa", "round": "1"}, "the server's key/values")
+	assert.Equal(t, []string{`SetServerName("Arena")`, `SetMapName("dm_2")`, "SetBotPlayerCount(1)",
+		`SetGameTags("ffa")`, `SetKeyValue("mode", "ffa")`, `SetKeyValue("round", "1")`}, got, "calls")
+	assert.Empty(t, step(h), "calls of the next tick")
+	assert.Equal(t, "Arena", h.Server.Settings().ServerName, "the server's name")
+	assert.Equal(t, map[string]string{"mode": "ffa", "round": "1"}, h.Server.Settings().KeyValues, "the server's key/values")
 
 	set.SetKeyValue("round", "2")
-	eq(t, methods(step(h)), []string{"SetKeyValue"}, "one key changed")
+	assert.Equal(t, []string{"SetKeyValue"}, methods(step(h)), "one key changed")
 	set.DeleteKeyValue("mode")
-	eq(t, methods(step(h)), []string{"ClearAllKeyValues", "SetKeyValue"}, "a key deleted")
-	eq(t, h.Server.Settings().KeyValues, map[string]string{"round": "2"}, "the server's key/values")
+	assert.Equal(t, []string{"ClearAllKeyValues", "SetKeyValue"}, methods(step(h)), "a key deleted")
+	assert.Equal(t, map[string]string{"round": "2"}, h.Server.Settings().KeyValues, "the server's key/values")
 }
 
 func TestLogOnSettingsFirst(t *testing.T) {
 	h := ecstest.Start(t, ecstest.Options{NoLogOn: true, Configure: func(s *components.SettingsData) {
 		s.SetDedicatedServer(true)
 	}})
-	check(t, !h.Status().LoggedOn, "not logged on")
+	assert.False(t, h.Status().LoggedOn, "not logged on")
 	h.Settings().LogOnAnonymous()
 	calls := step(h)
-	eq(t, methods(calls), []string{"SetProduct", "SetGameDescription", "SetModDir", "SetDedicatedServer", "LogOnAnonymous",
-		"SetServerName", "SetMapName", "SetMaxPlayerCount", "SetAdvertiseServerActive"}, "first push")
-	eq(t, h.Status().State, components.LoggingOn, "state")
+	assert.Equal(t, []string{"SetProduct", "SetGameDescription", "SetModDir", "SetDedicatedServer", "LogOnAnonymous",
+		"SetServerName", "SetMapName", "SetMaxPlayerCount", "SetAdvertiseServerActive"}, methods(calls), "first push")
+	assert.Equal(t, components.LoggingOn, h.Status().State, "state")
 	h.Step(1)
 	st := h.Status()
-	eq(t, st.State, components.Connected, "state")
-	check(t, st.LoggedOn && st.Secure && st.SteamID.IsValid(), fmt.Sprintf("status %+v", *st))
-	eq(t, st.PublicIP, netip.MustParseAddr("127.0.0.1"), "public IP")
+	assert.Equal(t, components.Connected, st.State, "state")
+	assert.True(t, st.LoggedOn, "logged on; status %+v", *st)
+	assert.True(t, st.Secure, "secure; status %+v", *st)
+	assert.True(t, st.SteamID.IsValid(), "valid Steam ID; status %+v", *st)
+	assert.Equal(t, netip.MustParseAddr("127.0.0.1"), st.PublicIP, "public IP")
 
 	// After log-on the SDK refuses the product: reported, not retried.
 	var failed []systems.CallFailed
 	h.Plugin.Events().Failed.Subscribe(h.World, func(_ donburi.World, ev systems.CallFailed) { failed = append(failed, ev) })
 	h.Settings().SetProduct("481")
-	eq(t, len(step(h)), 0, "calls")
-	must(t, len(failed) == 1, fmt.Sprint("one failure: ", failed))
-	eq(t, failed[0].Call, "SetProduct", "failed call")
-	check(t, errors.Is(h.Status().LastError, steamgs.ErrAfterLogOn), fmt.Sprint(h.Status().LastError))
-	eq(t, len(step(h)), 0, "no retry")
+	assert.Empty(t, step(h), "calls")
+	require.Len(t, failed, 1)
+	assert.Equal(t, "SetProduct", failed[0].Call, "failed call")
+	assert.ErrorIs(t, h.Status().LastError, steamgs.ErrAfterLogOn, fmt.Sprint(h.Status().LastError))
+	assert.Empty(t, step(h), "no retry")
 }
 
 func TestLogOnRefused(t *testing.T) {
@@ -305,16 +286,17 @@ func TestLogOnRefused(t *testing.T) {
 	h.Settings().LogOnAnonymous()
 	h.Step(2)
 	st := h.Status()
-	eq(t, st.State, components.Failed, "state")
-	eq(t, st.LastFailure, steamgs.ResultAccessDenied, "last failure")
-	check(t, !st.LoggedOn && !st.Retrying, "not logged on, not retrying")
-	eq(t, failures, []steamgs.ServerConnectFailure{{Result: steamgs.ResultAccessDenied}}, "events")
+	assert.Equal(t, components.Failed, st.State, "state")
+	assert.Equal(t, steamgs.ResultAccessDenied, st.LastFailure, "last failure")
+	assert.False(t, st.LoggedOn, "not logged on")
+	assert.False(t, st.Retrying, "not retrying")
+	assert.Equal(t, []steamgs.ServerConnectFailure{{Result: steamgs.ResultAccessDenied}}, failures, "events")
 
 	h.Universe.RefuseLogOn(steamgs.ResultOK)
 	h.Settings().LogOnAnonymous()
 	h.Step(2)
-	eq(t, st.State, components.Connected, "state after a second log-on")
-	eq(t, []int{st.Connects, st.Failures}, []int{1, 1}, "connects, failures")
+	assert.Equal(t, components.Connected, st.State, "state after a second log-on")
+	assert.Equal(t, []int{1, 1}, []int{st.Connects, st.Failures}, "connects, failures")
 }
 
 func TestReconnect(t *testing.T) {
@@ -330,16 +312,16 @@ func TestReconnect(t *testing.T) {
 	h.Universe.DropConnection(25 * time.Second)
 	h.Step(1)
 	st := h.Status()
-	eq(t, st.State, components.Disconnected, "state after the drop")
-	eq(t, st.LastDisconnect, steamgs.ResultNoConnection, "disconnect result")
-	check(t, !st.LoggedOn, "not logged on")
+	assert.Equal(t, components.Disconnected, st.State, "state after the drop")
+	assert.Equal(t, steamgs.ResultNoConnection, st.LastDisconnect, "disconnect result")
+	assert.False(t, st.LoggedOn, "not logged on")
 	h.Step(int(26 * time.Second / ecstest.DefaultTick))
-	eq(t, st.State, components.Connected, "state after the outage")
-	check(t, st.LoggedOn, "logged on again")
-	eq(t, seen, []string{"disconnected", "failure", "failure", "connected"}, "events")
-	eq(t, []int{st.Connects, st.Disconnects, st.Failures}, []int{2, 1, 2}, "counters")
-	check(t, st.Retrying, "the failures were retried")
-	check(t, h.Player(e).Active(), "alice plays on")
+	assert.Equal(t, components.Connected, st.State, "state after the outage")
+	assert.True(t, st.LoggedOn, "logged on again")
+	assert.Equal(t, []string{"disconnected", "failure", "failure", "connected"}, seen, "events")
+	assert.Equal(t, []int{2, 1, 2}, []int{st.Connects, st.Disconnects, st.Failures}, "counters")
+	assert.True(t, st.Retrying, "the failures were retried")
+	assert.True(t, h.Player(e).Active(), "alice plays on")
 }
 
 func TestRestartSeenOnce(t *testing.T) {
@@ -349,12 +331,12 @@ func TestRestartSeenOnce(t *testing.T) {
 	h.Universe.RequestRestart()
 	h.Step(5)
 	st := h.Status()
-	check(t, st.RestartRequested, "restart requested")
-	eq(t, st.Restarts, 1, "restarts")
-	eq(t, got, []systems.RestartRequested{{Count: 1}}, "events")
+	assert.True(t, st.RestartRequested, "restart requested")
+	assert.Equal(t, 1, st.Restarts, "restarts")
+	assert.Equal(t, []systems.RestartRequested{{Count: 1}}, got, "events")
 	st.RestartRequested = false // the game acted on it
 	h.Step(5)
-	check(t, !st.RestartRequested, "not requested again")
+	assert.False(t, st.RestartRequested, "not requested again")
 }
 
 func TestRemovalEndsSession(t *testing.T) {
@@ -363,30 +345,32 @@ func TestRemovalEndsSession(t *testing.T) {
 	b := h.AddBot("bot")
 	h.Step(2)
 	bot := h.Player(b).SteamID()
-	eq(t, bot.Type(), steamgs.AccountTypeAnonUser, "bot's account type")
-	check(t, h.Remove(e), "alice removed")
+	assert.Equal(t, steamgs.AccountTypeAnonUser, bot.Type(), "bot's account type")
+	assert.True(t, h.Remove(e), "alice removed")
 	h.World.Remove(b) // directly, as a game may
 	calls := step(h)
-	eq(t, methods(calls), []string{"EndAuthSession", "EndAuthSession"}, "calls")
-	eq(t, []any{calls[0].Args[0], calls[1].Args[0]}, []any{id, bot}, "ended sessions")
+	assert.Equal(t, []string{"EndAuthSession", "EndAuthSession"}, methods(calls), "calls")
+	assert.Equal(t, []any{id, bot}, []any{calls[0].Args[0], calls[1].Args[0]}, "ended sessions")
 	ok, err := h.Server.UpdateUserData(id, "alice", 0)
-	check(t, !ok && err == nil, "alice is no longer an active player")
-	eq(t, len(step(h)), 0, "calls of the next tick")
-	check(t, !h.Remove(e), "a second removal does nothing")
+	assert.NoError(t, err, "UpdateUserData of a removed player")
+	assert.False(t, ok, "alice is no longer an active player")
+	assert.Empty(t, step(h), "calls of the next tick")
+	assert.False(t, h.Remove(e), "a second removal does nothing")
 }
 
 func TestPacketsThroughTheGameSocket(t *testing.T) {
 	h := ecstest.Start(t, ecstest.Options{})
 	from := netip.MustParseAddrPort("127.0.0.1:40000")
-	check(t, !h.Offer([]byte("game data"), from), "the game's own packet is not taken")
+	assert.False(t, h.Offer([]byte("game data"), from), "the game's own packet is not taken")
 	info := append([]byte{0xFF, 0xFF, 0xFF, 0xFF, 'T'}, "Source Engine Query\x00"...)
-	check(t, h.Offer(info, from), "A2S_INFO taken")
+	assert.True(t, h.Offer(info, from), "A2S_INFO taken")
 	h.Step(1)
 	sent := h.Sent()
-	must(t, len(sent) == 1, fmt.Sprint("one reply: ", sent))
-	eq(t, sent[0].To, from, "reply's destination")
-	check(t, len(sent[0].Data) > 5 && string(sent[0].Data[:4]) == "\xff\xff\xff\xff", fmt.Sprintf("reply %q", sent[0].Data))
-	eq(t, h.Recorder.Count("HandleIncomingPacket"), 1, "HandleIncomingPacket calls")
+	require.Len(t, sent, 1)
+	assert.Equal(t, from, sent[0].To, "reply's destination")
+	require.Greater(t, len(sent[0].Data), 5, "reply %q", sent[0].Data)
+	assert.Equal(t, "\xff\xff\xff\xff", string(sent[0].Data[:4]), "reply %q", sent[0].Data)
+	assert.Equal(t, 1, h.Recorder.Count("HandleIncomingPacket"), "HandleIncomingPacket calls")
 }
 
 func TestGameSystemsRunBetween(t *testing.T) {
@@ -410,26 +394,26 @@ func TestGameSystemsRunBetween(t *testing.T) {
 	h.Step(1)
 	order = nil
 	calls := step(h)
-	eq(t, order, []string{"event", "game"}, "order")
-	eq(t, methods(calls), []string{"UpdateUserData"}, "calls")
-	eq(t, calls[0].Args, []any{id, "alice", uint32(100)}, "arguments")
-	eq(t, h.Player(e).Score(), uint32(100), "score")
+	assert.Equal(t, []string{"event", "game"}, order)
+	assert.Equal(t, []string{"UpdateUserData"}, methods(calls), "calls")
+	assert.Equal(t, []any{id, "alice", uint32(100)}, calls[0].Args, "arguments")
+	assert.Equal(t, uint32(100), h.Player(e).Score(), "score")
 }
 
 func TestAddToDonburiECS(t *testing.T) {
 	u, err := local.NewUniverse(local.Options{Key: local.KeyFromPassphrase("x"), Clock: local.NewManualClock(ecstest.DefaultStart())})
-	must(t, err == nil, fmt.Sprint(err))
+	require.NoError(t, err)
 	rec := ecstest.NewRecorder(u)
 	srv := steamgs.NewServer(rec)
-	must(t, srv.Init(steamgs.Config{QueryPort: steamgs.QueryPortShared, Mode: steamgs.ModeAuthentication, Version: "1", AppID: 480}) == nil, "init")
+	require.NoError(t, srv.Init(steamgs.Config{QueryPort: steamgs.QueryPortShared, Mode: steamgs.ModeAuthentication, Version: "1", AppID: 480}), "init")
 	defer srv.Shutdown()
 	w := donburi.NewWorld()
 	p, err := ecs.Install(w, srv, ecs.Options{})
-	must(t, err == nil, fmt.Sprint(err))
+	require.NoError(t, err)
 	_, err = ecs.Install(w, srv, ecs.Options{})
-	check(t, errors.Is(err, systems.ErrInstalled), fmt.Sprint(err))
+	assert.ErrorIs(t, err, systems.ErrInstalled)
 	_, err = ecs.Install(donburi.NewWorld(), nil, ecs.Options{})
-	check(t, errors.Is(err, systems.ErrNoServer), fmt.Sprint(err))
+	assert.ErrorIs(t, err, systems.ErrNoServer)
 
 	e := decs.NewECS(w)
 	var ran int
@@ -437,12 +421,14 @@ func TestAddToDonburiECS(t *testing.T) {
 	p.Settings().SetServerName("via donburi")
 	rec.Reset()
 	e.Update()
-	eq(t, ran, 1, "game system runs")
-	eq(t, methods(rec.SteamCalls()), []string{"SetServerName"}, "calls")
-	check(t, p.Update() == nil, "Update returns nil")
-	eq(t, p.Ticks(), uint64(1), "ticks")
-	check(t, p.World() == w && p.Server() == srv && p.ECS().World == w, "accessors")
-	check(t, rec.Conn() != nil, "recorder's connection")
+	assert.Equal(t, 1, ran, "game system runs")
+	assert.Equal(t, []string{"SetServerName"}, methods(rec.SteamCalls()), "calls")
+	assert.NoError(t, p.Update(), "Update returns nil")
+	assert.Equal(t, uint64(1), p.Ticks(), "ticks")
+	assert.Same(t, w, p.World(), "World")
+	assert.Same(t, srv, p.Server(), "Server")
+	assert.Same(t, w, p.ECS().World, "ECS().World")
+	assert.NotNil(t, rec.Conn(), "recorder's connection")
 }
 
 // scenario runs a fixed game and returns every call it made, as text.
@@ -476,10 +462,8 @@ func scenario(t *testing.T) []string {
 
 func TestDeterministic(t *testing.T) {
 	a, b := scenario(t), scenario(t)
-	check(t, len(a) > 50, fmt.Sprint("calls: ", len(a)))
-	if !slices.Equal(a, b) {
-		t.Errorf("two runs differ:\n%s\n----\n%s", strings.Join(a, "\n"), strings.Join(b, "\n"))
-	}
+	assert.Greater(t, len(a), 50, "calls")
+	assert.Equal(t, a, b, "two runs differ")
 }
 
 // TestParallelWorlds ticks worlds on separate goroutines (made one after the
@@ -515,6 +499,6 @@ func TestParallelWorlds(t *testing.T) {
 		<-done
 	}
 	for i, r := range results {
-		eq(t, r, "false 1 9 3", fmt.Sprint("world ", i))
+		assert.Equal(t, "false 1 9 3", r, "world %d", i)
 	}
 }

@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"github.com/steamgs/steamgs/systems"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 func TestIsSteamPacket(t *testing.T) {
@@ -22,40 +24,38 @@ func TestIsSteamPacket(t *testing.T) {
 		{"hello", false},
 	}
 	for _, tc := range tests {
-		eq(t, systems.IsSteamPacket([]byte(tc.pkt)), tc.want, fmt.Sprintf("%q", tc.pkt))
+		assert.Equal(t, tc.want, systems.IsSteamPacket([]byte(tc.pkt)), "%q", tc.pkt)
 	}
 }
 
 func TestInboxLimits(t *testing.T) {
 	from := netip.MustParseAddrPort("127.0.0.1:1")
 	in := systems.NewInbox(10, 12)
-	check(t, in.Offer([]byte("\xff\xff\xff\xff12345"), from), "9 bytes fit")
-	check(t, !in.Offer([]byte("\xff\xff\xff\xff1234"), from), "8 more bytes do not")
-	check(t, !in.Offer([]byte("\xff\xff\xff\xff"), from), "4 more bytes do not fit either")
-	eq(t, in.Len(), 1, "queued")
-	eq(t, in.Dropped(), uint64(2), "dropped")
+	assert.True(t, in.Offer([]byte("\xff\xff\xff\xff12345"), from), "9 bytes fit")
+	assert.False(t, in.Offer([]byte("\xff\xff\xff\xff1234"), from), "8 more bytes do not")
+	assert.False(t, in.Offer([]byte("\xff\xff\xff\xff"), from), "4 more bytes do not fit either")
+	assert.Equal(t, 1, in.Len(), "queued")
+	assert.Equal(t, uint64(2), in.Dropped(), "dropped")
 	var got []string
 	in.Drain(func(pkt []byte, f netip.AddrPort) { got = append(got, fmt.Sprintf("%q@%s", pkt, f)) })
-	eq(t, got, []string{`"\xff\xff\xff\xff12345"@127.0.0.1:1`}, "drained")
-	check(t, in.Offer([]byte("\xff\xff\xff\xff1234"), from), "room again after a drain")
+	assert.Equal(t, []string{`"\xff\xff\xff\xff12345"@127.0.0.1:1`}, got, "drained")
+	assert.True(t, in.Offer([]byte("\xff\xff\xff\xff1234"), from), "room again after a drain")
 
 	var zero systems.Inbox
-	check(t, !zero.Offer([]byte("\xff\xff\xff\xff"), from), "the zero inbox refuses")
-	zero.Drain(func([]byte, netip.AddrPort) { t.Error("nothing to drain") })
+	assert.False(t, zero.Offer([]byte("\xff\xff\xff\xff"), from), "the zero inbox refuses")
+	zero.Drain(func([]byte, netip.AddrPort) { assert.Fail(t, "nothing to drain") })
 
 	d := systems.NewInbox(0, 0)
 	for i := range systems.DefaultInboxPackets {
-		must(t, d.Offer([]byte("\xff\xff\xff\xff"), from), fmt.Sprint("default room for packet ", i))
+		require.True(t, d.Offer([]byte("\xff\xff\xff\xff"), from), "default room for packet %d", i)
 	}
-	check(t, !d.Offer([]byte("\xff\xff\xff\xff"), from), "default packet limit")
+	assert.False(t, d.Offer([]byte("\xff\xff\xff\xff"), from), "default packet limit")
 
 	huge := systems.NewInbox(1<<62, 1<<62) // clamped, not a panic in make
 	for i := range systems.MaxInboxPackets {
-		if !huge.Offer([]byte("\xff\xff\xff\xff"), from) {
-			t.Fatalf("clamped inbox refused packet %d, want room for %d", i, systems.MaxInboxPackets)
-		}
+		require.True(t, huge.Offer([]byte("\xff\xff\xff\xff"), from), "clamped inbox refused packet %d, want room for %d", i, systems.MaxInboxPackets)
 	}
-	check(t, !huge.Offer([]byte("\xff\xff\xff\xff"), from), "clamped packet limit")
+	assert.False(t, huge.Offer([]byte("\xff\xff\xff\xff"), from), "clamped packet limit")
 }
 
 // TestInboxConcurrent offers from several goroutines while draining: every
@@ -86,9 +86,7 @@ func TestInboxConcurrent(t *testing.T) {
 		s := int(from.Port()) - 1000
 		var n int
 		fmt.Sscanf(string(pkt[4:]), "%d", &n)
-		if n <= last[s] {
-			t.Errorf("sender %d: packet %d after %d", s, n, last[s])
-		}
+		assert.Greater(t, n, last[s], "sender %d: packet order", s)
 		last[s] = n
 		drained[s]++
 	}
@@ -103,11 +101,11 @@ func TestInboxConcurrent(t *testing.T) {
 		in.Drain(drain)
 	}
 	in.Drain(drain)
-	eq(t, drained, taken, "drained per sender")
-	eq(t, in.Len(), 0, "left")
+	assert.Equal(t, taken, drained, "drained per sender")
+	assert.Equal(t, 0, in.Len(), "left")
 	total := 0
 	for _, n := range taken {
 		total += n
 	}
-	eq(t, uint64(total)+in.Dropped(), uint64(senders*each), "taken plus dropped")
+	assert.Equal(t, uint64(senders*each), uint64(total)+in.Dropped(), "taken plus dropped")
 }

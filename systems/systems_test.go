@@ -1,17 +1,17 @@
 package systems_test
 
 import (
-	"errors"
 	"fmt"
 	"net/netip"
 	"slices"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/steamgs/steamgs/components"
 	"github.com/steamgs/steamgs/steamgs"
 	"github.com/steamgs/steamgs/systems"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 	"github.com/yohamta/donburi"
 	decs "github.com/yohamta/donburi/ecs"
 	"go.uber.org/goleak"
@@ -39,12 +39,12 @@ func newRig(t *testing.T, policy systems.RejectPolicy) *rig {
 	t.Helper()
 	b := &fakeBackend{}
 	srv := steamgs.NewServer(b)
-	noErr(t, srv.Init(steamgs.Config{QueryPort: steamgs.QueryPortShared,
+	require.NoError(t, srv.Init(steamgs.Config{QueryPort: steamgs.QueryPortShared,
 		Mode: steamgs.ModeAuthentication, Version: "1.0.0.0", AppID: 480}))
 	r := &rig{t: t, w: donburi.NewWorld(), srv: srv, conn: b.conn, inbox: systems.NewInbox(4, 64)}
 	sys, err := systems.New(r.w, systems.Config{Server: srv, Inbox: r.inbox, Rejected: policy,
 		Send: func(pkt []byte, to netip.AddrPort) { r.sent = append(r.sent, fmt.Sprintf("%s>%s", pkt, to)) }})
-	noErr(t, err)
+	require.NoError(t, err)
 	r.sys = sys
 	r.ticks = sys.All()
 	sys.Events().PlayerAuth.Subscribe(r.w, func(w donburi.World, ev systems.PlayerAuthChanged) {
@@ -74,7 +74,7 @@ func (r *rig) calls() []string {
 
 func (r *rig) player(e donburi.Entity) *components.PlayerData {
 	r.t.Helper()
-	must(r.t, r.w.Valid(e), "entity %v is gone")
+	require.True(r.t, r.w.Valid(e), "entity %v is gone", e)
 	return components.Player.Get(r.w.Entry(e))
 }
 
@@ -83,29 +83,29 @@ var bob = steamgs.IndividualID(1002)
 
 func TestNewRefuses(t *testing.T) {
 	_, err := systems.New(donburi.NewWorld(), systems.Config{})
-	isErr(t, err, systems.ErrNoServer, "err")
+	assert.ErrorIs(t, err, systems.ErrNoServer)
 
 	r := newRig(t, systems.RemoveRejected)
 	_, err = systems.New(r.w, systems.Config{Server: r.srv})
-	isErr(t, err, systems.ErrInstalled, "err")
+	assert.ErrorIs(t, err, systems.ErrInstalled)
 }
 
 func TestJoinApproved(t *testing.T) {
 	r := newRig(t, systems.RemoveRejected)
 	e := r.sys.Join(alice, "alice", []byte("good"), t0)
-	eq(t, r.calls(), []string{"BeginAuthSession(good," + alice.String() + ")"}, "r.calls()")
-	eq(t, r.player(e).Auth(), components.AuthPending, "r.player(e).Auth()")
-	check(t, r.sys.HasSession(alice), "r.sys.HasSession(alice)")
-	none(t, r.calls(), "no second BeginAuthSession")
+	assert.Equal(t, []string{"BeginAuthSession(good," + alice.String() + ")"}, r.calls())
+	assert.Equal(t, components.AuthPending, r.player(e).Auth())
+	assert.True(t, r.sys.HasSession(alice))
+	assert.Empty(t, r.calls(), "no second BeginAuthSession")
 
 	r.conn.queue = append(r.conn.queue, steamgs.ValidateAuthTicketResponse{SteamID: alice, Response: steamgs.AuthOK, Owner: alice})
-	eq(t, r.calls(), []string{"UpdateUserData(" + alice.String() + ",alice,0)"}, "r.calls()")
+	assert.Equal(t, []string{"UpdateUserData(" + alice.String() + ",alice,0)"}, r.calls())
 	p := r.player(e)
-	eq(t, p.Auth(), components.AuthApproved, "p.Auth()")
-	check(t, p.Active(), "p.Active()")
-	eq(t, p.Joined(), t0, "p.Joined()")
-	eq(t, r.auth, []systems.PlayerAuthChanged{{Entity: e, SteamID: alice, State: components.AuthApproved}}, "r.auth")
-	none(t, r.calls(), "quiet tick")
+	assert.Equal(t, components.AuthApproved, p.Auth())
+	assert.True(t, p.Active())
+	assert.Equal(t, t0, p.Joined())
+	assert.Equal(t, []systems.PlayerAuthChanged{{Entity: e, SteamID: alice, State: components.AuthApproved}}, r.auth)
+	assert.Empty(t, r.calls(), "quiet tick")
 }
 
 func TestDenials(t *testing.T) {
@@ -142,23 +142,23 @@ func TestDenials(t *testing.T) {
 				r.calls()
 				if tc.begin == steamgs.BeginAuthOK && tc.ticket != "" {
 					r.conn.queue = append(r.conn.queue, steamgs.ValidateAuthTicketResponse{SteamID: alice, Response: tc.verd})
-					eq(t, r.calls(), []string{"EndAuthSession(" + alice.String() + ")"}, "a begun session ends")
+					assert.Equal(t, []string{"EndAuthSession(" + alice.String() + ")"}, r.calls(), "a begun session ends")
 				}
-				must(t, len(r.auth) == 1, fmt.Sprint("len of r.auth: ", r.auth))
-				eq(t, r.auth[0].State, components.AuthDenied, "r.auth[0].State")
+				require.Len(t, r.auth, 1)
+				assert.Equal(t, components.AuthDenied, r.auth[0].State)
 				r.auth[0].Reason.Message = ""
-				eq(t, r.auth[0].Reason, tc.want, "r.auth[0].Reason")
-				eq(t, seen, []bool{true}, "subscribers see the entity")
-				check(t, !(r.sys.HasSession(alice)), "!(r.sys.HasSession(alice))")
+				assert.Equal(t, tc.want, r.auth[0].Reason)
+				assert.Equal(t, []bool{true}, seen, "subscribers see the entity")
+				assert.False(t, r.sys.HasSession(alice))
 				if policy == systems.RemoveRejected {
-					check(t, !(r.w.Valid(e)), "removed")
+					assert.False(t, r.w.Valid(e), "removed")
 				} else {
 					p := r.player(e)
-					eq(t, p.Auth(), components.AuthDenied, "p.Auth()")
-					eq(t, p.Reason().Deny, tc.want.Deny, "p.Reason().Deny")
+					assert.Equal(t, components.AuthDenied, p.Auth())
+					assert.Equal(t, tc.want.Deny, p.Reason().Deny)
 					r.sys.Remove(e)
 				}
-				none(t, r.calls(), "nothing more, not even on removal")
+				assert.Empty(t, r.calls(), "nothing more, not even on removal")
 			})
 		}
 	}
@@ -179,12 +179,12 @@ func TestKickedMidGame(t *testing.T) {
 			r.calls()
 			r.auth = nil
 			r.conn.queue = append(r.conn.queue, kick)
-			eq(t, r.calls(), []string{"EndAuthSession(" + alice.String() + ")"}, "r.calls()")
-			must(t, len(r.auth) == 1, fmt.Sprint("len of r.auth: ", r.auth))
-			eq(t, r.auth[0].State, components.AuthKicked, "r.auth[0].State")
-			eq(t, r.auth[0].Reason.Deny, steamgs.DenyCheater, "r.auth[0].Reason.Deny")
-			check(t, !(r.w.Valid(e)), "!(r.w.Valid(e))")
-			check(t, r.sys.HasSession(bob), "r.sys.HasSession(bob)")
+			assert.Equal(t, []string{"EndAuthSession(" + alice.String() + ")"}, r.calls())
+			require.Len(t, r.auth, 1)
+			assert.Equal(t, components.AuthKicked, r.auth[0].State)
+			assert.Equal(t, steamgs.DenyCheater, r.auth[0].Reason.Deny)
+			assert.False(t, r.w.Valid(e))
+			assert.True(t, r.sys.HasSession(bob))
 		})
 	}
 }
@@ -197,23 +197,23 @@ func TestScoreReachesSteamOnce(t *testing.T) {
 	r.conn.queue = append(r.conn.queue,
 		steamgs.ValidateAuthTicketResponse{SteamID: alice}, steamgs.ValidateAuthTicketResponse{SteamID: bob})
 	calls := r.calls()
-	check(t, len(calls) == 2, fmt.Sprint("two approvals: ", calls))
+	assert.Len(t, calls, 2, "two approvals")
 
 	p := r.player(e)
 	p.SetScore(5)
 	p.SetScore(7)
 	p.SetName("Alice")
 	r.player(f).SetScore(0) // unchanged: nothing to send
-	eq(t, r.calls(), []string{"UpdateUserData(" + alice.String() + ",Alice,7)"}, "r.calls()")
-	none(t, r.calls(), "r.calls() empty")
+	assert.Equal(t, []string{"UpdateUserData(" + alice.String() + ",Alice,7)"}, r.calls())
+	assert.Empty(t, r.calls())
 
 	// Changes of a pending player wait for its approval.
 	g := r.sys.Join(steamgs.IndividualID(1003), "carol", []byte("t"), t0)
 	r.calls()
 	r.player(g).SetScore(3)
-	none(t, r.calls(), "r.calls() empty")
+	assert.Empty(t, r.calls())
 	r.conn.queue = append(r.conn.queue, steamgs.ValidateAuthTicketResponse{SteamID: steamgs.IndividualID(1003)})
-	eq(t, r.calls(), []string{"UpdateUserData(" + steamgs.IndividualID(1003).String() + ",carol,3)"}, "r.calls()")
+	assert.Equal(t, []string{"UpdateUserData(" + steamgs.IndividualID(1003).String() + ",carol,3)"}, r.calls())
 }
 
 func TestRemovalEndsSession(t *testing.T) {
@@ -222,19 +222,19 @@ func TestRemovalEndsSession(t *testing.T) {
 	r.calls()
 	r.player(e).SetScore(1) // a pending change of a removed player is dropped
 	r.w.Remove(e)           // the game removes it directly
-	eq(t, r.calls(), []string{"EndAuthSession(" + alice.String() + ")"}, "r.calls()")
-	none(t, r.calls(), "r.calls() empty")
-	check(t, r.sys.Sessions() == 0, "r.sys.Sessions() is not zero")
-	check(t, r.sys.Player(e) == nil, "the removed entity still has a player")
-	check(t, r.sys.Player(r.sys.StatusEntity()) == nil, "the status entity has a player")
+	assert.Equal(t, []string{"EndAuthSession(" + alice.String() + ")"}, r.calls())
+	assert.Empty(t, r.calls())
+	assert.Zero(t, r.sys.Sessions())
+	assert.Nil(t, r.sys.Player(e), "the removed entity still has a player")
+	assert.Nil(t, r.sys.Player(r.sys.StatusEntity()), "the status entity has a player")
 
 	// Leaving and rejoining in the same tick: the old session ends first.
 	e = r.sys.Join(alice, "alice", []byte("t"), t0)
 	r.calls()
-	check(t, r.sys.Remove(e), "r.sys.Remove(e)")
-	check(t, !(r.sys.Remove(e)), "!(r.sys.Remove(e))")
+	assert.True(t, r.sys.Remove(e))
+	assert.False(t, r.sys.Remove(e))
 	r.sys.Join(alice, "alice", []byte("t2"), t0)
-	eq(t, r.calls(), []string{"EndAuthSession(" + alice.String() + ")", "BeginAuthSession(t2," + alice.String() + ")"}, "r.calls()")
+	assert.Equal(t, []string{"EndAuthSession(" + alice.String() + ")", "BeginAuthSession(t2," + alice.String() + ")"}, r.calls())
 }
 
 func TestDuplicateSteamID(t *testing.T) {
@@ -242,11 +242,11 @@ func TestDuplicateSteamID(t *testing.T) {
 	r.sys.Join(alice, "alice", []byte("t"), t0)
 	r.calls()
 	e := r.sys.Join(alice, "alice again", []byte("t"), t0)
-	none(t, r.calls(), "r.calls() empty")
-	eq(t, r.player(e).Reason().Begin, steamgs.BeginAuthDuplicateRequest, "r.player(e).Reason().Begin")
+	assert.Empty(t, r.calls())
+	assert.Equal(t, steamgs.BeginAuthDuplicateRequest, r.player(e).Reason().Begin)
 	r.w.Remove(e)
-	none(t, r.calls(), "the first one's session stays")
-	check(t, r.sys.HasSession(alice), "r.sys.HasSession(alice)")
+	assert.Empty(t, r.calls(), "the first one's session stays")
+	assert.True(t, r.sys.HasSession(alice))
 }
 
 func TestBots(t *testing.T) {
@@ -255,11 +255,11 @@ func TestBots(t *testing.T) {
 	calls := r.calls()
 	p := r.player(e)
 	id := p.SteamID()
-	eq(t, id.Type(), steamgs.AccountTypeAnonUser, "id.Type()")
-	eq(t, calls, []string{"CreateUnauthenticatedUserConnection=" + id.String(), "UpdateUserData(" + id.String() + ",bot,0)"}, "calls")
-	check(t, p.Active(), "p.Active()")
+	assert.Equal(t, steamgs.AccountTypeAnonUser, id.Type())
+	assert.Equal(t, []string{"CreateUnauthenticatedUserConnection=" + id.String(), "UpdateUserData(" + id.String() + ",bot,0)"}, calls)
+	assert.True(t, p.Active())
 	r.sys.Remove(e)
-	eq(t, r.calls(), []string{"EndAuthSession(" + id.String() + ")"}, "r.calls()")
+	assert.Equal(t, []string{"EndAuthSession(" + id.String() + ")"}, r.calls())
 }
 
 func TestPlayersCreatedByTheGame(t *testing.T) {
@@ -270,12 +270,12 @@ func TestPlayersCreatedByTheGame(t *testing.T) {
 	// The component added later: Track.
 	f := r.w.Create(components.Settings)
 	donburi.Add(r.w.Entry(f), components.Player, ptr(components.NewPlayer(bob, "bob", []byte("u"), t0)))
-	check(t, r.sys.Track(f), "r.sys.Track(f)")
-	check(t, !(r.sys.Track(r.sys.StatusEntity())), "!(r.sys.Track(r.sys.StatusEntity()))")
-	eq(t, r.calls(), []string{"BeginAuthSession(t," + alice.String() + ")", "BeginAuthSession(u," + bob.String() + ")"}, "r.calls()")
+	assert.True(t, r.sys.Track(f))
+	assert.False(t, r.sys.Track(r.sys.StatusEntity()))
+	assert.Equal(t, []string{"BeginAuthSession(t," + alice.String() + ")", "BeginAuthSession(u," + bob.String() + ")"}, r.calls())
 	n := 0
 	r.sys.Players().Each(r.w, func(*donburi.Entry) { n++ })
-	eq(t, n, 2, "n")
+	assert.Equal(t, 2, n)
 }
 
 func ptr[T any](v T) *T { return &v }
@@ -286,14 +286,14 @@ func TestPlayersBeforeNew(t *testing.T) {
 	components.Player.SetValue(w.Entry(e), components.NewPlayer(alice, "alice", []byte("t"), t0))
 	b := &fakeBackend{}
 	srv := steamgs.NewServer(b)
-	noErr(t, srv.Init(steamgs.Config{Mode: steamgs.ModeAuthentication, Version: "1"}))
+	require.NoError(t, srv.Init(steamgs.Config{Mode: steamgs.ModeAuthentication, Version: "1"}))
 	sys, err := systems.New(w, systems.Config{Server: srv})
-	noErr(t, err)
+	require.NoError(t, err)
 	b.conn.record = true
 	for _, s := range sys.All() {
 		s(nil)
 	}
-	eq(t, b.conn.take(), []string{"BeginAuthSession(t," + alice.String() + ")"}, "b.conn.take()")
+	assert.Equal(t, []string{"BeginAuthSession(t," + alice.String() + ")"}, b.conn.take())
 }
 
 func TestSettingsPushedOnce(t *testing.T) {
@@ -318,47 +318,47 @@ func TestSettingsPushedOnce(t *testing.T) {
 	set.SetKeyValue("b", "2")
 	set.SetKeyValue("a", "1")
 	set.SetKeyValue("b", "3")
-	eq(t, r.calls(), []string{
+	assert.Equal(t, []string{
 		"SetProduct(480)", "SetGameDescription(Spacewar)", "SetModDir(spacewar)", "SetDedicatedServer(true)",
 		"LogOnAnonymous", "SetServerName(Test server)", "SetMapName(dm_1)", "SetMaxPlayerCount(16)",
 		"SetBotPlayerCount(2)", "SetPasswordProtected(true)", "SetSpectatorPort(27020)",
 		"SetSpectatorServerName(spec)", "SetGameTags(ctf,eu)", "SetGameData(d)", "SetRegion(eu)",
 		"SetKeyValue(b,3)", "SetKeyValue(a,1)", "SetAdvertiseServerActive(true)",
-	}, "r.calls()")
-	eq(t, r.sys.Status().State, components.LoggingOn, "r.sys.Status().State")
-	none(t, r.calls(), "pushed once")
+	}, r.calls())
+	assert.Equal(t, components.LoggingOn, r.sys.Status().State)
+	assert.Empty(t, r.calls(), "pushed once")
 
 	set.SetServerName("Test server") // unchanged
 	set.SetMapName("dm_2")
 	set.SetKeyValue("a", "1") // unchanged
 	set.SetKeyValue("c", "9")
-	eq(t, r.calls(), []string{"SetMapName(dm_2)", "SetKeyValue(c,9)"}, "r.calls()")
+	assert.Equal(t, []string{"SetMapName(dm_2)", "SetKeyValue(c,9)"}, r.calls())
 
 	set.DeleteKeyValue("b")
 	set.SetKeyValue("d", "4")
-	eq(t, r.calls(), []string{"ClearAllKeyValues", "SetKeyValue(a,1)", "SetKeyValue(c,9)", "SetKeyValue(d,4)"}, "r.calls()")
+	assert.Equal(t, []string{"ClearAllKeyValues", "SetKeyValue(a,1)", "SetKeyValue(c,9)", "SetKeyValue(d,4)"}, r.calls())
 	set.ClearKeyValues()
-	eq(t, r.calls(), []string{"ClearAllKeyValues"}, "r.calls()")
+	assert.Equal(t, []string{"ClearAllKeyValues"}, r.calls())
 	set.ClearKeyValues()
-	none(t, r.calls(), "r.calls() empty")
+	assert.Empty(t, r.calls())
 
 	// After log-on the SDK refuses the product: reported, not retried.
 	set.SetProduct("481")
-	none(t, r.calls(), "r.calls() empty")
-	must(t, len(r.failed) == 1, fmt.Sprint("len of r.failed: ", r.failed))
-	eq(t, r.failed[0].Call, "SetProduct", "r.failed[0].Call")
-	isErr(t, r.failed[0].Err, steamgs.ErrAfterLogOn, "r.failed[0].Err")
-	isErr(t, r.sys.Status().LastError, steamgs.ErrAfterLogOn, "r.sys.Status().LastError")
-	eq(t, r.sys.Status().Errors, 1, "r.sys.Status().Errors")
-	none(t, r.calls(), "r.calls() empty")
+	assert.Empty(t, r.calls())
+	require.Len(t, r.failed, 1)
+	assert.Equal(t, "SetProduct", r.failed[0].Call)
+	assert.ErrorIs(t, r.failed[0].Err, steamgs.ErrAfterLogOn)
+	assert.ErrorIs(t, r.sys.Status().LastError, steamgs.ErrAfterLogOn)
+	assert.Equal(t, 1, r.sys.Status().Errors)
+	assert.Empty(t, r.calls())
 
 	set.SetServerName(string(make([]byte, 64)))
-	none(t, r.calls(), "r.calls() empty")
-	must(t, len(r.failed) == 2, fmt.Sprint("len of r.failed: ", r.failed))
-	isErr(t, r.failed[1].Err, steamgs.ErrTooLong, "r.failed[1].Err")
+	assert.Empty(t, r.calls())
+	require.Len(t, r.failed, 2)
+	assert.ErrorIs(t, r.failed[1].Err, steamgs.ErrTooLong)
 
 	set.LogOnWithToken("tok")
-	eq(t, r.calls(), []string{"LogOn(tok)"}, "r.calls()")
+	assert.Equal(t, []string{"LogOn(tok)"}, r.calls())
 }
 
 func TestMarkAllDirty(t *testing.T) {
@@ -369,7 +369,7 @@ func TestMarkAllDirty(t *testing.T) {
 	set.SetKeyValue("k", "v")
 	r.calls()
 	set.MarkAllDirty()
-	eq(t, r.calls(), []string{"SetProduct(480)", "SetServerName(s)", "ClearAllKeyValues", "SetKeyValue(k,v)"}, "r.calls()")
+	assert.Equal(t, []string{"SetProduct(480)", "SetServerName(s)", "ClearAllKeyValues", "SetKeyValue(k,v)"}, r.calls())
 }
 
 func TestStatusFromCallbacks(t *testing.T) {
@@ -385,29 +385,29 @@ func TestStatusFromCallbacks(t *testing.T) {
 	r.conn.queue = []steamgs.Callback{steamgs.ServerConnected{}, steamgs.PolicyResponse{Secure: true}}
 	r.tick(1)
 	st := r.sys.Status()
-	eq(t, st.State, components.Connected, "st.State")
-	check(t, st.LoggedOn, "st.LoggedOn")
-	check(t, st.Secure, "st.Secure")
-	eq(t, st.SteamID, r.conn.steamID, "st.SteamID")
-	eq(t, st.PublicIP, netip.MustParseAddr("203.0.113.7"), "st.PublicIP")
+	assert.Equal(t, components.Connected, st.State)
+	assert.True(t, st.LoggedOn)
+	assert.True(t, st.Secure)
+	assert.Equal(t, r.conn.steamID, st.SteamID)
+	assert.Equal(t, netip.MustParseAddr("203.0.113.7"), st.PublicIP)
 
 	r.conn.queue = []steamgs.Callback{steamgs.ServerDisconnected{Result: steamgs.ResultNoConnection},
 		steamgs.ServerConnectFailure{Result: steamgs.ResultNoConnection, Retrying: true}}
 	r.tick(1)
-	eq(t, st.State, components.Failed, "st.State")
-	check(t, !(st.LoggedOn), "!(st.LoggedOn)")
-	eq(t, st.LastDisconnect, steamgs.ResultNoConnection, "st.LastDisconnect")
-	eq(t, st.LastFailure, steamgs.ResultNoConnection, "st.LastFailure")
-	check(t, st.Retrying, "st.Retrying")
+	assert.Equal(t, components.Failed, st.State)
+	assert.False(t, st.LoggedOn)
+	assert.Equal(t, steamgs.ResultNoConnection, st.LastDisconnect)
+	assert.Equal(t, steamgs.ResultNoConnection, st.LastFailure)
+	assert.True(t, st.Retrying)
 
 	r.conn.queue = []steamgs.Callback{steamgs.ServerConnected{}}
 	r.conn.restart = true
 	r.tick(3)
-	eq(t, st.State, components.Connected, "st.State")
-	check(t, st.RestartRequested, "st.RestartRequested")
-	eq(t, st.Restarts, 1, "st.Restarts")
-	eq(t, []int{connected, failures, disconnects, restarts}, []int{2, 1, 1, 1}, "[]int{connected, failures, disconnects, restarts}")
-	eq(t, []int{st.Connects, st.Failures, st.Disconnects}, []int{2, 1, 1}, "[]int{st.Connects, st.Failures, st.Disconnects}")
+	assert.Equal(t, components.Connected, st.State)
+	assert.True(t, st.RestartRequested)
+	assert.Equal(t, 1, st.Restarts)
+	assert.Equal(t, []int{2, 1, 1, 1}, []int{connected, failures, disconnects, restarts})
+	assert.Equal(t, []int{2, 1, 1}, []int{st.Connects, st.Failures, st.Disconnects})
 }
 
 func TestRawCallbacksPublished(t *testing.T) {
@@ -430,7 +430,7 @@ func TestRawCallbacksPublished(t *testing.T) {
 		steamgs.PolicyResponse{}}
 	r.tick(1)
 	// Processed by event type, in the order of Events' fields.
-	eq(t, sorted(got), sorted([]string{"group", "stats", "clan", "compat", "rep", "ticket", "approved", "denied", "validate", "policy"}), "got")
+	assert.Equal(t, sorted([]string{"group", "stats", "clan", "compat", "rep", "ticket", "approved", "denied", "validate", "policy"}), sorted(got), "got")
 }
 
 func TestClientFlow(t *testing.T) {
@@ -441,29 +441,29 @@ func TestClientFlow(t *testing.T) {
 	r.conn.queue = []steamgs.Callback{steamgs.ClientApproved{SteamID: alice},
 		steamgs.ClientDenied{SteamID: bob, Reason: steamgs.DenyNoLicense, Message: "no game"}}
 	calls := r.calls()
-	eq(t, sorted(calls), sorted([]string{"EndAuthSession(" + bob.String() + ")", "UpdateUserData(" + alice.String() + ",alice,0)"}), "calls")
-	check(t, r.player(e).Active(), "r.player(e).Active()")
+	assert.Equal(t, sorted([]string{"EndAuthSession(" + bob.String() + ")", "UpdateUserData(" + alice.String() + ",alice,0)"}), sorted(calls), "calls")
+	assert.True(t, r.player(e).Active())
 	rb := r.player(f).Reason()
-	eq(t, rb, components.Reason{Source: components.FromClient, Deny: steamgs.DenyNoLicense, Message: "no game"}, "rb")
-	eq(t, rb.String(), "NoLicense: no game", "rb.String()")
+	assert.Equal(t, components.Reason{Source: components.FromClient, Deny: steamgs.DenyNoLicense, Message: "no game"}, rb)
+	assert.Equal(t, "NoLicense: no game", rb.String())
 }
 
 func TestPackets(t *testing.T) {
 	r := newRig(t, systems.RemoveRejected)
 	from := netip.MustParseAddrPort("127.0.0.1:5000")
-	check(t, !(r.inbox.Offer([]byte("game"), from)), "not Steam's")
+	assert.False(t, r.inbox.Offer([]byte("game"), from), "not Steam's")
 	for i := range 5 {
 		ok := r.inbox.Offer([]byte(fmt.Sprintf("\xff\xff\xff\xff%c", 'a'+i)), from)
-		eq(t, ok, i < 4, "packet %d") // 4 packets of room
+		assert.Equal(t, i < 4, ok, "packet %d", i) // 4 packets of room
 	}
-	eq(t, r.inbox.Dropped(), uint64(1), "r.inbox.Dropped()")
+	assert.Equal(t, uint64(1), r.inbox.Dropped())
 	to := netip.MustParseAddrPort("127.0.0.1:6000")
 	r.conn.out = []outPacket{{[]byte("\xff\xff\xff\xffx"), to}, {[]byte("\xff\xff\xff\xffy"), to}}
 	r.tick(1)
-	eq(t, r.conn.in, []string{"\xff\xff\xff\xffa", "\xff\xff\xff\xffb", "\xff\xff\xff\xffc", "\xff\xff\xff\xffd"}, "r.conn.in")
-	eq(t, r.sent, []string{"\xff\xff\xff\xffx>127.0.0.1:6000", "\xff\xff\xff\xffy>127.0.0.1:6000"}, "r.sent")
-	check(t, r.inbox.Len() == 0, "r.inbox.Len() is not zero")
-	check(t, r.inbox.Offer([]byte("\xff\xff\xff\xffe"), from), "r.inbox.Offer([]byte(\"\xff\xff\xff\xffe\"), from)")
+	assert.Equal(t, []string{"\xff\xff\xff\xffa", "\xff\xff\xff\xffb", "\xff\xff\xff\xffc", "\xff\xff\xff\xffd"}, r.conn.in)
+	assert.Equal(t, []string{"\xff\xff\xff\xffx>127.0.0.1:6000", "\xff\xff\xff\xffy>127.0.0.1:6000"}, r.sent)
+	assert.Zero(t, r.inbox.Len())
+	assert.True(t, r.inbox.Offer([]byte("\xff\xff\xff\xffe"), from))
 }
 
 func TestQuietTickAllocatesNothing(t *testing.T) {
@@ -477,13 +477,13 @@ func TestQuietTickAllocatesNothing(t *testing.T) {
 		r.conn.queue = append(r.conn.queue, steamgs.ValidateAuthTicketResponse{SteamID: steamgs.IndividualID(uint32(2000 + i))})
 	}
 	r.tick(2)
-	check(t, testing.AllocsPerRun(100, func() { r.tick(1) }) == 0, "testing.AllocsPerRun(100, func() { r.tick(1) }) is not zero")
+	assert.Zero(t, testing.AllocsPerRun(100, func() { r.tick(1) }))
 	e := r.sys.Join(alice, "alice", []byte("t"), t0)
 	r.conn.queue = append(r.conn.queue, steamgs.ValidateAuthTicketResponse{SteamID: alice})
 	r.tick(2)
 	p := r.player(e)
 	score := uint32(0)
-	check(t, testing.AllocsPerRun(100, func() { score++; p.SetScore(score); r.tick(1) }) == 0, "testing.AllocsPerRun(100, func() { score++; p.SetScore(score); r.tick(1) }) is not zero")
+	assert.Zero(t, testing.AllocsPerRun(100, func() { score++; p.SetScore(score); r.tick(1) }))
 }
 
 func TestWaitsForInit(t *testing.T) {
@@ -491,7 +491,7 @@ func TestWaitsForInit(t *testing.T) {
 	b := &fakeBackend{}
 	srv := steamgs.NewServer(b)
 	sys, err := systems.New(w, systems.Config{Server: srv, Send: func([]byte, netip.AddrPort) {}})
-	noErr(t, err)
+	require.NoError(t, err)
 	sys.Settings().SetServerName("x")
 	sys.Join(alice, "a", []byte("t"), t0)
 	run := func() {
@@ -500,12 +500,12 @@ func TestWaitsForInit(t *testing.T) {
 		}
 	}
 	run()
-	eq(t, sys.Status().Errors, 0, "errors before Init")
-	eq(t, sys.Settings().Dirty(), components.FieldServerName, "the change waits")
-	noErr(t, srv.Init(steamgs.Config{Mode: steamgs.ModeAuthentication, Version: "1"}))
+	assert.Equal(t, 0, sys.Status().Errors, "errors before Init")
+	assert.Equal(t, components.FieldServerName, sys.Settings().Dirty(), "the change waits")
+	require.NoError(t, srv.Init(steamgs.Config{Mode: steamgs.ModeAuthentication, Version: "1"}))
 	b.conn.record = true
 	run()
-	eq(t, b.conn.take(), []string{"BeginAuthSession(t," + alice.String() + ")", "SetServerName(x)"}, "calls after Init")
+	assert.Equal(t, []string{"BeginAuthSession(t," + alice.String() + ")", "SetServerName(x)"}, b.conn.take(), "calls after Init")
 }
 
 func TestSingletonsComeBack(t *testing.T) {
@@ -514,15 +514,15 @@ func TestSingletonsComeBack(t *testing.T) {
 	r.w.Remove(r.sys.StatusEntity())
 	r.sys.Settings().SetMapName("m")
 	r.conn.queue = []steamgs.Callback{steamgs.ServerConnected{}}
-	eq(t, r.calls(), []string{"SetMapName(m)"}, "calls")
-	eq(t, r.sys.Status().State, components.Connected, "state")
-	check(t, r.w.Valid(r.sys.SettingsEntity()) && r.w.Valid(r.sys.StatusEntity()), "entities")
+	assert.Equal(t, []string{"SetMapName(m)"}, r.calls(), "calls")
+	assert.Equal(t, components.Connected, r.sys.Status().State, "state")
+	assert.True(t, r.w.Valid(r.sys.SettingsEntity()) && r.w.Valid(r.sys.StatusEntity()), "entities")
 }
 
 func TestErrorsMatchSentinels(t *testing.T) {
 	_, err := systems.New(donburi.NewWorld(), systems.Config{})
-	check(t, errors.Is(err, systems.ErrNoServer), "errors.Is(err, systems.ErrNoServer)")
-	check(t, strings.Contains(err.Error(), "Config.Server"), "err.Error() lacks "+"Config.Server")
+	assert.ErrorIs(t, err, systems.ErrNoServer)
+	assert.ErrorContains(t, err, "Config.Server")
 }
 
 func sorted(s []string) []string {

@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 	"go.uber.org/goleak"
 )
 
@@ -15,33 +17,19 @@ func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 // folder are what this program draws, so that art and generator never drift.
 func TestCommittedFilesAreGenerated(t *testing.T) {
 	files, err := Files()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(files) != 5 {
-		t.Errorf("generated %d files, want 5", len(files))
-	}
+	require.NoError(t, err)
+	assert.Len(t, files, 5, "generated files")
 	for name, want := range files {
 		got, err := os.ReadFile(filepath.Join("..", name))
-		if err != nil {
-			t.Fatalf("%s: %v (run go generate ./assets)", name, err)
-		}
-		if !bytes.Equal(got, want) {
-			t.Errorf("%s differs from the generator's output; run go generate ./assets", name)
-		}
+		require.NoError(t, err, "%s (run go generate ./assets)", name)
+		assert.True(t, bytes.Equal(got, want), "%s differs from the generator's output; run go generate ./assets", name)
 	}
 }
 
 func TestRunWritesFiles(t *testing.T) {
 	dir := t.TempDir()
-	if err := run(dir); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, run(dir))
 	entries, err := os.ReadDir(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(entries) != 5 {
-		t.Errorf("run wrote %d files, want 5", len(entries))
-	}
+	require.NoError(t, err)
+	assert.Len(t, entries, 5, "files run wrote")
 }

@@ -2,13 +2,15 @@ package ecstest_test
 
 import (
 	"net/netip"
-	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/steamgs/steamgs/ecs/ecstest"
 	"github.com/steamgs/steamgs/steamgs"
 	"github.com/steamgs/steamgs/steamgs/local"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 	"go.uber.org/goleak"
 )
 
@@ -31,32 +33,20 @@ func TestCallString(t *testing.T) {
 		{ecstest.Call{Method: "GetNextOutgoingPacket", Args: []any{1400}}, "GetNextOutgoingPacket(1400)", true},
 	}
 	for _, tc := range tests {
-		if got := tc.c.String(); got != tc.want {
-			t.Errorf("String() = %s, want %s", got, tc.want)
-		}
-		if tc.c.Poll() != tc.poll {
-			t.Errorf("%s: Poll() = %v", tc.want, !tc.poll)
-		}
+		assert.Equal(t, tc.want, tc.c.String(), "String()")
+		assert.Equal(t, tc.poll, tc.c.Poll(), "%s: Poll()", tc.want)
 	}
 }
 
 func TestRecorder(t *testing.T) {
 	u, err := local.NewUniverse(local.Options{Clock: local.NewManualClock(ecstest.DefaultStart())})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	rec := ecstest.NewRecorder(u)
-	if rec.Capabilities() != u.Capabilities() {
-		t.Error("capabilities differ")
-	}
+	assert.Equal(t, u.Capabilities(), rec.Capabilities(), "capabilities")
 	srv := steamgs.NewServer(rec)
-	if err := srv.Init(steamgs.Config{QueryPort: steamgs.QueryPortShared, Mode: steamgs.ModeAuthentication, Version: "1"}); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, srv.Init(steamgs.Config{QueryPort: steamgs.QueryPortShared, Mode: steamgs.ModeAuthentication, Version: "1"}))
 	defer srv.Shutdown()
-	if _, ok := rec.Conn().(*local.Server); !ok {
-		t.Errorf("Conn() is %T, want *local.Server", rec.Conn())
-	}
+	assert.IsType(t, (*local.Server)(nil), rec.Conn(), "Conn()")
 	_ = srv.SetServerName("a")
 	srv.RunCallbacks(nil)
 	rec.SetRecording(false)
@@ -68,41 +58,27 @@ func TestRecorder(t *testing.T) {
 		got = append(got, c.String())
 	}
 	want := []string{`SetServerName("a")`, "RunCallbacks()", `HandleIncomingPacket("\xff\xff\xff\xffx", 127.0.0.1:9)`}
-	if len(got) == 0 || !strings.HasPrefix(got[0], "Open(") {
-		t.Fatalf("calls %q do not start with Open", got)
-	}
-	if got = got[1:]; !reflect.DeepEqual(got, want) {
-		t.Errorf("calls:\n got  %q\n want %q", got, want)
-	}
-	if n := rec.Count("SetServerName"); n != 1 {
-		t.Errorf("SetServerName counted %d times, want 1", n)
-	}
-	if n := len(rec.SteamCalls()); n != 3 {
-		t.Errorf("%d calls that are not polls, want 3", n)
-	}
+	require.NotEmpty(t, got, "calls")
+	require.True(t, strings.HasPrefix(got[0], "Open("), "calls %q do not start with Open", got)
+	assert.Equal(t, want, got[1:], "calls")
+	assert.Equal(t, 1, rec.Count("SetServerName"), "SetServerName count")
+	assert.Len(t, rec.SteamCalls(), 3, "calls that are not polls")
 	rec.Reset()
-	if len(rec.Calls()) != 0 || rec.Count("SetServerName") != 0 {
-		t.Error("Reset kept calls")
-	}
+	assert.Empty(t, rec.Calls(), "Reset kept calls")
+	assert.Zero(t, rec.Count("SetServerName"), "Reset kept calls")
 }
 
 func TestHarnessOptions(t *testing.T) {
 	h := ecstest.Start(t, ecstest.Options{NoLogOn: true, Mode: steamgs.ModeAuthentication, AppID: 730,
 		Tick: 100 * 1e6, Start: ecstest.DefaultStart().AddDate(1, 0, 0)})
-	if h.Status().LoggedOn || h.AppID() != 730 || h.Settings().Product() != "730" {
-		t.Errorf("logged on %v, app %d, product %q", h.Status().LoggedOn, h.AppID(), h.Settings().Product())
-	}
+	assert.False(t, h.Status().LoggedOn, "logged on")
+	assert.Equal(t, steamgs.AppID(730), h.AppID(), "app")
+	assert.Equal(t, "730", h.Settings().Product(), "product")
 	before := h.Clock.Now()
 	h.Step(3)
-	if d := h.Clock.Now().Sub(before); d != 300*1e6 {
-		t.Errorf("3 steps advanced the clock by %v, want 300ms", d)
-	}
-	if h.Steps() != 3 {
-		t.Errorf("Steps() = %d", h.Steps())
-	}
-	if h.Recorder.Count("LogOnAnonymous") != 0 {
-		t.Error("logged on despite NoLogOn")
-	}
+	assert.Equal(t, 300*time.Millisecond, h.Clock.Now().Sub(before), "clock advance of 3 steps")
+	assert.Equal(t, uint64(3), h.Steps(), "Steps()")
+	assert.Zero(t, h.Recorder.Count("LogOnAnonymous"), "logged on despite NoLogOn")
 }
 
 // TestRecorderNamesEveryMethod calls each method of the server and checks
@@ -113,9 +89,7 @@ func TestRecorderNamesEveryMethod(t *testing.T) {
 	user := h.AddUser("u")
 	group := u.AddGroup("g")
 	tk, err := h.Ticket(user)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	ip := netip.MustParseAddr("127.0.0.1")
 	tests := []struct {
 		method string
@@ -175,8 +149,8 @@ func TestRecorderNamesEveryMethod(t *testing.T) {
 		h.Recorder.Reset()
 		tc.call()
 		calls := h.Recorder.Calls()
-		if len(calls) != 1 || calls[0].Method != tc.method {
-			t.Errorf("%s recorded %v", tc.method, calls)
+		if assert.Len(t, calls, 1, "%s recorded %v", tc.method, calls) {
+			assert.Equal(t, tc.method, calls[0].Method, "%s recorded %v", tc.method, calls)
 		}
 	}
 }

@@ -2,7 +2,6 @@ package client_test
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net"
 	"net/netip"
@@ -16,6 +15,8 @@ import (
 	"github.com/steamgs/steamgs/example_game/server"
 	"github.com/steamgs/steamgs/steamgs"
 	"github.com/steamgs/steamgs/steamgs/local"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 	"go.uber.org/goleak"
 )
 
@@ -26,9 +27,7 @@ const passphrase = "client tests"
 func universe(t *testing.T) *local.Universe {
 	t.Helper()
 	u, err := local.NewUniverse(local.Options{Key: local.KeyFromPassphrase(passphrase)})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	return u
 }
 
@@ -39,17 +38,13 @@ func runServer(t *testing.T, cfg server.Config) *server.Server {
 	cfg.Backend = universe(t)
 	cfg.Addr = netip.AddrPortFrom(netip.MustParseAddr("127.0.0.1"), 0)
 	srv, err := server.New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error)
 	go func() { done <- srv.Run(ctx) }()
 	t.Cleanup(func() {
 		cancel()
-		if err := <-done; err != nil {
-			t.Error(err)
-		}
+		assert.NoError(t, <-done, "Run")
 		_ = srv.Close()
 	})
 	return srv
@@ -65,47 +60,32 @@ func dialConfig(t *testing.T, srv netip.AddrPort, name string) client.Config {
 func TestDialPlayClose(t *testing.T) {
 	srv := runServer(t, server.Config{Name: "client test", Map: "tiny", Bots: 1, Advertise: true})
 	c, err := client.Dial(context.Background(), dialConfig(t, srv.Addr(), "dora"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if w := c.Welcome(); w.ServerName != "client test" || w.Map != "tiny" || w.PlayerID == 0 {
-		t.Errorf("Welcome %+v", w)
-	}
+	require.NoError(t, err)
+	w := c.Welcome()
+	assert.Equal(t, "client test", w.ServerName, "Welcome %+v", w)
+	assert.Equal(t, "tiny", w.Map, "Welcome %+v", w)
+	assert.NotZero(t, w.PlayerID, "Welcome %+v", w)
 	var snap proto.Snapshot
 	deadline := time.Now().Add(10 * time.Second)
 	for c.Snapshot(&snap) == 0 || len(snap.Players) < 2 {
-		if time.Now().After(deadline) {
-			t.Fatal("no snapshot with both players")
-		}
+		require.False(t, time.Now().After(deadline), "no snapshot with both players")
 		_ = c.SendInput(0)
 		time.Sleep(10 * time.Millisecond)
 	}
-	if snap.You != c.Welcome().PlayerID || len(snap.Coins) == 0 {
-		t.Errorf("snapshot You %d coins %d", snap.You, len(snap.Coins))
-	}
-	if time.Since(c.LastHeard()) > 5*time.Second || c.Err() != nil {
-		t.Errorf("last heard %v ago, err %v", time.Since(c.LastHeard()), c.Err())
-	}
-	if err := c.Close(); err != nil {
-		t.Fatal(err)
-	}
-	if err := c.Close(); !errors.Is(err, client.ErrClosed) {
-		t.Errorf("second Close = %v, want ErrClosed", err)
-	}
-	if err := c.SendInput(0); !errors.Is(err, client.ErrClosed) {
-		t.Errorf("SendInput after Close = %v, want ErrClosed", err)
-	}
-	if !errors.Is(c.Err(), client.ErrClosed) {
-		t.Errorf("Err after Close = %v", c.Err())
-	}
+	assert.Equal(t, c.Welcome().PlayerID, snap.You, "snapshot You")
+	assert.NotEmpty(t, snap.Coins, "snapshot coins")
+	assert.LessOrEqual(t, time.Since(c.LastHeard()), 5*time.Second, "time since last heard")
+	assert.NoError(t, c.Err())
+	require.NoError(t, c.Close())
+	assert.ErrorIs(t, c.Close(), client.ErrClosed, "second Close")
+	assert.ErrorIs(t, c.SendInput(0), client.ErrClosed, "SendInput after Close")
+	assert.ErrorIs(t, c.Err(), client.ErrClosed, "Err after Close")
 }
 
 func TestDialErrors(t *testing.T) {
 	// A socket that never answers.
 	silent, err := net.ListenUDP("udp4", net.UDPAddrFromAddrPort(netip.MustParseAddrPort("127.0.0.1:0")))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	defer silent.Close()
 	quiet := silent.LocalAddr().(*net.UDPAddr).AddrPort()
 	full := runServer(t, server.Config{MaxPlayers: 1, Bots: 1})
@@ -113,24 +93,26 @@ func TestDialErrors(t *testing.T) {
 	cancelled, cancel := context.WithCancel(context.Background())
 	cancel()
 	tests := []struct {
-		name   string
-		ctx    context.Context
-		change func(*client.Config)
-		check  func(error) bool
+		name      string
+		ctx       context.Context
+		change    func(*client.Config)
+		assertErr func(t *testing.T, err error)
 	}{
 		{"no tickets", context.Background(), func(c *client.Config) { c.Tickets = nil },
-			func(err error) bool { return err != nil && strings.Contains(err.Error(), "Config.Tickets is nil") }},
+			func(t *testing.T, err error) { assert.ErrorContains(t, err, "Config.Tickets is nil") }},
 		{"no address", context.Background(), func(c *client.Config) { c.Server = netip.AddrPort{} },
-			func(err error) bool { return err != nil && strings.Contains(err.Error(), "is not valid") }},
+			func(t *testing.T, err error) { assert.ErrorContains(t, err, "is not valid") }},
 		{"silent server", context.Background(), func(c *client.Config) { c.Server = quiet; c.Timeout = 300 * time.Millisecond },
-			func(err error) bool { return errors.Is(err, client.ErrTimeout) }},
+			func(t *testing.T, err error) { assert.ErrorIs(t, err, client.ErrTimeout) }},
 		{"cancelled", cancelled, func(c *client.Config) { c.Server = quiet },
-			func(err error) bool { return errors.Is(err, context.Canceled) }},
+			func(t *testing.T, err error) { assert.ErrorIs(t, err, context.Canceled) }},
 		{"server full", context.Background(), func(c *client.Config) { c.Server = full.Addr() },
-			func(err error) bool {
+			func(t *testing.T, err error) {
 				var de *client.DeniedError
-				return errors.As(err, &de) && de.Reason == proto.ReasonServerFull && !de.Ended &&
-					strings.Contains(err.Error(), "refused the connection: server full")
+				require.ErrorAs(t, err, &de)
+				assert.Equal(t, proto.ReasonServerFull, de.Reason, "reason")
+				assert.False(t, de.Ended, "ended")
+				assert.ErrorContains(t, err, "refused the connection: server full")
 			}},
 	}
 	for _, tt := range tests {
@@ -141,9 +123,7 @@ func TestDialErrors(t *testing.T) {
 			if c != nil {
 				_ = c.Close()
 			}
-			if !tt.check(err) {
-				t.Errorf("Dial error = %v", err)
-			}
+			tt.assertErr(t, err)
 		})
 	}
 }
@@ -158,39 +138,31 @@ func TestBrowseAndQuery(t *testing.T) {
 	for len(found) < 2 && time.Now().Before(deadline) {
 		var err error
 		found, err = client.BrowseAddrs(context.Background(), []netip.AddrPort{hidden.Addr(), b.Addr(), a.Addr()}, 300*time.Millisecond)
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 	}
 	names := map[string]client.ServerEntry{}
 	for _, e := range found {
 		names[e.Info.Name] = e
 	}
-	if len(found) != 2 || names["alpha"].Players != 2 || names["bravo"].Info.Map != "two" {
-		t.Fatalf("Browse found %+v, want alpha (2 players) and bravo", found)
-	}
-	if _, ok := names["hidden"]; ok {
-		t.Error("a server that does not advertise answered")
-	}
-	if found[0].Addr.Port() > found[1].Addr.Port() {
-		t.Error("servers are not ordered by port")
-	}
+	require.Len(t, found, 2, "Browse found %+v, want alpha and bravo", found)
+	require.Equal(t, 2, names["alpha"].Players, "alpha's players; Browse found %+v", found)
+	require.Equal(t, "two", names["bravo"].Info.Map, "bravo's map; Browse found %+v", found)
+	assert.NotContains(t, names, "hidden", "a server that does not advertise answered")
+	assert.LessOrEqual(t, found[0].Addr.Port(), found[1].Addr.Port(), "servers are not ordered by port")
 	// Browse scans a range of ports: here the one of alpha.
 	port := a.Addr().Port()
 	got, err := client.Browse(context.Background(), netip.MustParseAddr("127.0.0.1"), port, port, 2*time.Second)
-	if err != nil || len(got) != 1 || got[0].Info.Name != "alpha" || got[0].Addr != a.Addr() {
-		t.Errorf("Browse of alpha's port = %+v, %v", got, err)
+	if assert.NoError(t, err, "Browse of alpha's port") && assert.Len(t, got, 1, "Browse of alpha's port") {
+		assert.Equal(t, "alpha", got[0].Info.Name, "Browse of alpha's port")
+		assert.Equal(t, a.Addr(), got[0].Addr, "Browse of alpha's port")
 	}
 	players, err := client.QueryPlayers(context.Background(), a.Addr(), 2*time.Second)
-	if err != nil {
-		t.Fatal(err)
+	require.NoError(t, err)
+	if assert.Len(t, players, 2, "A2S_PLAYER, want the two bots") {
+		assert.True(t, strings.HasPrefix(players[0].Name, "bot "), "A2S_PLAYER %+v, want the two bots", players)
 	}
-	if len(players) != 2 || !strings.HasPrefix(players[0].Name, "bot ") {
-		t.Errorf("A2S_PLAYER %+v, want the two bots", players)
-	}
-	if _, err := client.QueryInfo(context.Background(), hidden.Addr(), 200*time.Millisecond); !errors.Is(err, client.ErrNoReply) {
-		t.Errorf("QueryInfo of a hidden server = %v, want ErrNoReply", err)
-	}
+	_, err = client.QueryInfo(context.Background(), hidden.Addr(), 200*time.Millisecond)
+	assert.ErrorIs(t, err, client.ErrNoReply, "QueryInfo of a hidden server")
 }
 
 func TestBrowseBadRange(t *testing.T) {
@@ -203,9 +175,7 @@ func TestBrowseBadRange(t *testing.T) {
 	}
 	for _, tt := range tests {
 		_, err := client.Browse(context.Background(), netip.MustParseAddr("127.0.0.1"), tt.first, tt.last, time.Millisecond)
-		if err == nil || !strings.Contains(err.Error(), tt.want) {
-			t.Errorf("Browse(%d, %d) = %v, want %q", tt.first, tt.last, err, tt.want)
-		}
+		assert.ErrorContains(t, err, tt.want, "Browse(%d, %d)", tt.first, tt.last)
 	}
 }
 
@@ -225,18 +195,15 @@ func TestSteer(t *testing.T) {
 	}
 	for _, tt := range tests {
 		got, ok := client.Steer(&tt.snap)
-		if got != tt.want || ok != tt.ok {
-			t.Errorf("%s: Steer = %04b, %v; want %04b, %v", tt.name, got, ok, tt.want, tt.ok)
-		}
+		assert.Equal(t, tt.want, got, "%s: Steer's buttons", tt.name)
+		assert.Equal(t, tt.ok, ok, "%s: Steer's ok", tt.name)
 	}
 }
 
 func TestRunBotScores(t *testing.T) {
 	srv := runServer(t, server.Config{})
 	c, err := client.Dial(context.Background(), dialConfig(t, srv.Addr(), "robo"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error)
 	go func() { done <- client.RunBot(ctx, c) }()
@@ -246,15 +213,11 @@ func TestRunBotScores(t *testing.T) {
 		if c.Snapshot(&st) > 0 && len(st.Players) == 1 && st.Players[0].Score > 0 {
 			break
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("the bot did not score in 30 s: %+v", st.Players)
-		}
+		require.False(t, time.Now().After(deadline), "the bot did not score in 30 s: %+v", st.Players)
 		time.Sleep(20 * time.Millisecond)
 	}
 	cancel()
-	if err := <-done; err != nil {
-		t.Errorf("RunBot = %v, want nil after cancel", err)
-	}
+	assert.NoError(t, <-done, "RunBot after cancel")
 }
 
 func ExampleSteer() {
@@ -272,9 +235,7 @@ func ExampleSteer() {
 // Connect: the client must send it again, and join when it is answered.
 func TestDialResendsLostConnect(t *testing.T) {
 	fake, err := net.ListenUDP("udp4", net.UDPAddrFromAddrPort(netip.MustParseAddrPort("127.0.0.1:0")))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	defer fake.Close()
 	connects := make(chan int, 1)
 	go func() {
@@ -305,15 +266,11 @@ func TestDialResendsLostConnect(t *testing.T) {
 		}
 	}()
 	c, err := client.Dial(context.Background(), dialConfig(t, fake.LocalAddr().(*net.UDPAddr).AddrPort(), "lossy"))
-	if err != nil {
-		t.Fatalf("Dial = %v, want a connection after the Connect was sent again", err)
-	}
-	if w := c.Welcome(); w.PlayerID != 9 || w.ServerName != "lossy" {
-		t.Errorf("Welcome = %+v", w)
-	}
+	require.NoError(t, err, "Dial, want a connection after the Connect was sent again")
+	w := c.Welcome()
+	assert.Equal(t, uint16(9), w.PlayerID, "Welcome %+v", w)
+	assert.Equal(t, "lossy", w.ServerName, "Welcome %+v", w)
 	_ = c.Close()
 	_ = fake.Close()
-	if n := <-connects; n < 2 {
-		t.Errorf("the server got %d Connects, want at least 2", n)
-	}
+	assert.GreaterOrEqual(t, <-connects, 2, "Connects the server got")
 }

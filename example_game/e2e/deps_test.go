@@ -4,6 +4,9 @@ import (
 	"os/exec"
 	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // TestHeadlessWithoutEbiten checks that the headless programs and the
@@ -11,26 +14,18 @@ import (
 // not: a binary that links Ebiten panics at start-up without a display.
 func TestHeadlessWithoutEbiten(t *testing.T) {
 	goTool, err := exec.LookPath("go")
-	if err != nil {
-		t.Fatalf("the go tool is needed: %v", err)
-	}
+	require.NoError(t, err, "the go tool is needed")
 	pkgs := []string{
 		"cmd/dedicated", "cmd/bot", "cmd/demo", "server", "client", "game", "proto", "internal/cli",
 	}
 	for _, p := range pkgs {
 		t.Run(p, func(t *testing.T) {
 			out, err := exec.Command(goTool, "list", "-deps", "github.com/steamgs/steamgs/example_game/"+p).CombinedOutput()
-			if err != nil {
-				t.Fatalf("go list: %v\n%s", err, out)
-			}
+			require.NoError(t, err, "go list:\n%s", out)
 			deps := strings.Fields(string(out))
-			if len(deps) < 10 {
-				t.Fatalf("go list -deps printed %d packages, want the whole graph", len(deps))
-			}
+			require.GreaterOrEqual(t, len(deps), 10, "packages go list -deps printed: want the whole graph")
 			for _, d := range deps {
-				if strings.Contains(d, "hajimehoshi/ebiten") {
-					t.Errorf("%s depends on %s", p, d)
-				}
+				assert.NotContains(t, d, "hajimehoshi/ebiten", "%s depends on %s", p, d)
 			}
 		})
 	}

@@ -18,6 +18,8 @@ import (
 	"time"
 
 	a2s "github.com/rumblefrog/go-a2s"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 	"go.uber.org/goleak"
 )
 
@@ -30,18 +32,15 @@ const module = "github.com/steamgs/steamgs/example_game/cmd/"
 func build(t *testing.T, names ...string) map[string]string {
 	t.Helper()
 	goTool, err := exec.LookPath("go")
-	if err != nil {
-		t.Fatalf("the go tool is needed to build the binaries: %v", err)
-	}
+	require.NoError(t, err, "the go tool is needed to build the binaries")
 	dir := t.TempDir()
 	out := make(map[string]string)
 	for _, name := range names {
 		bin := filepath.Join(dir, name)
 		cmd := exec.Command(goTool, "build", "-o", bin, module+name)
 		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
-		if b, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("go build %s: %v\n%s", name, err, b)
-		}
+		b, err := cmd.CombinedOutput()
+		require.NoError(t, err, "go build %s:\n%s", name, b)
 		out[name] = bin
 	}
 	return out
@@ -64,12 +63,8 @@ func start(t *testing.T, name, bin string, args ...string) *proc {
 	t.Helper()
 	p := &proc{name: name, cmd: exec.Command(bin, args...), done: make(chan struct{})}
 	stderr, err := p.cmd.StderrPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := p.cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
+	require.NoError(t, p.cmd.Start())
 	go func() {
 		sc := bufio.NewScanner(stderr)
 		for sc.Scan() {
@@ -87,7 +82,7 @@ func start(t *testing.T, name, bin string, args ...string) *proc {
 		default:
 			_ = p.cmd.Process.Kill()
 			<-p.done
-			t.Errorf("%s was still running at the end of the test", name)
+			assert.Fail(t, name+" was still running at the end of the test")
 		}
 		if t.Failed() {
 			t.Logf("%s output:\n%s", name, strings.Join(p.output(), "\n"))
@@ -121,7 +116,7 @@ func (p *proc) wait(t *testing.T, timeout time.Duration) int {
 	select {
 	case <-p.done:
 	case <-time.After(timeout):
-		t.Fatalf("%s did not exit within %v", p.name, timeout)
+		require.Fail(t, fmt.Sprintf("%s did not exit within %v", p.name, timeout))
 	}
 	return p.cmd.ProcessState.ExitCode()
 }
@@ -136,9 +131,7 @@ func eventually(t *testing.T, timeout time.Duration, cond func() string) {
 		if msg == "" {
 			return
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("after %v: %s", timeout, msg)
-		}
+		require.False(t, time.Now().After(deadline), "after %v: %s", timeout, msg)
 		time.Sleep(100 * time.Millisecond)
 	}
 }
@@ -187,22 +180,18 @@ func TestDedicatedServerWithBotClients(t *testing.T) {
 	})
 
 	q, err := a2s.NewClient(addr, a2s.TimeoutOption(2*time.Second))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	defer q.Close()
 
 	info, err := q.QueryInfo()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if info.Name != "E2E Arena" || info.Map != "e2e" || info.Players != 3 || info.MaxPlayers != 8 || info.Bots != 0 {
-		t.Errorf("A2S_INFO: name %q map %q players %d/%d bots %d; want E2E Arena, e2e, 3/8, 0",
-			info.Name, info.Map, info.Players, info.MaxPlayers, info.Bots)
-	}
-	if info.ServerType.String() != "Dedicated" && byte(info.ServerType) != 'd' {
-		t.Errorf("A2S_INFO server type %v, want dedicated", info.ServerType)
-	}
+	require.NoError(t, err)
+	assert.Equal(t, "E2E Arena", info.Name, "A2S_INFO name")
+	assert.Equal(t, "e2e", info.Map, "A2S_INFO map")
+	assert.Equal(t, uint8(3), info.Players, "A2S_INFO players")
+	assert.Equal(t, uint8(8), info.MaxPlayers, "A2S_INFO max players")
+	assert.Zero(t, info.Bots, "A2S_INFO bots")
+	assert.True(t, info.ServerType.String() == "Dedicated" || byte(info.ServerType) == 'd',
+		"A2S_INFO server type %v, want dedicated", info.ServerType)
 
 	// The bots collect coins: scores change, and A2S_PLAYER shows them.
 	a2sScores := map[string]uint32{}
@@ -230,25 +219,17 @@ func TestDedicatedServerWithBotClients(t *testing.T) {
 
 	// SIGTERM: the server tells the bots, ends every session, logs off and
 	// exits 0; the bots leave and exit 0 too.
-	if err := srv.cmd.Process.Signal(syscall.SIGTERM); err != nil {
-		t.Fatal(err)
-	}
-	if code := srv.wait(t, 20*time.Second); code != 0 {
-		t.Errorf("dedicated exited %d, want 0", code)
-	}
+	require.NoError(t, srv.cmd.Process.Signal(syscall.SIGTERM))
+	assert.Equal(t, 0, srv.wait(t, 20*time.Second), "dedicated's exit code")
 	ended := -1.0
 	for _, r := range srv.records() {
 		if r["msg"] == "server shut down" {
 			ended, _ = r["sessions_ended"].(float64)
 		}
 	}
-	if ended != 3 {
-		t.Errorf("the server ended %v auth sessions at shutdown, want 3", ended)
-	}
+	assert.Equal(t, 3.0, ended, "auth sessions the server ended at shutdown")
 	for _, b := range bots {
-		if code := b.wait(t, 20*time.Second); code != 0 {
-			t.Errorf("%s exited %d, want 0", b.name, code)
-		}
+		assert.Equal(t, 0, b.wait(t, 20*time.Second), "%s's exit code", b.name)
 		// Each bot logs its score as its last snapshot showed it; the
 		// A2S score, read earlier, is at most that (scores only grow).
 		final := -1
@@ -259,14 +240,12 @@ func TestDedicatedServerWithBotClients(t *testing.T) {
 			}
 		}
 		t.Logf("%s: A2S score %d, final score %d", b.name, a2sScores[b.name], final)
-		if final < 0 || uint32(final) < a2sScores[b.name] {
-			t.Errorf("%s's final score %d, A2S showed %d before", b.name, final, a2sScores[b.name])
+		if assert.GreaterOrEqual(t, final, 0, "%s's final score", b.name) {
+			assert.GreaterOrEqual(t, uint32(final), a2sScores[b.name], "%s's final score, A2S showed %d before", b.name, a2sScores[b.name])
 		}
 	}
 	for _, p := range append([]*proc{srv}, bots...) {
-		if err := p.cmd.Process.Signal(syscall.Signal(0)); err == nil {
-			t.Errorf("%s (pid %d) is still alive", p.name, p.cmd.Process.Pid)
-		}
+		assert.Error(t, p.cmd.Process.Signal(syscall.Signal(0)), "%s (pid %d) is still alive", p.name, p.cmd.Process.Pid)
 	}
 }
 
@@ -296,12 +275,11 @@ func TestDedicatedFlags(t *testing.T) {
 			code := 0
 			if ee, ok := err.(*exec.ExitError); ok {
 				code = ee.ExitCode()
-			} else if err != nil {
-				t.Fatal(err)
+			} else {
+				require.NoError(t, err)
 			}
-			if code != tt.code || !strings.Contains(string(out), tt.want) {
-				t.Errorf("exit %d, output:\n%s\nwant exit %d and %q", code, out, tt.code, tt.want)
-			}
+			assert.Equal(t, tt.code, code, "exit code; output:\n%s", out)
+			assert.Contains(t, string(out), tt.want, "output")
 		})
 	}
 }

@@ -1,7 +1,6 @@
 package game_test
 
 import (
-	"errors"
 	"fmt"
 	"math"
 	"strings"
@@ -11,6 +10,8 @@ import (
 	"github.com/steamgs/steamgs/components"
 	"github.com/steamgs/steamgs/example_game/game"
 	"github.com/steamgs/steamgs/steamgs"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 	"github.com/yohamta/donburi"
 	"go.uber.org/goleak"
 )
@@ -38,17 +39,13 @@ func TestRulesCheck(t *testing.T) {
 			tt.change(&r)
 			err := r.Check()
 			if tt.want == "" {
-				if err != nil {
-					t.Fatal(err)
-				}
+				require.NoError(t, err)
 				return
 			}
-			if err == nil || !errors.Is(err, game.ErrRules) || !strings.Contains(err.Error(), tt.want) {
-				t.Errorf("Check() = %v, want an ErrRules saying %q", err, tt.want)
-			}
-			if _, err := game.New(donburi.NewWorld(), r); err == nil {
-				t.Error("New accepted the rules")
-			}
+			assert.ErrorIs(t, err, game.ErrRules, "Check()")
+			assert.ErrorContains(t, err, tt.want, "Check()")
+			_, err = game.New(donburi.NewWorld(), r)
+			assert.Error(t, err, "New accepted the rules")
 		})
 	}
 }
@@ -71,9 +68,7 @@ func TestButtons(t *testing.T) {
 		{0xF0 | game.Down, game.Vec{X: 100, Y: 100}, game.Vec{X: 100, Y: 105}},
 	}
 	for _, tt := range tests {
-		if got := r.Step(tt.from, tt.b); got != tt.want {
-			t.Errorf("Step(%v, %04b) = %v, want %v", tt.from, tt.b, got, tt.want)
-		}
+		assert.Equal(t, tt.want, r.Step(tt.from, tt.b), "Step(%v, %04b)", tt.from, tt.b)
 	}
 }
 
@@ -88,9 +83,7 @@ func TestTowards(t *testing.T) {
 		{game.Vec{X: 10, Y: 10}, game.Vec{X: 12, Y: 8}, 0},
 	}
 	for _, tt := range tests {
-		if got := game.Towards(tt.p, tt.target); got != tt.want {
-			t.Errorf("Towards(%v, %v) = %04b, want %04b", tt.p, tt.target, got, tt.want)
-		}
+		assert.Equal(t, tt.want, game.Towards(tt.p, tt.target), "Towards(%v, %v)", tt.p, tt.target)
 	}
 }
 
@@ -106,9 +99,7 @@ func TestTouches(t *testing.T) {
 		{game.Vec{X: 50, Y: 50}, game.Vec{X: 63, Y: 63}, false},
 	}
 	for _, tt := range tests {
-		if got := game.Touches(tt.p, tt.c); got != tt.want {
-			t.Errorf("Touches(%v, %v) = %v, want %v", tt.p, tt.c, got, tt.want)
-		}
+		assert.Equal(t, tt.want, game.Touches(tt.p, tt.c), "Touches(%v, %v)", tt.p, tt.c)
 	}
 }
 
@@ -122,12 +113,8 @@ func approve(w donburi.World, e donburi.Entity) *components.PlayerData {
 func TestScoring(t *testing.T) {
 	w := donburi.NewWorld()
 	g, err := game.New(w, game.DefaultRules())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if n := g.Coins().Count(w); n != 12 {
-		t.Fatalf("%d coins, want 12", n)
-	}
+	require.NoError(t, err)
+	require.Equal(t, 12, g.Coins().Count(w), "coins")
 	e := g.AddPlayer(w, components.NewPlayer(steamgs.IndividualID(1), "alice", []byte{1}, epoch))
 	pending := g.AddPlayer(w, components.NewPlayer(steamgs.IndividualID(2), "bob", []byte{1}, epoch))
 	p := approve(w, e)
@@ -147,21 +134,16 @@ func TestScoring(t *testing.T) {
 	game.Control.Get(w.Entry(pending)).Buttons = game.Right
 
 	g.Update(w)
-	if p.Score() != 1 {
-		t.Errorf("alice scored %d, want 1", p.Score())
-	}
-	if game.Touches(alice.Pos, game.Coin.Get(coin).Pos) && game.Coin.Get(coin).Pos == alice.Pos {
-		t.Error("the collected coin did not move")
-	}
-	if bp := components.Player.Get(w.Entry(pending)); bp.Score() != 0 || bob.Pos != bobStart {
-		t.Errorf("pending bob scored %d and moved to %v; want 0 and to stay at %v", bp.Score(), bob.Pos, bobStart)
-	}
-	if alice.ID == bob.ID || alice.ID == 0 || bob.ID == 0 {
-		t.Errorf("player IDs %d and %d, want distinct non-zero", alice.ID, bob.ID)
-	}
-	if g.Tick() != 1 {
-		t.Errorf("Tick() = %d, want 1", g.Tick())
-	}
+	assert.Equal(t, uint32(1), p.Score(), "alice's score")
+	assert.False(t, game.Touches(alice.Pos, game.Coin.Get(coin).Pos) && game.Coin.Get(coin).Pos == alice.Pos,
+		"the collected coin did not move")
+	bp := components.Player.Get(w.Entry(pending))
+	assert.Zero(t, bp.Score(), "pending bob's score")
+	assert.Equal(t, bobStart, bob.Pos, "pending bob moved")
+	assert.NotEqual(t, alice.ID, bob.ID, "player IDs")
+	assert.NotZero(t, alice.ID, "alice's player ID")
+	assert.NotZero(t, bob.ID, "bob's player ID")
+	assert.Equal(t, uint64(1), g.Tick(), "Tick()")
 }
 
 // play runs a game with bots for n ticks and returns the bots' scores and
@@ -172,9 +154,7 @@ func play(t *testing.T, seed uint64, bots, n int) string {
 	r := game.DefaultRules()
 	r.Seed = seed
 	g, err := game.New(w, r)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	var es []donburi.Entity
 	for i := range bots {
 		e := g.AddBot(w, fmt.Sprintf("bot %d", i+1), epoch)
@@ -193,12 +173,8 @@ func play(t *testing.T, seed uint64, bots, n int) string {
 
 func TestBotsAreDeterministicAndScore(t *testing.T) {
 	a, b := play(t, 7, 4, 900), play(t, 7, 4, 900)
-	if a != b {
-		t.Errorf("same seed, different games:\n%s\n%s", a, b)
-	}
-	if c := play(t, 8, 4, 900); c == a {
-		t.Errorf("different seeds, same game: %s", a)
-	}
+	assert.Equal(t, a, b, "same seed, different games")
+	assert.NotEqual(t, a, play(t, 8, 4, 900), "different seeds, same game")
 	w := donburi.NewWorld()
 	g, _ := game.New(w, game.DefaultRules())
 	total := uint32(0)
@@ -214,9 +190,7 @@ func TestBotsAreDeterministicAndScore(t *testing.T) {
 	for _, e := range es {
 		total += components.Player.Get(w.Entry(e)).Score()
 	}
-	if total < 10 {
-		t.Errorf("3 bots scored %d in 30 seconds, want at least 10", total)
-	}
+	assert.GreaterOrEqual(t, total, uint32(10), "what 3 bots scored in 30 seconds")
 }
 
 func BenchmarkUpdate(b *testing.B) {

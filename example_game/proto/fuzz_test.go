@@ -1,10 +1,10 @@
 package proto_test
 
 import (
-	"bytes"
 	"testing"
 
 	"github.com/steamgs/steamgs/example_game/proto"
+	"github.com/stretchr/testify/require"
 )
 
 // FuzzDecode checks that no input makes the decoders panic, and that every
@@ -17,20 +17,13 @@ func FuzzDecode(f *testing.F) {
 	f.Fuzz(func(t *testing.T, pkt []byte) {
 		m, err := proto.Decode(pkt)
 		if err != nil {
-			if m != nil {
-				t.Fatalf("Decode returned %+v with error %v", m, err)
-			}
+			require.True(t, m == nil, "Decode returned %+v with error %v", m, err)
 			return
 		}
-		if again := m.AppendTo(nil); !bytes.Equal(again, pkt) {
-			t.Fatalf("decoded %+v re-encodes to % x, want % x", m, again, pkt)
-		}
-		if len(pkt) > proto.MaxPacketSize {
-			t.Fatalf("accepted a %d-byte message, limit %d", len(pkt), proto.MaxPacketSize)
-		}
+		require.Equal(t, pkt, m.AppendTo(nil), "re-encoding of the decoded %+v", m)
+		require.LessOrEqual(t, len(pkt), proto.MaxPacketSize, "size of an accepted message")
 		var s proto.Snapshot
-		if err := proto.ParseSnapshot(pkt, &s); (err == nil) != (m.Type() == proto.TypeSnapshot) {
-			t.Fatalf("ParseSnapshot error %v for a %s", err, m.Type())
-		}
+		err = proto.ParseSnapshot(pkt, &s)
+		require.Equal(t, m.Type() == proto.TypeSnapshot, err == nil, "ParseSnapshot error %v for a %s", err, m.Type())
 	})
 }

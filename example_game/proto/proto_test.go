@@ -1,14 +1,13 @@
 package proto_test
 
 import (
-	"bytes"
-	"errors"
 	"fmt"
-	"reflect"
 	"strings"
 	"testing"
 
 	"github.com/steamgs/steamgs/example_game/proto"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 	"go.uber.org/goleak"
 )
 
@@ -45,33 +44,24 @@ func TestRoundTrip(t *testing.T) {
 	for _, m := range messages() {
 		t.Run(m.Type().String(), func(t *testing.T) {
 			pkt := m.AppendTo(nil)
-			if !proto.IsGame(pkt) {
-				t.Fatalf("IsGame(% x) = false", pkt[:3])
-			}
-			if len(pkt) > proto.MaxPacketSize {
-				t.Errorf("%d bytes, limit %d", len(pkt), proto.MaxPacketSize)
-			}
-			if typ, err := proto.Peek(pkt); err != nil || typ != m.Type() {
-				t.Fatalf("Peek = %v, %v; want %v", typ, err, m.Type())
-			}
+			require.True(t, proto.IsGame(pkt), "IsGame(% x)", pkt[:3])
+			assert.LessOrEqual(t, len(pkt), proto.MaxPacketSize, "size")
+			typ, err := proto.Peek(pkt)
+			require.NoError(t, err, "Peek")
+			require.Equal(t, m.Type(), typ, "Peek")
 			got, err := proto.Decode(pkt)
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
 			if s, ok := m.(*proto.Snapshot); ok && len(s.Players) == 0 {
 				// An empty snapshot decodes with empty, not nil, slices.
+				require.IsType(t, (*proto.Snapshot)(nil), got)
 				g := got.(*proto.Snapshot)
-				if len(g.Players) != 0 || len(g.Coins) != 0 || g.Tick != s.Tick {
-					t.Errorf("got %+v, want %+v", got, m)
-				}
+				assert.Empty(t, g.Players, "players")
+				assert.Empty(t, g.Coins, "coins")
+				assert.Equal(t, s.Tick, g.Tick, "tick")
 				return
 			}
-			if !reflect.DeepEqual(got, m) {
-				t.Errorf("got %+v, want %+v", got, m)
-			}
-			if again := got.AppendTo(nil); !bytes.Equal(again, pkt) {
-				t.Errorf("re-encoded % x, want % x", again, pkt)
-			}
+			assert.Equal(t, m, got)
+			assert.Equal(t, pkt, got.AppendTo(nil), "re-encoded")
 		})
 	}
 }
@@ -79,9 +69,7 @@ func TestRoundTrip(t *testing.T) {
 func TestHelloIsNotSmallerThanChallenge(t *testing.T) {
 	hello := proto.Hello{}.AppendTo(nil)
 	challenge := proto.Challenge{}.AppendTo(nil)
-	if len(hello) < len(challenge) {
-		t.Errorf("Hello is %d bytes, Challenge %d: the answer amplifies", len(hello), len(challenge))
-	}
+	assert.GreaterOrEqual(t, len(hello), len(challenge), "Hello's size against Challenge's: the answer amplifies")
 }
 
 func TestEncodersClip(t *testing.T) {
@@ -98,16 +86,10 @@ func TestEncodersClip(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := proto.ClipName(tt.in); got != tt.want {
-				t.Errorf("ClipName = %q, want %q", got, tt.want)
-			}
+			assert.Equal(t, tt.want, proto.ClipName(tt.in), "ClipName")
 			m, err := proto.ParseHello(proto.Hello{Name: tt.in}.AppendTo(nil))
-			if err != nil {
-				t.Fatal(err)
-			}
-			if m.Name != tt.want {
-				t.Errorf("decoded name %q, want %q", m.Name, tt.want)
-			}
+			require.NoError(t, err)
+			assert.Equal(t, tt.want, m.Name, "decoded name")
 		})
 	}
 	big := &proto.Snapshot{Players: make([]proto.PlayerState, 40), Coins: make([]proto.Point, 40)}
@@ -115,16 +97,12 @@ func TestEncodersClip(t *testing.T) {
 		big.Players[i].Name = strings.Repeat("x", 30)
 	}
 	pkt := big.AppendTo(nil)
-	if len(pkt) > proto.MaxPacketSize || len(pkt) != big.Size() {
-		t.Errorf("largest snapshot is %d bytes (Size %d), limit %d", len(pkt), big.Size(), proto.MaxPacketSize)
-	}
+	assert.LessOrEqual(t, len(pkt), proto.MaxPacketSize, "size of the largest snapshot")
+	assert.Len(t, pkt, big.Size(), "Size of the largest snapshot")
 	var got proto.Snapshot
-	if err := proto.ParseSnapshot(pkt, &got); err != nil {
-		t.Fatal(err)
-	}
-	if len(got.Players) != proto.MaxPlayers || len(got.Coins) != proto.MaxCoins {
-		t.Errorf("decoded %d players and %d coins, want %d and %d", len(got.Players), len(got.Coins), proto.MaxPlayers, proto.MaxCoins)
-	}
+	require.NoError(t, proto.ParseSnapshot(pkt, &got))
+	assert.Len(t, got.Players, proto.MaxPlayers, "decoded players")
+	assert.Len(t, got.Coins, proto.MaxCoins, "decoded coins")
 }
 
 func TestMalformed(t *testing.T) {
@@ -159,28 +137,19 @@ func TestMalformed(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			m, err := proto.Decode(tt.pkt)
-			if err == nil {
-				t.Fatalf("Decode(% x) = %+v, want an error", tt.pkt, m)
-			}
-			if !errors.Is(err, proto.ErrMalformed) {
-				t.Errorf("error %v does not match ErrMalformed", err)
-			}
-			if !strings.Contains(err.Error(), tt.want) {
-				t.Errorf("error %q does not say %q", err, tt.want)
-			}
+			require.Error(t, err, "Decode(% x) = %+v", tt.pkt, m)
+			assert.ErrorIs(t, err, proto.ErrMalformed)
+			assert.ErrorContains(t, err, tt.want)
 		})
 	}
 }
 
 func TestParseWrongType(t *testing.T) {
 	pkt := proto.Input{Seq: 1}.AppendTo(nil)
-	if _, err := proto.ParseDisconnect(pkt); err == nil || !strings.Contains(err.Error(), "type is Input, want Disconnect") {
-		t.Errorf("ParseDisconnect(Input) error = %v", err)
-	}
+	_, err := proto.ParseDisconnect(pkt)
+	assert.ErrorContains(t, err, "type is Input, want Disconnect", "ParseDisconnect(Input)")
 	var s proto.Snapshot
-	if err := proto.ParseSnapshot(pkt, &s); !errors.Is(err, proto.ErrMalformed) {
-		t.Errorf("ParseSnapshot(Input) error = %v", err)
-	}
+	assert.ErrorIs(t, proto.ParseSnapshot(pkt, &s), proto.ErrMalformed, "ParseSnapshot(Input)")
 }
 
 func TestToFixed(t *testing.T) {
@@ -191,13 +160,9 @@ func TestToFixed(t *testing.T) {
 		{0, 0}, {-5, 0}, {0.25, 1}, {0.1, 0}, {0.2, 1}, {100, 400}, {16383.75, 65535}, {1e9, 65535},
 	}
 	for _, tt := range tests {
-		if got := proto.ToFixed(tt.in); got != tt.want {
-			t.Errorf("ToFixed(%v) = %d, want %d", tt.in, got, tt.want)
-		}
+		assert.Equal(t, tt.want, proto.ToFixed(tt.in), "ToFixed(%v)", tt.in)
 	}
-	if got := proto.Fixed(401).Float(); got != 100.25 {
-		t.Errorf("Fixed(401).Float() = %v, want 100.25", got)
-	}
+	assert.Equal(t, float32(100.25), proto.Fixed(401).Float(), "Fixed(401).Float()")
 }
 
 func TestStrings(t *testing.T) {
@@ -211,9 +176,7 @@ func TestStrings(t *testing.T) {
 		{proto.Auth(9).String(), "Auth(9)"},
 	}
 	for _, tt := range tests {
-		if tt.got != tt.want {
-			t.Errorf("got %q, want %q", tt.got, tt.want)
-		}
+		assert.Equal(t, tt.want, tt.got)
 	}
 }
 
@@ -221,9 +184,7 @@ func TestParseDoesNotAllocate(t *testing.T) {
 	snap := sampleSnapshot().AppendTo(nil)
 	input := proto.Input{Seq: 1, Buttons: 3}.AppendTo(nil)
 	var s proto.Snapshot
-	if err := proto.ParseSnapshot(snap, &s); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, proto.ParseSnapshot(snap, &s))
 	tests := []struct {
 		name string
 		fn   func()
@@ -233,9 +194,7 @@ func TestParseDoesNotAllocate(t *testing.T) {
 		{"Snapshot.AppendTo", func() { snap = s.AppendTo(snap[:0]) }},
 	}
 	for _, tt := range tests {
-		if n := testing.AllocsPerRun(100, tt.fn); n != 0 {
-			t.Errorf("%s allocates %v times", tt.name, n)
-		}
+		assert.Zero(t, testing.AllocsPerRun(100, tt.fn), "%s allocations", tt.name)
 	}
 }
 
@@ -284,11 +243,11 @@ func TestSnapshotFind(t *testing.T) {
 	}
 	for _, tt := range tests {
 		p := snap.Find(tt.id)
-		if (p != nil) != tt.found || p != nil && p.Score != tt.score {
-			t.Errorf("Find(%d) = %+v, want found %v with score %d", tt.id, p, tt.found, tt.score)
+		if !tt.found {
+			assert.Nil(t, p, "Find(%d)", tt.id)
+		} else if assert.NotNil(t, p, "Find(%d)", tt.id) {
+			assert.Equal(t, tt.score, p.Score, "Find(%d)'s score", tt.id)
 		}
 	}
-	if p := snap.Find(snap.You); p == nil || p != &snap.Players[1] {
-		t.Error("Find does not point into the snapshot's own players")
-	}
+	assert.Same(t, &snap.Players[1], snap.Find(snap.You), "Find does not point into the snapshot's own players")
 }

@@ -4,6 +4,8 @@ import (
 	"testing"
 
 	"github.com/steamgs/steamgs/example_game/render"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 	"go.uber.org/goleak"
 )
 
@@ -17,34 +19,25 @@ func TestPlayerColors(t *testing.T) {
 	for id := uint16(1); id <= 8; id++ {
 		c := render.PlayerColor(id)
 		k := [3]uint8{c.R, c.G, c.B}
-		if other, dup := seen[k]; dup {
-			t.Errorf("players %d and %d share colour %v", other, id, c)
-		}
+		other, dup := seen[k]
+		assert.False(t, dup, "players %d and %d share colour %v", other, id, c)
 		seen[k] = id
-		if c.A != 0xff {
-			t.Errorf("player %d's colour %v is not opaque", id, c)
-		}
+		assert.Equal(t, uint8(0xff), c.A, "player %d's colour %v is not opaque", id, c)
 		for _, ui := range []struct {
 			name    string
 			r, g, b uint8
 		}{{"floor", render.Floor.R, render.Floor.G, render.Floor.B}, {"coin", render.Coin.R, render.Coin.G, render.Coin.B},
 			{"text", render.Text.R, render.Text.G, render.Text.B}, {"heading", render.Heading.R, render.Heading.G, render.Heading.B}} {
-			if c.R == ui.r && c.G == ui.g && c.B == ui.b {
-				t.Errorf("player %d has the %s colour", id, ui.name)
-			}
+			assert.NotEqual(t, [3]uint8{ui.r, ui.g, ui.b}, k, "player %d has the %s colour", id, ui.name)
 		}
 	}
-	if render.PlayerColor(1) != render.PlayerColor(9) {
-		t.Error("the palette does not wrap around after 8 players")
-	}
+	assert.Equal(t, render.PlayerColor(1), render.PlayerColor(9), "the palette does not wrap around after 8 players")
 }
 
 func TestNew(t *testing.T) {
 	r, err := render.New()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if w, h := r.GlyphSize(); w != 8 || h != 16 {
-		t.Errorf("glyphs are %dx%d, want 8x16", w, h)
-	}
+	require.NoError(t, err)
+	w, h := r.GlyphSize()
+	assert.Equal(t, 8, w, "glyph width")
+	assert.Equal(t, 16, h, "glyph height")
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/steamgs/steamgs/example_game/server"
 	"github.com/steamgs/steamgs/steamgs"
 	"github.com/steamgs/steamgs/steamgs/local"
+	"github.com/stretchr/testify/require"
 )
 
 // rawJoin joins srv through the protocol by hand from a fresh socket, and
@@ -18,18 +19,15 @@ import (
 func rawJoin(tb testing.TB, srv *server.Server, u *local.Universe, name string) *net.UDPConn {
 	tb.Helper()
 	conn, err := net.DialUDP("udp4", nil, net.UDPAddrFromAddrPort(srv.Addr()))
-	if err != nil {
-		tb.Fatal(err)
-	}
+	require.NoError(tb, err)
 	tb.Cleanup(func() { _ = conn.Close() })
 	id := u.AddUser(local.User{Name: name, Apps: []steamgs.AppID{server.DefaultAppID}})
 	buf := make([]byte, 2048)
 	// await sends pkt, ticks the server and returns the first reply of type t.
 	await := func(pkt []byte, t proto.Type) []byte {
 		for range 100 {
-			if _, err := conn.Write(pkt); err != nil {
-				tb.Fatal(err)
-			}
+			_, err := conn.Write(pkt)
+			require.NoError(tb, err)
 			srv.Tick()
 			_ = conn.SetReadDeadline(time.Now().Add(50 * time.Millisecond))
 			for {
@@ -42,17 +40,13 @@ func rawJoin(tb testing.TB, srv *server.Server, u *local.Universe, name string) 
 				}
 			}
 		}
-		tb.Fatalf("%s: no %s", name, t)
+		require.Fail(tb, fmt.Sprintf("%s: no %s", name, t))
 		return nil
 	}
 	ch, err := proto.ParseChallenge(await(proto.Hello{Name: name}.AppendTo(nil), proto.TypeChallenge))
-	if err != nil {
-		tb.Fatal(err)
-	}
+	require.NoError(tb, err)
 	_, ticket, err := u.GetAuthSessionTicket(id, server.DefaultAppID, steamgs.Identity{SteamID: steamgs.SteamID(ch.ServerID)})
-	if err != nil {
-		tb.Fatal(err)
-	}
+	require.NoError(tb, err)
 	await(proto.Connect{Token: ch.Token, SteamID: uint64(id), Name: name, Ticket: ticket}.AppendTo(nil), proto.TypeWelcome)
 	return conn
 }
@@ -103,7 +97,5 @@ func BenchmarkTick32ClientsWithInput(b *testing.B) {
 		srv.Tick()
 	}
 	b.StopTimer()
-	if srv.Counters().GameIn == 0 {
-		b.Fatal("the server received no input")
-	}
+	require.NotZero(b, srv.Counters().GameIn, "the server received no input")
 }

@@ -4,6 +4,9 @@ import (
 	"bytes"
 	"net/netip"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // TestInboxIsBounded floods the inbox between two drains: what does not fit
@@ -32,32 +35,21 @@ func TestInboxIsBounded(t *testing.T) {
 						kept++
 					}
 				}
-				if kept != tt.kept {
-					t.Errorf("round %d: %d datagrams kept, want %d", round, kept, tt.kept)
-				}
-				if cap(in.cur.buf) != bufCap || cap(in.cur.pkts) != pktsCap {
-					t.Errorf("round %d: queue capacity grew to %d bytes, %d packets; want %d, %d",
-						round, cap(in.cur.buf), cap(in.cur.pkts), bufCap, pktsCap)
-				}
+				assert.Equal(t, tt.kept, kept, "round %d: datagrams kept", round)
+				assert.Equal(t, bufCap, cap(in.cur.buf), "round %d: queue capacity in bytes", round)
+				assert.Equal(t, pktsCap, cap(in.cur.pkts), "round %d: queue capacity in packets", round)
 				var got []byte
 				in.drain(func(pkt []byte, f netip.AddrPort) {
-					if len(pkt) != tt.size || f != from {
-						t.Errorf("drained %d bytes from %v, want %d from %v", len(pkt), f, tt.size, from)
-					}
+					assert.Len(t, pkt, tt.size, "drained datagram")
+					assert.Equal(t, from, f, "drained datagram's source")
 					got = append(got, pkt[0])
 				})
 				for i, b := range got {
-					if int(b) != i {
-						t.Fatalf("round %d: drained datagrams %v, want them in arrival order", round, got)
-					}
+					require.Equal(t, i, int(b), "round %d: drained datagrams %v, want them in arrival order", round, got)
 				}
-				if len(got) != tt.kept {
-					t.Errorf("round %d: drained %d datagrams, want %d", round, len(got), tt.kept)
-				}
+				assert.Len(t, got, tt.kept, "round %d: drained datagrams", round)
 			}
-			if want := uint64(2 * (tt.offers - tt.kept)); in.droppedCount() != want {
-				t.Errorf("dropped count %d, want %d", in.droppedCount(), want)
-			}
+			assert.Equal(t, uint64(2*(tt.offers-tt.kept)), in.droppedCount(), "dropped count")
 		})
 	}
 }

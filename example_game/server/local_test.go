@@ -12,6 +12,8 @@ import (
 	"github.com/steamgs/steamgs/steamgs"
 	"github.com/steamgs/steamgs/steamgs/local"
 	"github.com/steamgs/steamgs/steamgs/query"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 func TestLocalPlayer(t *testing.T) {
@@ -20,18 +22,12 @@ func TestLocalPlayer(t *testing.T) {
 	pump(t, srv, 100, func() bool { return srv.Steam().LoggedOn() })
 	id := u.AddUser(local.User{Name: "host", Apps: []steamgs.AppID{server.DefaultAppID}})
 	_, ticket, err := u.GetAuthSessionTicket(id, server.DefaultAppID, steamgs.Identity{SteamID: srv.Steam().SteamID()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if srv.LocalID() != 0 {
-		t.Errorf("LocalID before joining = %d, want 0", srv.LocalID())
-	}
-	if _, err := srv.AddLocal(id, "host", ticket); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := srv.AddLocal(id, "again", ticket); err == nil || !strings.Contains(err.Error(), "local player already") {
-		t.Errorf("second AddLocal = %v", err)
-	}
+	require.NoError(t, err)
+	assert.Zero(t, srv.LocalID(), "LocalID before joining")
+	_, err = srv.AddLocal(id, "host", ticket)
+	require.NoError(t, err)
+	_, err = srv.AddLocal(id, "again", ticket)
+	assert.ErrorContains(t, err, "local player already", "second AddLocal")
 	pump(t, srv, 100, func() bool {
 		p, ok := findPlayer(status(srv), "host")
 		return ok && p.Auth == components.AuthApproved && p.Local
@@ -45,28 +41,21 @@ func TestLocalPlayer(t *testing.T) {
 	srv.Snapshot(&after)
 	pos := func(s proto.Snapshot) proto.PlayerState {
 		me := s.Find(s.You)
-		if me == nil {
-			t.Fatalf("the local player %d is not in the snapshot", s.You)
-		}
+		require.NotNil(t, me, "the local player %d is not in the snapshot", s.You)
 		return *me
 	}
 	b, a := pos(before), pos(after)
 	// The host starts at its spawn point (below the listen window's panel)
 	// and has not moved while it held nothing.
-	if spawn := server.LocalSpawn(srv.Game().Rules()); b.X != proto.ToFixed(spawn.X) || b.Y != proto.ToFixed(spawn.Y) {
-		t.Errorf("the host is at (%v, %v), want its spawn point %v", b.X.Float(), b.Y.Float(), spawn)
-	}
-	if a.Y >= b.Y {
-		t.Errorf("holding up moved the host from y %v to %v", b.Y.Float(), a.Y.Float())
-	}
-	if before.You != srv.LocalID() || before.You == 0 {
-		t.Errorf("snapshot You = %d, LocalID %d", before.You, srv.LocalID())
-	}
+	spawn := server.LocalSpawn(srv.Game().Rules())
+	assert.Equal(t, proto.ToFixed(spawn.X), b.X, "the host's x, want its spawn point %v", spawn)
+	assert.Equal(t, proto.ToFixed(spawn.Y), b.Y, "the host's y, want its spawn point %v", spawn)
+	assert.Less(t, a.Y, b.Y, "holding up moved the host from y %v to %v", b.Y.Float(), a.Y.Float())
+	assert.Equal(t, srv.LocalID(), before.You, "snapshot You")
+	assert.NotZero(t, before.You, "snapshot You")
 	// The server is full now: a remote client is refused.
 	_, err = dial(t, srv, universe(t), "late", "")
-	if err == nil || !strings.Contains(err.Error(), "server full") {
-		t.Errorf("Dial to a full server = %v", err)
-	}
+	assert.ErrorContains(t, err, "server full", "Dial to a full server")
 }
 
 func TestWriteTable(t *testing.T) {
@@ -82,9 +71,7 @@ func TestWriteTable(t *testing.T) {
 		RestartRequested: true,
 	}
 	var b strings.Builder
-	if err := st.WriteTable(&b); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, st.WriteTable(&b))
 	for _, want := range []string{
 		"Table  (map m)  game 127.0.0.1:27015  query shared  tick 99",
 		"Steam Connected  [G:1:12]",
@@ -96,8 +83,6 @@ func TestWriteTable(t *testing.T) {
 		"bot 1  2      bot",
 		"Pending (local)",
 	} {
-		if !strings.Contains(b.String(), want) {
-			t.Errorf("table lacks %q:\n%s", want, b.String())
-		}
+		assert.Contains(t, b.String(), want, "table")
 	}
 }

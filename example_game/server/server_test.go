@@ -18,6 +18,8 @@ import (
 	"github.com/steamgs/steamgs/example_game/server"
 	"github.com/steamgs/steamgs/steamgs"
 	"github.com/steamgs/steamgs/steamgs/local"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 	"go.uber.org/goleak"
 )
 
@@ -32,9 +34,7 @@ var loopback = netip.AddrPortFrom(netip.MustParseAddr("127.0.0.1"), 0)
 func universe(t testing.TB) *local.Universe {
 	t.Helper()
 	u, err := local.NewUniverse(local.Options{Key: local.KeyFromPassphrase(passphrase)})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	return u
 }
 
@@ -47,9 +47,7 @@ func newServer(t testing.TB, change func(*server.Config)) *server.Server {
 		change(&cfg)
 	}
 	srv, err := server.New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	t.Cleanup(func() { _ = srv.Close() })
 	return srv
 }
@@ -68,7 +66,7 @@ func pump(t testing.TB, srv *server.Server, maxTicks int, done func() bool) {
 		}
 		time.Sleep(2 * time.Millisecond)
 	}
-	t.Fatalf("condition not met after %d ticks and %v", maxTicks, time.Since(start).Round(time.Millisecond))
+	require.Fail(t, fmt.Sprintf("condition not met after %d ticks and %v", maxTicks, time.Since(start).Round(time.Millisecond)))
 }
 
 // dial joins srv as name in the background while the test pumps the server.
@@ -119,13 +117,12 @@ func findPlayer(st server.Status, name string) (server.PlayerStatus, bool) {
 func TestJoinPlayAndLeave(t *testing.T) {
 	srv := newServer(t, func(c *server.Config) { c.Bots = 2 })
 	c, err := dial(t, srv, universe(t), "alice", "")
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	w := c.Welcome()
-	if w.PlayerID == 0 || w.TickRate != 30 || w.Width != game.DefaultWidth || w.ServerName != server.DefaultName {
-		t.Errorf("Welcome = %+v", w)
-	}
+	assert.NotZero(t, w.PlayerID, "Welcome %+v", w)
+	assert.Equal(t, uint8(30), w.TickRate, "Welcome %+v", w)
+	assert.Equal(t, uint16(game.DefaultWidth), w.Width, "Welcome %+v", w)
+	assert.Equal(t, server.DefaultName, w.ServerName, "Welcome %+v", w)
 	pump(t, srv, 500, func() bool {
 		p, ok := findPlayer(status(srv), "alice")
 		return ok && p.Auth == components.AuthApproved
@@ -148,12 +145,9 @@ func TestJoinPlayAndLeave(t *testing.T) {
 		}
 		return false
 	})
-	if snap.You != w.PlayerID {
-		t.Errorf("snapshot You = %d, want %d", snap.You, w.PlayerID)
-	}
-	if len(snap.Players) != 3 || len(snap.Coins) != 12 {
-		t.Errorf("snapshot has %d players and %d coins, want 3 and 12", len(snap.Players), len(snap.Coins))
-	}
+	assert.Equal(t, w.PlayerID, snap.You, "snapshot You")
+	assert.Len(t, snap.Players, 3, "snapshot players")
+	assert.Len(t, snap.Coins, 12, "snapshot coins")
 	// The bots collect coins.
 	pump(t, srv, 5000, func() bool {
 		for _, p := range status(srv).Players {
@@ -164,22 +158,20 @@ func TestJoinPlayAndLeave(t *testing.T) {
 		return false
 	})
 	st := status(srv)
-	if !st.LoggedOn || st.SteamID == 0 || st.Name != server.DefaultName || !st.HasQueries {
-		t.Errorf("status %+v", st)
-	}
-	if p, _ := findPlayer(st, "alice"); p.Age > time.Second || p.Local || p.Bot {
-		t.Errorf("alice %+v", p)
-	}
-	if err := c.Close(); err != nil {
-		t.Fatal(err)
-	}
+	assert.True(t, st.LoggedOn, "status %+v", st)
+	assert.NotZero(t, st.SteamID, "status %+v", st)
+	assert.Equal(t, server.DefaultName, st.Name, "status %+v", st)
+	assert.True(t, st.HasQueries, "status %+v", st)
+	p, _ := findPlayer(st, "alice")
+	assert.LessOrEqual(t, p.Age, time.Second, "alice %+v", p)
+	assert.False(t, p.Local, "alice %+v", p)
+	assert.False(t, p.Bot, "alice %+v", p)
+	require.NoError(t, c.Close())
 	pump(t, srv, 500, func() bool {
 		_, ok := findPlayer(status(srv), "alice")
 		return !ok
 	})
-	if n := srv.Systems().Sessions(); n != 2 {
-		t.Errorf("%d auth sessions after alice left, want 2 (the bots)", n)
-	}
+	assert.Equal(t, 2, srv.Systems().Sessions(), "auth sessions after alice left: the bots'")
 }
 
 func TestRefusals(t *testing.T) {
@@ -199,9 +191,8 @@ func TestRefusals(t *testing.T) {
 			srv := newServer(t, tt.change)
 			u := universe(t)
 			for _, name := range tt.before {
-				if _, err := dial(t, srv, u, name, ""); err != nil {
-					t.Fatal(err)
-				}
+				_, err := dial(t, srv, u, name, "")
+				require.NoError(t, err)
 			}
 			name := "late"
 			if tt.want == proto.ReasonDuplicate {
@@ -210,18 +201,16 @@ func TestRefusals(t *testing.T) {
 			}
 			_, err := dial(t, srv, u, name, tt.password)
 			var de *client.DeniedError
-			if !errors.As(err, &de) || de.Reason != tt.want {
-				t.Fatalf("Dial error = %v, want a refusal for %s", err, tt.want)
-			}
+			require.ErrorAs(t, err, &de, "Dial, want a refusal for %s", tt.want)
+			require.Equal(t, tt.want, de.Reason, "Dial error %v", err)
 		})
 	}
 }
 
 func TestPasswordAccepted(t *testing.T) {
 	srv := newServer(t, func(c *server.Config) { c.Password = "secret" })
-	if _, err := dial(t, srv, universe(t), "bob", "secret"); err != nil {
-		t.Fatal(err)
-	}
+	_, err := dial(t, srv, universe(t), "bob", "secret")
+	require.NoError(t, err)
 }
 
 func TestAuthFailureDisconnects(t *testing.T) {
@@ -245,9 +234,7 @@ func TestAuthFailureDisconnects(t *testing.T) {
 			return false
 		}
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	defer c.Close()
 	pump(t, srv, 2000, func() bool {
 		select {
@@ -258,12 +245,12 @@ func TestAuthFailureDisconnects(t *testing.T) {
 		}
 	})
 	var de *client.DeniedError
-	if !errors.As(c.Err(), &de) || de.Reason != proto.ReasonAuthFailed || !de.Ended {
-		t.Errorf("connection ended with %v, want auth failed", c.Err())
+	if assert.ErrorAs(t, c.Err(), &de, "connection's end, want auth failed") {
+		assert.Equal(t, proto.ReasonAuthFailed, de.Reason, "connection ended with %v", c.Err())
+		assert.True(t, de.Ended, "connection ended with %v", c.Err())
 	}
-	if _, ok := findPlayer(status(srv), "pirate"); ok {
-		t.Error("the refused player is still listed")
-	}
+	_, ok := findPlayer(status(srv), "pirate")
+	assert.False(t, ok, "the refused player is still listed")
 }
 
 func TestClientTimeout(t *testing.T) {
@@ -272,9 +259,7 @@ func TestClientTimeout(t *testing.T) {
 	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
 	srv := newServer(t, func(c *server.Config) { c.Now = clock; c.ClientTimeout = time.Minute })
 	c, err := dial(t, srv, universe(t), "sleepy", "")
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	mu.Lock()
 	now = now.Add(2 * time.Minute)
 	mu.Unlock()
@@ -287,12 +272,10 @@ func TestClientTimeout(t *testing.T) {
 		}
 	})
 	var de *client.DeniedError
-	if !errors.As(c.Err(), &de) || de.Reason != proto.ReasonTimedOut {
-		t.Errorf("connection ended with %v, want timed out", c.Err())
+	if assert.ErrorAs(t, c.Err(), &de, "connection's end, want timed out") {
+		assert.Equal(t, proto.ReasonTimedOut, de.Reason, "connection ended with %v", c.Err())
 	}
-	if got := srv.Counters().Leaves; got != 1 {
-		t.Errorf("%d leaves, want 1", got)
-	}
+	assert.Equal(t, uint64(1), srv.Counters().Leaves, "leaves")
 }
 
 func TestRestartRequest(t *testing.T) {
@@ -302,29 +285,21 @@ func TestRestartRequest(t *testing.T) {
 	u.RequestRestart()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	if err := srv.Run(ctx); !errors.Is(err, server.ErrRestartRequested) {
-		t.Fatalf("Run = %v, want ErrRestartRequested", err)
-	}
-	if !status(srv).RestartRequested {
-		t.Error("status does not show the restart request")
-	}
+	require.ErrorIs(t, srv.Run(ctx), server.ErrRestartRequested, "Run")
+	assert.True(t, status(srv).RestartRequested, "status does not show the restart request")
 }
 
 func TestSeparateQueryPort(t *testing.T) {
 	srv := newServer(t, func(c *server.Config) { c.SeparateQueryPort = true; c.Name = "separate" })
 	qp := srv.QueryPort()
-	if qp == 0 || qp == steamgs.QueryPortShared {
-		t.Fatalf("query port %d", qp)
-	}
+	require.NotZero(t, qp, "query port")
+	require.NotEqual(t, steamgs.QueryPortShared, qp, "query port")
 	pump(t, srv, 1000, func() bool { return status(srv).LoggedOn })
 	// The back end answers on its own port; no tick is needed.
 	e, err := client.QueryInfo(context.Background(), netip.AddrPortFrom(srv.Addr().Addr(), qp), 5*time.Second)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if e.Info.Name != "separate" || e.Info.GamePort != srv.Addr().Port() {
-		t.Errorf("INFO %+v", e.Info)
-	}
+	require.NoError(t, err)
+	assert.Equal(t, "separate", e.Info.Name, "INFO %+v", e.Info)
+	assert.Equal(t, srv.Addr().Port(), e.Info.GamePort, "INFO %+v", e.Info)
 }
 
 func TestSharedSocketAnswersQueries(t *testing.T) {
@@ -344,15 +319,15 @@ func TestSharedSocketAnswersQueries(t *testing.T) {
 			return false
 		}
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if e.Info.Name != "shared" || e.Info.Map != server.DefaultMap || e.Info.Bots != 3 || e.Players != 3 {
-		t.Errorf("INFO %+v players %d", e.Info, e.Players)
-	}
-	if st := status(srv); st.Queries.Info == 0 || st.Counters.SteamIn < 2 || st.Counters.SteamOut < 2 {
-		t.Errorf("query stats %+v counters %+v", st.Queries, st.Counters)
-	}
+	require.NoError(t, err)
+	assert.Equal(t, "shared", e.Info.Name, "INFO %+v", e.Info)
+	assert.Equal(t, server.DefaultMap, e.Info.Map, "INFO %+v", e.Info)
+	assert.Equal(t, 3, e.Info.Bots, "INFO %+v", e.Info)
+	assert.Equal(t, 3, e.Players, "players")
+	st := status(srv)
+	assert.NotZero(t, st.Queries.Info, "query stats %+v", st.Queries)
+	assert.GreaterOrEqual(t, st.Counters.SteamIn, uint64(2), "counters %+v", st.Counters)
+	assert.GreaterOrEqual(t, st.Counters.SteamOut, uint64(2), "counters %+v", st.Counters)
 }
 
 func TestConfigCheck(t *testing.T) {
@@ -374,15 +349,11 @@ func TestConfigCheck(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			err := tt.cfg.Check()
-			if err == nil || !strings.Contains(err.Error(), tt.want) {
-				t.Fatalf("Check() = %v, want %q", err, tt.want)
-			}
-			if !errors.Is(err, server.ErrConfig) && !errors.Is(err, game.ErrRules) {
-				t.Errorf("error %v matches neither ErrConfig nor game.ErrRules", err)
-			}
-			if _, err := server.New(tt.cfg); err == nil {
-				t.Error("New accepted the config")
-			}
+			require.ErrorContains(t, err, tt.want, "Check()")
+			assert.True(t, errors.Is(err, server.ErrConfig) || errors.Is(err, game.ErrRules),
+				"error %v matches neither ErrConfig nor game.ErrRules", err)
+			_, err = server.New(tt.cfg)
+			assert.Error(t, err, "New accepted the config")
 		})
 	}
 }
@@ -391,34 +362,22 @@ func TestCloseEndsSessions(t *testing.T) {
 	u := universe(t)
 	cfg := server.Config{Backend: u, Addr: loopback, Bots: 2}
 	srv, err := server.New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	c, err := dial(t, srv, universe(t), "carol", "")
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	pump(t, srv, 500, func() bool { return srv.Systems().Sessions() == 3 })
-	if err := srv.Close(); err != nil {
-		t.Fatal(err)
-	}
-	if n := srv.Systems().Sessions(); n != 0 {
-		t.Errorf("%d sessions after Close, want 0", n)
-	}
-	if srv.Steam().Running() {
-		t.Error("Steam still running after Close")
-	}
-	if err := srv.Close(); !errors.Is(err, server.ErrClosed) {
-		t.Errorf("second Close = %v, want ErrClosed", err)
-	}
+	require.NoError(t, srv.Close())
+	assert.Zero(t, srv.Systems().Sessions(), "sessions after Close")
+	assert.False(t, srv.Steam().Running(), "Steam still running after Close")
+	assert.ErrorIs(t, srv.Close(), server.ErrClosed, "second Close")
 	select {
 	case <-c.Done():
 	case <-time.After(5 * time.Second):
-		t.Fatal("the client was not told the server shut down")
+		require.Fail(t, "the client was not told the server shut down")
 	}
 	var de *client.DeniedError
-	if !errors.As(c.Err(), &de) || de.Reason != proto.ReasonShutdown {
-		t.Errorf("client ended with %v, want server shutting down", c.Err())
+	if assert.ErrorAs(t, c.Err(), &de, "client's end, want server shutting down") {
+		assert.Equal(t, proto.ReasonShutdown, de.Reason, "client ended with %v", c.Err())
 	}
 }
 
@@ -448,9 +407,7 @@ func TestBadDatagrams(t *testing.T) {
 	srv := newServer(t, nil)
 	pump(t, srv, 1000, func() bool { return status(srv).LoggedOn })
 	conn, err := net.DialUDP("udp4", nil, net.UDPAddrFromAddrPort(srv.Addr()))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	defer conn.Close()
 	connect := proto.Connect{Token: 1, SteamID: 76561197960287930, Name: "forger", Ticket: []byte{1, 2, 3}}.AppendTo(nil)
 	tests := []struct {
@@ -474,9 +431,8 @@ func TestBadDatagrams(t *testing.T) {
 	}
 	var games, bads uint64
 	for _, tt := range tests {
-		if _, err := conn.Write(tt.pkt); err != nil {
-			t.Fatalf("%s: %v", tt.name, err)
-		}
+		_, err := conn.Write(tt.pkt)
+		require.NoError(t, err, tt.name)
 		if tt.game {
 			games++
 		}
@@ -487,13 +443,10 @@ func TestBadDatagrams(t *testing.T) {
 	before := srv.Counters()
 	pump(t, srv, 1000, func() bool { return srv.Counters().GameIn-before.GameIn >= games })
 	got := srv.Counters()
-	if got.GameIn-before.GameIn != games || got.Bad-before.Bad != bads || got.Joins != 0 {
-		t.Errorf("counters %+v after the bad datagrams, want %d game datagrams, %d bad, no joins", got, games, bads)
-	}
-	if n := len(status(srv).Players); n != 0 {
-		t.Errorf("%d players after the bad datagrams, want 0", n)
-	}
-	if _, err := dial(t, srv, universe(t), "honest", ""); err != nil {
-		t.Errorf("a real client cannot join after the bad datagrams: %v", err)
-	}
+	assert.Equal(t, games, got.GameIn-before.GameIn, "game datagrams; counters %+v", got)
+	assert.Equal(t, bads, got.Bad-before.Bad, "bad datagrams; counters %+v", got)
+	assert.Zero(t, got.Joins, "joins; counters %+v", got)
+	assert.Empty(t, status(srv).Players, "players after the bad datagrams")
+	_, err = dial(t, srv, universe(t), "honest", "")
+	assert.NoError(t, err, "a real client cannot join after the bad datagrams")
 }

@@ -3,6 +3,9 @@ package main
 import (
 	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 func TestParseAndReport(t *testing.T) {
@@ -16,12 +19,8 @@ BenchmarkTick/onechange/players=64-2   100  1300 ns/op
 BenchmarkUpdateUserData-2   100  100 ns/op
 `
 	r, err := parse(strings.NewReader(in))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got := r[pkgLocal+"BenchmarkEd25519Verify"]; got != 51000 {
-		t.Fatalf("Ed25519Verify = %v, want 51000", got)
-	}
+	require.NoError(t, err)
+	require.Equal(t, 51000.0, r[pkgLocal+"BenchmarkEd25519Verify"], "Ed25519Verify")
 	cases := []struct {
 		target target
 		want   string
@@ -31,8 +30,6 @@ BenchmarkUpdateUserData-2   100  100 ns/op
 		{targets[6], "not measured in this run"},
 	}
 	for _, c := range cases {
-		if got := report(c.target, r); !strings.Contains(got, c.want) {
-			t.Errorf("report(%s) = %q, want it to contain %q", c.target.what, got, c.want)
-		}
+		assert.Contains(t, report(c.target, r), c.want, "report(%s)", c.target.what)
 	}
 }

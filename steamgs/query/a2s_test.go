@@ -8,6 +8,8 @@ import (
 	"time"
 
 	a2s "github.com/rumblefrog/go-a2s"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/steamgs/steamgs/steamgs/query"
 )
@@ -17,20 +19,16 @@ import (
 func serve(t *testing.T, r *query.Responder) string {
 	t.Helper()
 	conn, err := net.ListenUDP("udp", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	done := make(chan error, 1)
 	go func() { done <- r.Serve(conn) }()
 	t.Cleanup(func() {
 		conn.Close()
 		select {
 		case err := <-done:
-			if err != nil {
-				t.Errorf("Serve returned %v after close", err)
-			}
+			assert.NoError(t, err, "Serve's return after close")
 		case <-time.After(5 * time.Second):
-			t.Error("Serve did not return after close")
+			assert.Fail(t, "Serve did not return after close")
 		}
 	})
 	return conn.LocalAddr().String()
@@ -39,9 +37,7 @@ func serve(t *testing.T, r *query.Responder) string {
 func client(t *testing.T, addr string) *a2s.Client {
 	t.Helper()
 	c, err := a2s.NewClient(addr, a2s.TimeoutOption(3*time.Second))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	t.Cleanup(func() { c.Close() })
 	return c
 }
@@ -63,43 +59,34 @@ func TestGoA2SInfo(t *testing.T) {
 	r.AddPlayer(3, now)
 	r.SetAdvertise(true)
 	info, err := client(t, serve(t, r)).QueryInfo()
-	if err != nil {
-		t.Fatal(err)
-	}
-	check := func(name string, got, want any) {
-		t.Helper()
-		if got != want {
-			t.Errorf("%s = %v, want %v", name, got, want)
-		}
-	}
-	check("Protocol", info.Protocol, uint8(17))
-	check("Name", info.Name, "Test Server ünïcode")
-	check("Map", info.Map, "ctf_2fort")
-	check("Folder", info.Folder, "ebitengame")
-	check("Game", info.Game, "Ebiten Game")
-	check("ID", info.ID, uint16(1_234_567&0xFFFF))
-	check("Players", info.Players, uint8(3))
-	check("MaxPlayers", info.MaxPlayers, uint8(24))
-	check("Bots", info.Bots, uint8(2))
-	check("ServerType", info.ServerType.String(), "Dedicated")
-	check("ServerOS", info.ServerOS.String(), "Windows")
-	check("Visibility", info.Visibility, true)
-	check("VAC", info.VAC, true)
-	check("Version", info.Version, "1.0.0.42")
-	check("EDF", info.EDF, uint8(0x80|0x10|0x40|0x20|0x01))
-	if info.ExtendedServerInfo == nil || info.SourceTV == nil {
-		t.Fatalf("EDF fields missing: %+v", info)
-	}
-	check("Port", info.ExtendedServerInfo.Port, uint16(27015))
-	check("SteamID", info.ExtendedServerInfo.SteamID, uint64(90_071_992_547_409_921))
-	check("Keywords", info.ExtendedServerInfo.Keywords, "ctf,casual")
-	check("GameID", info.ExtendedServerInfo.GameID, uint64(1_234_567))
-	check("SourceTV.Port", info.SourceTV.Port, uint16(27020))
-	check("SourceTV.Name", info.SourceTV.Name, "SourceTV")
+	require.NoError(t, err)
+	assert.Equal(t, uint8(17), info.Protocol, "Protocol")
+	assert.Equal(t, "Test Server ünïcode", info.Name, "Name")
+	assert.Equal(t, "ctf_2fort", info.Map, "Map")
+	assert.Equal(t, "ebitengame", info.Folder, "Folder")
+	assert.Equal(t, "Ebiten Game", info.Game, "Game")
+	assert.Equal(t, uint16(1_234_567&0xFFFF), info.ID, "ID")
+	assert.Equal(t, uint8(3), info.Players, "Players")
+	assert.Equal(t, uint8(24), info.MaxPlayers, "MaxPlayers")
+	assert.Equal(t, uint8(2), info.Bots, "Bots")
+	assert.Equal(t, "Dedicated", info.ServerType.String(), "ServerType")
+	assert.Equal(t, "Windows", info.ServerOS.String(), "ServerOS")
+	assert.True(t, info.Visibility, "Visibility")
+	assert.True(t, info.VAC, "VAC")
+	assert.Equal(t, "1.0.0.42", info.Version, "Version")
+	assert.Equal(t, uint8(0x80|0x10|0x40|0x20|0x01), info.EDF, "EDF")
+	require.NotNil(t, info.ExtendedServerInfo, "EDF fields missing: %+v", info)
+	require.NotNil(t, info.SourceTV, "EDF fields missing: %+v", info)
+	assert.Equal(t, uint16(27015), info.ExtendedServerInfo.Port, "Port")
+	assert.Equal(t, uint64(90_071_992_547_409_921), info.ExtendedServerInfo.SteamID, "SteamID")
+	assert.Equal(t, "ctf,casual", info.ExtendedServerInfo.Keywords, "Keywords")
+	assert.Equal(t, uint64(1_234_567), info.ExtendedServerInfo.GameID, "GameID")
+	assert.Equal(t, uint16(27020), info.SourceTV.Port, "SourceTV.Port")
+	assert.Equal(t, "SourceTV", info.SourceTV.Name, "SourceTV.Name")
 
 	st := r.Stats()
-	check("challenges sent", st.Challenges, uint64(1))
-	check("INFO answered", st.Info, uint64(1))
+	assert.Equal(t, uint64(1), st.Challenges, "challenges sent")
+	assert.Equal(t, uint64(1), st.Info, "INFO answered")
 }
 
 // TestGoA2SInfoMinimal checks a listen server on Linux without EDF fields.
@@ -108,13 +95,14 @@ func TestGoA2SInfoMinimal(t *testing.T) {
 	r.SetInfo(query.Info{Name: "listen", MaxPlayers: 4})
 	r.SetAdvertise(true)
 	info, err := client(t, serve(t, r)).QueryInfo()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if info.Name != "listen" || info.ServerType.String() != "Non-Dedicated" || info.ServerOS.String() != "Linux" ||
-		info.Visibility || info.VAC || info.MaxPlayers != 4 || info.Players != 0 {
-		t.Errorf("got %+v", info)
-	}
+	require.NoError(t, err)
+	assert.Equal(t, "listen", info.Name, "Name")
+	assert.Equal(t, "Non-Dedicated", info.ServerType.String(), "ServerType")
+	assert.Equal(t, "Linux", info.ServerOS.String(), "ServerOS")
+	assert.False(t, info.Visibility, "Visibility")
+	assert.False(t, info.VAC, "VAC")
+	assert.Equal(t, uint8(4), info.MaxPlayers, "MaxPlayers")
+	assert.Zero(t, info.Players, "Players")
 }
 
 // TestGoA2SPlayers checks names, scores and durations of 255 players: a
@@ -131,31 +119,19 @@ func TestGoA2SPlayers(t *testing.T) {
 	r.SetAdvertise(true)
 	c := client(t, serve(t, r))
 	info, err := c.QueryInfo()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if info.Players != 255 {
-		t.Errorf("INFO players = %d, want 255 (300 clamped)", info.Players)
-	}
+	require.NoError(t, err)
+	assert.Equal(t, uint8(255), info.Players, "INFO players (300 clamped)")
 	pi, err := c.QueryPlayer()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if pi.Count != 255 || len(pi.Players) != 255 {
-		t.Fatalf("got %d players (count %d), want 255", len(pi.Players), pi.Count)
-	}
+	require.NoError(t, err)
+	require.Equal(t, uint8(255), pi.Count, "player count")
+	require.Len(t, pi.Players, 255)
 	elapsed := float32(time.Since(now).Seconds())
 	for i, p := range pi.Players {
-		if want := fmt.Sprintf("Player-%03d %s", i, strings.Repeat("~", 20)); p.Name != want {
-			t.Errorf("player %d name %q, want %q", i, p.Name, want)
-		}
-		if want := uint32(int32(i - 100)); p.Score != want {
-			t.Errorf("player %d score %d, want %d", i, p.Score, want)
-		}
+		assert.Equal(t, fmt.Sprintf("Player-%03d %s", i, strings.Repeat("~", 20)), p.Name, "player %d name", i)
+		assert.Equal(t, uint32(int32(i-100)), p.Score, "player %d score", i)
 		want := float32(i * 60)
-		if p.Duration < want || p.Duration > want+elapsed+1 {
-			t.Errorf("player %d duration %v, want about %v", i, p.Duration, want)
-		}
+		assert.GreaterOrEqual(t, p.Duration, want, "player %d duration", i)
+		assert.LessOrEqual(t, p.Duration, want+elapsed+1, "player %d duration", i)
 	}
 }
 
@@ -166,27 +142,18 @@ func TestGoA2SRules(t *testing.T) {
 	want := map[string]string{}
 	for i := range 800 {
 		k, v := fmt.Sprintf("sv_rule_%04d", i), fmt.Sprintf("value %d %s", i, strings.Repeat("x", i%50))
-		if err := r.SetRule(k, v); err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, r.SetRule(k, v))
 		want[k] = v
 	}
 	r.SetAdvertise(true)
 	ri, err := client(t, serve(t, r)).QueryRules()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if int(ri.Count) != len(want) || len(ri.Rules) != len(want) {
-		t.Fatalf("got %d rules (count %d), want %d", len(ri.Rules), ri.Count, len(want))
-	}
+	require.NoError(t, err)
+	require.Equal(t, len(want), int(ri.Count), "rule count")
+	require.Len(t, ri.Rules, len(want))
 	for k, v := range want {
-		if ri.Rules[k] != v {
-			t.Errorf("rule %s = %q, want %q", k, ri.Rules[k], v)
-		}
+		assert.Equal(t, v, ri.Rules[k], "rule %s", k)
 	}
-	if st := r.Stats(); st.Packets < 20 {
-		t.Errorf("sent %d packets: RULES was not split", st.Packets)
-	}
+	assert.GreaterOrEqual(t, r.Stats().Packets, uint64(20), "packets sent: RULES was not split")
 }
 
 // TestServeChallengeRoundTrip does the challenge round trip by hand over UDP
@@ -198,54 +165,41 @@ func TestServeChallengeRoundTrip(t *testing.T) {
 	addr := serve(t, r)
 	dial := func() *net.UDPConn {
 		raddr, err := net.ResolveUDPAddr("udp", addr)
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		c, err := net.DialUDP("udp", nil, raddr)
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		t.Cleanup(func() { c.Close() })
 		return c
 	}
 	roundTrip := func(c *net.UDPConn, req []byte) []byte {
 		t.Helper()
-		if _, err := c.Write(req); err != nil {
-			t.Fatal(err)
-		}
+		_, err := c.Write(req)
+		require.NoError(t, err)
 		buf := make([]byte, 2048)
 		_ = c.SetReadDeadline(time.Now().Add(3 * time.Second))
 		n, err := c.Read(buf)
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		return buf[:n]
 	}
 	c1, c2 := dial(), dial()
 	reply := roundTrip(c1, query.AppendRequest(nil, query.Request{Kind: query.KindInfo}))
 	ch, err := query.ParseChallenge(reply)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	// Another port does not get data with c1's challenge: it gets its own.
 	reply = roundTrip(c2, query.AppendRequest(nil, query.Request{Kind: query.KindInfo, Challenge: ch, HasChallenge: true}))
-	if ch2, err := query.ParseChallenge(reply); err != nil || ch2 == ch {
-		t.Fatalf("other port: challenge %#x, %v (c1's %#x)", ch2, err, ch)
-	}
+	ch2, err := query.ParseChallenge(reply)
+	require.NoError(t, err, "other port's reply")
+	require.NotEqual(t, ch, ch2, "other port's challenge")
 	reply = roundTrip(c1, query.AppendRequest(nil, query.Request{Kind: query.KindInfo, Challenge: ch, HasChallenge: true}))
 	info, _, err := query.ParseInfo(reply)
-	if err != nil || info.Name != "round trip" {
-		t.Fatalf("got %+v, %v", info, err)
-	}
+	require.NoError(t, err)
+	require.Equal(t, "round trip", info.Name)
 	// The same challenge serves PLAYER and RULES; a ping needs none.
 	reply = roundTrip(c1, query.AppendRequest(nil, query.Request{Kind: query.KindPlayers, Challenge: ch, HasChallenge: true}))
-	if _, err := query.ParsePlayers(reply); err != nil {
-		t.Fatal(err)
-	}
+	_, err = query.ParsePlayers(reply)
+	require.NoError(t, err)
 	reply = roundTrip(c1, query.AppendRequest(nil, query.Request{Kind: query.KindPing}))
-	if string(reply) != "\xFF\xFF\xFF\xFFj" {
-		t.Fatalf("ping reply % x", reply)
-	}
+	require.Equal(t, "\xFF\xFF\xFF\xFFj", string(reply), "ping reply")
 }
 
 // TestServeStopsOnClose checks that Serve returns nil once its conn is closed,
@@ -253,20 +207,16 @@ func TestServeChallengeRoundTrip(t *testing.T) {
 func TestServeStopsOnClose(t *testing.T) {
 	r := query.NewResponder(query.Config{})
 	conn, err := net.ListenUDP("udp", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	done := make(chan error, 1)
 	go func() { done <- r.Serve(conn) }()
 	time.Sleep(10 * time.Millisecond)
 	conn.Close()
 	select {
 	case err := <-done:
-		if err != nil {
-			t.Fatalf("Serve = %v, want nil", err)
-		}
+		require.NoError(t, err, "Serve's return")
 	case <-time.After(5 * time.Second):
-		t.Fatal("Serve did not return")
+		require.Fail(t, "Serve did not return")
 	}
 }
 
@@ -300,15 +250,12 @@ func TestServeConcurrentState(t *testing.T) {
 		}
 	}()
 	for i := range 30 {
-		if _, err := c.QueryInfo(); err != nil {
-			t.Fatalf("INFO %d: %v", i, err)
-		}
-		if _, err := c.QueryPlayer(); err != nil {
-			t.Fatalf("PLAYER %d: %v", i, err)
-		}
-		if _, err := c.QueryRules(); err != nil {
-			t.Fatalf("RULES %d: %v", i, err)
-		}
+		_, err := c.QueryInfo()
+		require.NoError(t, err, "INFO %d", i)
+		_, err = c.QueryPlayer()
+		require.NoError(t, err, "PLAYER %d", i)
+		_, err = c.QueryRules()
+		require.NoError(t, err, "RULES %d", i)
 	}
 	close(stop)
 	<-writerDone

@@ -8,6 +8,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // benchResponder is a Responder with full state: INFO with every EDF field,
@@ -32,8 +35,9 @@ func benchHandle(b *testing.B, r *Responder, req []byte, from netip.AddrPort, wa
 	n := 0
 	var last byte
 	send := func(p []byte) { n += len(p); last = p[4] }
-	if !r.Handle(req, from, send) || last != wantKind && wantKind != 0 {
-		b.Fatalf("reply type %q, want %q", last, wantKind)
+	require.True(b, r.Handle(req, from, send), "request not consumed")
+	if wantKind != 0 {
+		require.Equal(b, wantKind, last, "reply type")
 	}
 	b.ReportAllocs()
 	b.ResetTimer()
@@ -140,9 +144,7 @@ func BenchmarkParseInfo(b *testing.B) {
 func BenchmarkLoopback(b *testing.B) {
 	listen := func(b *testing.B) *net.UDPConn {
 		conn, err := net.ListenUDP("udp", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
-		if err != nil {
-			b.Fatal(err)
-		}
+		require.NoError(b, err)
 		return conn
 	}
 	// run drives one client against the server on srv until b.N replies came back.
@@ -151,14 +153,10 @@ func BenchmarkLoopback(b *testing.B) {
 		go func() { done <- serve() }()
 		defer func() {
 			srv.Close()
-			if err := <-done; err != nil {
-				b.Error(err)
-			}
+			assert.NoError(b, <-done)
 		}()
 		client, err := net.DialUDP("udp", nil, srv.LocalAddr().(*net.UDPAddr))
-		if err != nil {
-			b.Fatal(err)
-		}
+		require.NoError(b, err)
 		defer client.Close()
 		q := req(client)
 		buf := make([]byte, 2048)
@@ -187,9 +185,9 @@ func BenchmarkLoopback(b *testing.B) {
 			_, _ = client.Write(req)
 			_ = client.SetReadDeadline(time.Now().Add(5 * time.Second))
 			n, err := client.Read(buf)
-			if err != nil || n < 5 || buf[4] != 'I' {
-				b.Fatalf("reply % x, %v", buf[:n], err)
-			}
+			require.NoError(b, err)
+			require.GreaterOrEqual(b, n, 5, "reply % x", buf[:n])
+			require.Equal(b, byte('I'), buf[4], "reply % x", buf[:n])
 			return req
 		})
 	})

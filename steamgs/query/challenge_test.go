@@ -3,6 +3,9 @@ package query
 import (
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 func TestChallengeWindows(t *testing.T) {
@@ -31,15 +34,13 @@ func TestChallengeWindows(t *testing.T) {
 			clk.t = clk.t.Truncate(window)
 			r := NewResponder(Config{Now: clk.Now, Key: testKey, ChallengeWindow: window})
 			c := r.Challenge(a)
-			if c == NoChallenge {
-				t.Fatal("challenge is FF FF FF FF")
-			}
+			require.NotEqual(t, NoChallenge, c, "challenge is FF FF FF FF")
 			clk.Add(tt.after)
 			from := a
 			if tt.from != "" {
 				from = addr(tt.from)
 			}
-			equal(t, r.validChallenge(from, c, clk.Now()), tt.valid)
+			assert.Equal(t, tt.valid, r.validChallenge(from, c, clk.Now()))
 		})
 	}
 }
@@ -53,26 +54,26 @@ func TestChallengeKeyedByAddressNotKind(t *testing.T) {
 	var got []uint32
 	for _, k := range []Kind{KindInfo, KindPlayers, KindRules} {
 		c, err := ParseChallenge(query(t, r, Request{Kind: k}, a))
-		noErr(t, err, "%v", k)
+		require.NoError(t, err, "%v", k)
 		got = append(got, c)
 	}
 	// A padded legacy GETCHALLENGE gets the same challenge.
 	var s sink
 	r.Handle(append(hdr('W'), 0, 0, 0, 0), a, s.send)
 	c, err := ParseChallenge(s.pkts[0])
-	noErr(t, err)
+	require.NoError(t, err)
 	got = append(got, c)
 	for _, c := range got {
-		equal(t, c, got[0])
+		assert.Equal(t, got[0], c)
 	}
 	// The INFO challenge works for PLAYER and RULES.
 	for _, k := range []Kind{KindInfo, KindPlayers, KindRules} {
 		b := query(t, r, Request{Kind: k, Challenge: got[0], HasChallenge: true}, a)
-		isTrue(t, len(b) > 5 && b[4] != 'A', "%v answered with data", k)
+		assert.True(t, len(b) > 5 && b[4] != 'A', "%v answered with data", k)
 	}
 	// IPv4 and its IPv4-mapped IPv6 form are the same address.
 	mapped := addr("[::ffff:198.51.100.7]:4000")
-	equal(t, r.Challenge(mapped), got[0])
+	assert.Equal(t, got[0], r.Challenge(mapped))
 }
 
 func TestChallengeKeys(t *testing.T) {
@@ -86,15 +87,15 @@ func TestChallengeKeys(t *testing.T) {
 	random1 := NewResponder(Config{Now: clk.Now})
 	random2 := NewResponder(Config{Now: clk.Now})
 	c := r1.Challenge(a)
-	isTrue(t, r2.validChallenge(a, c, clk.Now()), "same key accepts")
-	isTrue(t, !r3.validChallenge(a, c, clk.Now()), "other key refuses")
-	isTrue(t, random1.Challenge(a) != random2.Challenge(a), "random keys differ")
+	assert.True(t, r2.validChallenge(a, c, clk.Now()), "same key accepts")
+	assert.False(t, r3.validChallenge(a, c, clk.Now()), "other key refuses")
+	assert.NotEqual(t, random1.Challenge(a), random2.Challenge(a), "random keys differ")
 }
 
 func TestChallengeWindowBefore1970(t *testing.T) {
 	clk := &fakeClock{t: time.Unix(-1, 0)}
 	r := NewResponder(Config{Now: clk.Now, Key: testKey, ChallengeWindow: time.Second})
-	equal(t, r.challengeWindow(time.Unix(-1, 0)), int64(-1))
-	equal(t, r.challengeWindow(time.Unix(0, -1)), int64(-1))
-	equal(t, r.challengeWindow(time.Unix(0, 0)), int64(0))
+	assert.Equal(t, int64(-1), r.challengeWindow(time.Unix(-1, 0)))
+	assert.Equal(t, int64(-1), r.challengeWindow(time.Unix(0, -1)))
+	assert.Equal(t, int64(0), r.challengeWindow(time.Unix(0, 0)))
 }

@@ -2,10 +2,12 @@ package query
 
 import (
 	"bytes"
-	"errors"
 	"math"
 	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 func hdr(t byte, rest ...byte) []byte {
@@ -47,16 +49,14 @@ func TestParseRequest(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			got, err := ParseRequest(tt.pkt)
 			if tt.err != "" {
-				if err == nil {
-					t.Fatal("no error")
-				}
-				isErr(t, err, ErrMalformed)
-				errContains(t, err, tt.err)
-				isTrue(t, strings.HasPrefix(err.Error(), "query: "), err.Error())
+				require.Error(t, err)
+				assert.ErrorIs(t, err, ErrMalformed)
+				assert.ErrorContains(t, err, tt.err)
+				assert.True(t, strings.HasPrefix(err.Error(), "query: "), err.Error())
 				return
 			}
-			noErr(t, err)
-			equal(t, tt.want, got)
+			require.NoError(t, err)
+			assert.Equal(t, tt.want, got)
 		})
 	}
 }
@@ -76,23 +76,23 @@ func TestAppendRequest(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.req.Kind.String(), func(t *testing.T) {
 			got := AppendRequest([]byte("prefix"), tt.req)
-			mustEqual(t, "prefix", string(got[:6]))
-			equal(t, tt.want, got[6:])
+			require.Equal(t, "prefix", string(got[:6]))
+			assert.Equal(t, tt.want, got[6:])
 			back, err := ParseRequest(got[6:])
-			noErr(t, err)
-			equal(t, tt.req, back)
+			require.NoError(t, err)
+			assert.Equal(t, tt.req, back)
 		})
 	}
-	equal(t, 25, len(AppendRequest(nil, Request{Kind: KindInfo})))
+	assert.Len(t, AppendRequest(nil, Request{Kind: KindInfo}), 25)
 }
 
 func TestKindString(t *testing.T) {
-	equal(t, "A2S_INFO", KindInfo.String())
-	equal(t, "A2S_PLAYER", KindPlayers.String())
-	equal(t, "A2S_RULES", KindRules.String())
-	equal(t, "A2S_SERVERQUERY_GETCHALLENGE", KindGetChallenge.String())
-	equal(t, "A2A_PING", KindPing.String())
-	equal(t, "kind 0x01", Kind(1).String())
+	assert.Equal(t, "A2S_INFO", KindInfo.String())
+	assert.Equal(t, "A2S_PLAYER", KindPlayers.String())
+	assert.Equal(t, "A2S_RULES", KindRules.String())
+	assert.Equal(t, "A2S_SERVERQUERY_GETCHALLENGE", KindGetChallenge.String())
+	assert.Equal(t, "A2A_PING", KindPing.String())
+	assert.Equal(t, "kind 0x01", Kind(1).String())
 }
 
 // fullInfo sets every field.
@@ -121,7 +121,7 @@ func TestAppendInfoGolden(t *testing.T) {
 	want = append(want, "tv\x00ctf,fast\x00"...)
 	want = append(want, 0x56, 0x34, 0x12, 0, 0, 0, 0, 0) // game ID
 	got := AppendInfo(nil, fullInfo(), 5)
-	equal(t, want, got)
+	assert.Equal(t, want, got)
 }
 
 func TestInfoRoundTrip(t *testing.T) {
@@ -152,9 +152,9 @@ func TestInfoRoundTrip(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			b := AppendInfo(nil, tt.info, tt.players)
 			got, n, err := ParseInfo(b)
-			noErr(t, err)
-			equal(t, tt.want, got)
-			equal(t, tt.wantN, n)
+			require.NoError(t, err)
+			assert.Equal(t, tt.want, got)
+			assert.Equal(t, tt.wantN, n)
 		})
 	}
 }
@@ -165,15 +165,15 @@ func TestParseInfoTruncated(t *testing.T) {
 	for n := 0; n < len(b); n++ {
 		_, _, err := ParseInfo(b[:n])
 		if n == versionEnd {
-			noErr(t, err, "prefix %d ends before the EDF byte", n)
+			require.NoError(t, err, "prefix %d ends before the EDF byte", n)
 			continue
 		}
-		isErr(t, err, ErrMalformed, "prefix %d", n)
+		assert.ErrorIs(t, err, ErrMalformed, "prefix %d", n)
 	}
 	_, _, err := ParseInfo(hdr('D', 0))
-	errContains(t, err, "type byte is 'D', want 'I' at byte 4 of 6")
+	assert.ErrorContains(t, err, "type byte is 'D', want 'I' at byte 4 of 6")
 	_, _, err = ParseInfo([]byte{0xFE, 0xFF, 0xFF, 0xFF, 'I'})
-	errContains(t, err, "header is not FF FF FF FF at byte 0")
+	assert.ErrorContains(t, err, "header is not FF FF FF FF at byte 0")
 }
 
 func TestWireString(t *testing.T) {
@@ -193,7 +193,7 @@ func TestWireString(t *testing.T) {
 		{"\x80\x80\x80\x80\x80\x80", 5, "\x80\x80"},
 	}
 	for _, tt := range tests {
-		equal(t, wireString(tt.s, tt.max), tt.want, "%q max %d", tt.s, tt.max)
+		assert.Equal(t, tt.want, wireString(tt.s, tt.max), "%q max %d", tt.s, tt.max)
 	}
 }
 
@@ -217,19 +217,19 @@ func TestPlayersRoundTrip(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			b := AppendPlayers(nil, tt.players)
 			got, err := ParsePlayers(b)
-			noErr(t, err)
-			equal(t, tt.want, got)
+			require.NoError(t, err)
+			assert.Equal(t, tt.want, got)
 		})
 	}
 	b := AppendPlayers(nil, []Player{{Name: "bob", Score: 1, Duration: 2}})
-	equal(t, append(hdr('D', 1, 0), 'b', 'o', 'b', 0, 1, 0, 0, 0, 0, 0, 0, 0x40), b)
+	assert.Equal(t, append(hdr('D', 1, 0), 'b', 'o', 'b', 0, 1, 0, 0, 0, 0, 0, 0, 0x40), b)
 	for n := 0; n < len(b); n++ {
 		_, err := ParsePlayers(b[:n])
-		isErr(t, err, ErrMalformed, "prefix %d", n)
+		assert.ErrorIs(t, err, ErrMalformed, "prefix %d", n)
 	}
 	// A count larger than the entries present fails without allocating for it.
 	_, err := ParsePlayers(hdr('D', 255))
-	isErr(t, err, ErrMalformed)
+	assert.ErrorIs(t, err, ErrMalformed)
 }
 
 func TestRulesRoundTrip(t *testing.T) {
@@ -245,39 +245,39 @@ func TestRulesRoundTrip(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			b := AppendRules(nil, tt.rules)
-			equal(t, len(b), RulesSize(tt.rules))
+			assert.Len(t, b, RulesSize(tt.rules))
 			got, err := ParseRules(b)
-			noErr(t, err)
-			equal(t, tt.rules, got)
+			require.NoError(t, err)
+			assert.Equal(t, tt.rules, got)
 		})
 	}
 	b := AppendRules(nil, []Rule{{"a", "b"}})
-	equal(t, hdr('E', 1, 0, 'a', 0, 'b', 0), b)
+	assert.Equal(t, hdr('E', 1, 0, 'a', 0, 'b', 0), b)
 	for n := 0; n < len(b); n++ {
 		_, err := ParseRules(b[:n])
-		isErr(t, err, ErrMalformed, "prefix %d", n)
+		assert.ErrorIs(t, err, ErrMalformed, "prefix %d", n)
 	}
 	// Values with NUL are cut at it, and RulesSize agrees.
 	nul := []Rule{{"a\x00b", "c\x00d"}}
-	equal(t, len(AppendRules(nil, nul)), RulesSize(nul))
+	assert.Len(t, AppendRules(nil, nul), RulesSize(nul))
 }
 
 func TestChallengeCodec(t *testing.T) {
 	b := AppendChallenge(nil, 0xDEADBEEF)
-	equal(t, hdr('A', 0xEF, 0xBE, 0xAD, 0xDE), b)
-	equal(t, len(b), ChallengeReplySize)
+	assert.Equal(t, hdr('A', 0xEF, 0xBE, 0xAD, 0xDE), b)
+	assert.Len(t, b, ChallengeReplySize)
 	c, err := ParseChallenge(b)
-	noErr(t, err)
-	equal(t, uint32(0xDEADBEEF), c)
+	require.NoError(t, err)
+	assert.Equal(t, uint32(0xDEADBEEF), c)
 	_, err = ParseChallenge(b[:8])
-	isErr(t, err, ErrMalformed)
+	assert.ErrorIs(t, err, ErrMalformed)
 	_, err = ParseChallenge(hdr('I', 1, 2, 3, 4))
-	isErr(t, err, ErrMalformed)
+	assert.ErrorIs(t, err, ErrMalformed)
 }
 
 func TestErrors(t *testing.T) {
 	err := error(&sizeError{what: "rules reply", size: 400000, limit: MaxReplySize, unit: "bytes"})
-	equal(t, "query: rules reply is 400000 bytes, limit 318240", err.Error())
-	isTrue(t, errors.Is(err, ErrTooLarge))
-	isTrue(t, !errors.Is(err, ErrMalformed))
+	assert.Equal(t, "query: rules reply is 400000 bytes, limit 318240", err.Error())
+	assert.ErrorIs(t, err, ErrTooLarge)
+	assert.NotErrorIs(t, err, ErrMalformed)
 }

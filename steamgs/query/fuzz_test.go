@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/require"
 )
 
 // fuzzRequests are seeds: every request kind, with and without challenges.
@@ -29,28 +31,22 @@ func FuzzParseRequest(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, pkt []byte) {
 		req, err := ParseRequest(pkt)
-		if _, code := parseRequest(pkt); (code == parseOK) != (err == nil) {
-			t.Fatalf("parseRequest code %v, ParseRequest error %v", code, err)
-		}
+		_, code := parseRequest(pkt)
+		require.Equal(t, err == nil, code == parseOK, "parseRequest code %v, ParseRequest error %v", code, err)
 		if err != nil {
-			if req != (Request{}) {
-				t.Fatalf("error %v with request %+v", err, req)
-			}
+			require.Zero(t, req, "request with error %v", err)
 			return
 		}
-		if req.HasChallenge && req.Challenge == NoChallenge {
-			t.Fatalf("HasChallenge with FF FF FF FF")
+		if req.HasChallenge {
+			require.NotEqual(t, NoChallenge, req.Challenge, "HasChallenge with FF FF FF FF")
 		}
 		// What AppendRequest writes parses back to the same request, and is
 		// a prefix of any well-formed request carrying it (padding aside).
 		enc := AppendRequest(nil, req)
 		back, err := ParseRequest(enc)
-		if err != nil || back != req {
-			t.Fatalf("round trip: %+v -> % x -> %+v, %v", req, enc, back, err)
-		}
-		if len(enc) > len(pkt) {
-			t.Fatalf("encoding % x longer than the packet % x", enc, pkt)
-		}
+		require.NoError(t, err, "round trip of %+v via % x", req, enc)
+		require.Equal(t, req, back, "round trip via % x", enc)
+		require.LessOrEqual(t, len(enc), len(pkt), "encoding % x longer than the packet % x", enc, pkt)
 	})
 }
 
@@ -86,31 +82,24 @@ func FuzzHandle(f *testing.F) {
 		var s sink
 		consumed := r.Handle(pkt, from, s.send)
 		req, err := ParseRequest(pkt)
-		if consumed != (err == nil) {
-			t.Fatalf("Handle = %v, ParseRequest error %v", consumed, err)
-		}
-		if !consumed && len(s.pkts) > 0 {
-			t.Fatalf("non-A2S packet % x answered", pkt)
+		require.Equal(t, err == nil, consumed, "Handle's result, ParseRequest error %v", err)
+		if !consumed {
+			require.Empty(t, s.pkts, "non-A2S packet % x answered", pkt)
 		}
 		for _, p := range s.pkts {
-			if len(p) > MaxPacketSize {
-				t.Fatalf("sent a %d-byte datagram", len(p))
-			}
+			require.LessOrEqual(t, len(p), MaxPacketSize, "datagram size")
 		}
 		challenged := err == nil && req.HasChallenge && req.Challenge == r.Challenge(from) &&
 			(req.Kind == KindInfo || req.Kind == KindPlayers || req.Kind == KindRules)
 		if !challenged {
 			// No amplification without a valid challenge.
-			if s.bytes() > len(pkt) {
-				t.Fatalf("request % x (%d bytes) without a valid challenge got %d bytes", pkt, len(pkt), s.bytes())
-			}
+			require.LessOrEqual(t, s.bytes(), len(pkt), "bytes sent for request % x without a valid challenge", pkt)
 			return
 		}
 		reply := s.pkts[0]
 		if len(s.pkts) > 1 {
-			if reply, err = Reassemble(s.pkts); err != nil {
-				t.Fatal(err)
-			}
+			reply, err = Reassemble(s.pkts)
+			require.NoError(t, err)
 		}
 		switch req.Kind {
 		case KindInfo:
@@ -120,9 +109,7 @@ func FuzzHandle(f *testing.F) {
 		case KindRules:
 			_, err = ParseRules(reply)
 		}
-		if err != nil {
-			t.Fatalf("%v reply does not parse: %v", req.Kind, err)
-		}
+		require.NoError(t, err, "%v reply does not parse", req.Kind)
 	})
 }
 
@@ -139,51 +126,35 @@ func FuzzParseReply(f *testing.F) {
 		if info, n, err := ParseInfo(b); err == nil {
 			e1 := AppendInfo(nil, info, n)
 			info2, n2, err := ParseInfo(e1)
-			if err != nil {
-				t.Fatalf("re-encoded INFO does not parse: %v", err)
-			}
-			if e2 := AppendInfo(nil, info2, n2); !bytes.Equal(e1, e2) {
-				t.Fatalf("INFO not stable:\n% x\n% x", e1, e2)
-			}
+			require.NoError(t, err, "re-encoded INFO does not parse")
+			require.Equal(t, e1, AppendInfo(nil, info2, n2), "INFO not stable")
 		}
 		if players, err := ParsePlayers(b); err == nil {
 			e1 := AppendPlayers(nil, players)
 			players2, err := ParsePlayers(e1)
-			if err != nil {
-				t.Fatalf("re-encoded PLAYER does not parse: %v", err)
-			}
-			if e2 := AppendPlayers(nil, players2); !bytes.Equal(e1, e2) {
-				t.Fatalf("PLAYER not stable")
-			}
+			require.NoError(t, err, "re-encoded PLAYER does not parse")
+			require.Equal(t, e1, AppendPlayers(nil, players2), "PLAYER not stable")
 		}
 		if rules, err := ParseRules(b); err == nil {
 			e := AppendRules(nil, rules)
-			if RulesSize(rules) != len(e) {
-				t.Fatalf("RulesSize %d, encoded %d", RulesSize(rules), len(e))
-			}
+			require.Len(t, e, RulesSize(rules), "RulesSize")
 			rules2, err := ParseRules(e)
-			if err != nil || len(rules2) != len(rules) {
-				t.Fatalf("RULES round trip: %d rules, %v", len(rules2), err)
-			}
+			require.NoError(t, err, "RULES round trip")
+			require.Len(t, rules2, len(rules), "RULES round trip")
 			for i := range rules {
-				if rules[i] != rules2[i] {
-					t.Fatalf("rule %d: %q != %q", i, rules[i], rules2[i])
-				}
+				require.Equal(t, rules[i], rules2[i], "rule %d", i)
 			}
 		}
 		if c, err := ParseChallenge(b); err == nil {
-			if !bytes.Equal(AppendChallenge(nil, c), b[:ChallengeReplySize]) {
-				t.Fatalf("challenge round trip")
-			}
+			require.Equal(t, b[:ChallengeReplySize], AppendChallenge(nil, c), "challenge round trip")
 		}
 		if fr, err := ParseFragment(b); err == nil {
-			if fr.Number >= fr.Total || len(fr.Payload) != len(b)-SplitHeaderSize {
-				t.Fatalf("bad fragment %+v", fr)
-			}
+			require.Less(t, fr.Number, fr.Total, "bad fragment %+v", fr)
+			require.Len(t, fr.Payload, len(b)-SplitHeaderSize, "bad fragment %+v", fr)
 		}
 		// Reassembly of arbitrary pieces never panics.
-		if whole, err := Reassemble(bytes.Split(b, []byte{0xFE, 0xFE})); err == nil && whole == nil {
-			t.Fatal("nil reply without error")
+		if whole, err := Reassemble(bytes.Split(b, []byte{0xFE, 0xFE})); err == nil {
+			require.NotNil(t, whole, "nil reply without error")
 		}
 	})
 }

@@ -1,15 +1,12 @@
 package query
 
 import (
-	"errors"
-	"fmt"
 	"net/netip"
-	"reflect"
-	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/require"
 	"go.uber.org/goleak"
 )
 
@@ -63,9 +60,7 @@ func addr(s string) netip.AddrPort { return netip.MustParseAddrPort(s) }
 func query(t testing.TB, r *Responder, req Request, from netip.AddrPort) []byte {
 	t.Helper()
 	var s sink
-	if !r.Handle(AppendRequest(nil, req), from, s.send) {
-		t.Fatalf("Handle(%v) = false", req.Kind)
-	}
+	require.True(t, r.Handle(AppendRequest(nil, req), from, s.send), "Handle(%v) = false", req.Kind)
 	switch len(s.pkts) {
 	case 0:
 		return nil
@@ -75,14 +70,10 @@ func query(t testing.TB, r *Responder, req Request, from netip.AddrPort) []byte 
 		}
 	}
 	for _, p := range s.pkts {
-		if len(p) > MaxPacketSize {
-			t.Fatalf("fragment of %d bytes > %d", len(p), MaxPacketSize)
-		}
+		require.LessOrEqual(t, len(p), MaxPacketSize, "fragment size")
 	}
 	reply, err := Reassemble(s.pkts)
-	if err != nil {
-		t.Fatalf("Reassemble: %v", err)
-	}
+	require.NoError(t, err, "Reassemble")
 	return reply
 }
 
@@ -90,65 +81,6 @@ func query(t testing.TB, r *Responder, req Request, from netip.AddrPort) []byte 
 func queryWithChallenge(t testing.TB, r *Responder, kind Kind, from netip.AddrPort) []byte {
 	t.Helper()
 	c, err := ParseChallenge(query(t, r, Request{Kind: kind}, from))
-	if err != nil {
-		t.Fatalf("challenge for %v: %v", kind, err)
-	}
+	require.NoError(t, err, "challenge for %v", kind)
 	return query(t, r, Request{Kind: kind, Challenge: c, HasChallenge: true}, from)
-}
-
-// Small assertion helpers: the module's go.sum does not carry testify's own
-// dependencies, so the tests use the standard library alone.
-
-func equal(t testing.TB, got, want any, msg ...any) bool {
-	t.Helper()
-	if !reflect.DeepEqual(got, want) {
-		t.Errorf("%s\n got: %#v\nwant: %#v", msgf(msg), got, want)
-		return false
-	}
-	return true
-}
-
-func mustEqual(t testing.TB, got, want any, msg ...any) {
-	t.Helper()
-	if !equal(t, got, want, msg...) {
-		t.FailNow()
-	}
-}
-
-func noErr(t testing.TB, err error, msg ...any) {
-	t.Helper()
-	if err != nil {
-		t.Fatalf("%s: unexpected error: %v", msgf(msg), err)
-	}
-}
-
-func isErr(t testing.TB, err, target error, msg ...any) {
-	t.Helper()
-	if !errors.Is(err, target) {
-		t.Errorf("%s: error %v is not %v", msgf(msg), err, target)
-	}
-}
-
-func errContains(t testing.TB, err error, substr string, msg ...any) {
-	t.Helper()
-	if err == nil || !strings.Contains(err.Error(), substr) {
-		t.Errorf("%s: error %v does not contain %q", msgf(msg), err, substr)
-	}
-}
-
-func isTrue(t testing.TB, v bool, msg ...any) {
-	t.Helper()
-	if !v {
-		t.Errorf("%s: false", msgf(msg))
-	}
-}
-
-func msgf(msg []any) string {
-	if len(msg) == 0 {
-		return ""
-	}
-	if f, ok := msg[0].(string); ok {
-		return fmt.Sprintf(f, msg[1:]...)
-	}
-	return fmt.Sprint(msg...)
 }

@@ -5,6 +5,9 @@ import (
 	"runtime"
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 var ping = hdr('i')
@@ -13,9 +16,7 @@ var ping = hdr('i')
 func answered(t testing.TB, r *Responder, from netip.AddrPort) bool {
 	t.Helper()
 	var s sink
-	if !r.Handle(ping, from, s.send) {
-		t.Fatal("ping not consumed")
-	}
+	require.True(t, r.Handle(ping, from, s.send), "ping not consumed")
 	return len(s.pkts) == 1
 }
 
@@ -44,15 +45,15 @@ func TestRateLimit(t *testing.T) {
 					n++
 				}
 			}
-			equal(t, n, tt.want)
-			equal(t, r.Stats().DroppedRateLimit, uint64(tt.sends-tt.want))
+			assert.Equal(t, tt.want, n)
+			assert.Equal(t, uint64(tt.sends-tt.want), r.Stats().DroppedRateLimit)
 			// Still within the window: still limited; a new window starts afresh.
 			clk.Add(RateWindow - time.Millisecond)
 			if tt.sends > tt.want {
-				isTrue(t, !answered(t, r, a), "answered before the window ended")
+				assert.False(t, answered(t, r, a), "answered before the window ended")
 			}
 			clk.Add(time.Millisecond)
-			isTrue(t, answered(t, r, a), "not answered in a new window")
+			assert.True(t, answered(t, r, a), "not answered in a new window")
 		})
 	}
 }
@@ -63,23 +64,23 @@ func TestRateLimitPerIP(t *testing.T) {
 	r.SetAdvertise(true)
 	// Ports of one IP share its budget.
 	for port := range uint16(3) {
-		isTrue(t, answered(t, r, netip.AddrPortFrom(netip.MustParseAddr("192.0.2.1"), 1000+port)), "port %d", port)
+		assert.True(t, answered(t, r, netip.AddrPortFrom(netip.MustParseAddr("192.0.2.1"), 1000+port)), "port %d", port)
 	}
-	isTrue(t, !answered(t, r, addr("192.0.2.1:2000")), "fourth packet of the IP answered")
-	isTrue(t, !answered(t, r, addr("[::ffff:192.0.2.1]:2000")), "IPv4-mapped form escapes the limit")
+	assert.False(t, answered(t, r, addr("192.0.2.1:2000")), "fourth packet of the IP answered")
+	assert.False(t, answered(t, r, addr("[::ffff:192.0.2.1]:2000")), "IPv4-mapped form escapes the limit")
 	// Other IPs have their own.
-	isTrue(t, answered(t, r, addr("192.0.2.2:1000")), "other IP")
-	isTrue(t, answered(t, r, addr("[2001:db8::1]:1000")), "IPv6")
+	assert.True(t, answered(t, r, addr("192.0.2.2:1000")), "other IP")
+	assert.True(t, answered(t, r, addr("[2001:db8::1]:1000")), "IPv6")
 	// A clock stepping back restarts the window rather than locking out.
 	clk.Add(-time.Hour)
-	isTrue(t, answered(t, r, addr("192.0.2.1:1000")), "after the clock stepped back")
+	assert.True(t, answered(t, r, addr("192.0.2.1:1000")), "after the clock stepped back")
 }
 
 func TestLimiterTableSize(t *testing.T) {
 	for _, max := range []int{1, 3, 8, 9, 100, 4096, 5000} {
 		l := newLimiter(1, max, 1, 2)
 		l.init()
-		isTrue(t, len(l.entries) <= max && len(l.entries) > max/2, "max %d: %d entries", max, len(l.entries))
+		assert.True(t, len(l.entries) <= max && len(l.entries) > max/2, "max %d: %d entries", max, len(l.entries))
 	}
 }
 
@@ -96,7 +97,7 @@ func TestMaxSourcesClamped(t *testing.T) {
 		r.SetAdvertise(true)
 		r.Handle(AppendRequest(nil, Request{Kind: KindPing}), addr("192.0.2.1:27005"), nil)
 		n := len(r.limiter.entries)
-		isTrue(t, n <= tt.want && n > tt.want/2, "MaxSources %d: %d entries, want at most %d", tt.max, n, tt.want)
+		assert.True(t, n <= tt.want && n > tt.want/2, "MaxSources %d: %d entries, want at most %d", tt.max, n, tt.want)
 	}
 }
 
@@ -139,25 +140,24 @@ func TestFloodManySources(t *testing.T) {
 		if i%20_000 == 0 {
 			legitAsked++
 			b := queryWithChallenge(t, r, KindInfo, legit)
-			if _, _, err := ParseInfo(b); err != nil {
-				t.Fatalf("legitimate query %d not answered: %v", legitAsked, err)
-			}
+			_, _, err := ParseInfo(b)
+			require.NoError(t, err, "legitimate query %d not answered", legitAsked)
 		}
-		if i%2000 == 0 && !answered(t, r, legit) {
-			t.Fatalf("legitimate ping not answered at packet %d", i)
+		if i%2000 == 0 {
+			require.True(t, answered(t, r, legit), "legitimate ping not answered at packet %d", i)
 		}
 	}
 	runtime.GC()
 	runtime.ReadMemStats(&after)
 
 	tracked := r.limiter.tracked()
-	isTrue(t, tracked <= maxSources, "tracking %d sources, bound %d", tracked, maxSources)
-	isTrue(t, len(r.limiter.entries) <= maxSources, "table has %d entries", len(r.limiter.entries))
+	assert.LessOrEqual(t, tracked, maxSources, "tracked sources")
+	assert.LessOrEqual(t, len(r.limiter.entries), maxSources, "table entries")
 	growth := int64(after.HeapAlloc) - int64(before.HeapAlloc)
-	isTrue(t, growth < 1<<20, "heap grew %d bytes", growth)
+	assert.Less(t, growth, int64(1<<20), "heap growth in bytes")
 	// A second of virtual time passed: the flooder had 5 or 6 windows.
 	windows := int(time.Second/RateWindow) + 1
-	isTrue(t, floodAnswered <= limit*windows, "flooder answered %d times, limit %d per window", floodAnswered, limit)
-	isTrue(t, r.Stats().DroppedRateLimit >= 5*sources-uint64(limit*windows), "dropped %d", r.Stats().DroppedRateLimit)
+	assert.LessOrEqual(t, floodAnswered, limit*windows, "flooder answered, limit %d per window", limit)
+	assert.GreaterOrEqual(t, r.Stats().DroppedRateLimit, 5*sources-uint64(limit*windows), "dropped")
 	t.Logf("tracked %d sources, heap growth %d bytes, flooder answered %d of %d", tracked, growth, floodAnswered, 5*sources)
 }

@@ -6,6 +6,9 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 func newTestResponder(clk *fakeClock) *Responder {
@@ -25,63 +28,63 @@ func TestHandleDirect(t *testing.T) {
 	r.AddPlayer(1, joined)
 	r.AddPlayer(2, joined.Add(-90*time.Second))
 	r.AddPlayer(3, joined) // never updated: empty name
-	isTrue(t, r.UpdatePlayer(1, "alice", 10), "update 1")
-	isTrue(t, r.UpdatePlayer(2, "bob", 0xFFFFFFFE), "update 2") // -2 as int32
-	isTrue(t, !r.UpdatePlayer(99, "nobody", 1), "unknown id updated")
+	assert.True(t, r.UpdatePlayer(1, "alice", 10), "update 1")
+	assert.True(t, r.UpdatePlayer(2, "bob", 0xFFFFFFFE), "update 2") // -2 as int32
+	assert.False(t, r.UpdatePlayer(99, "nobody", 1), "unknown id updated")
 	for i := range 500 {
-		noErr(t, r.SetRule(fmt.Sprintf("rule_%03d", i), strings.Repeat("v", i%17)))
+		require.NoError(t, r.SetRule(fmt.Sprintf("rule_%03d", i), strings.Repeat("v", i%17)))
 	}
 	from := addr("192.0.2.10:27005")
 
 	t.Run("info", func(t *testing.T) {
 		got, players, err := ParseInfo(queryWithChallenge(t, r, KindInfo, from))
-		noErr(t, err)
-		equal(t, got, info)
-		equal(t, players, 3)
+		require.NoError(t, err)
+		assert.Equal(t, info, got)
+		assert.Equal(t, 3, players)
 	})
 	t.Run("players", func(t *testing.T) {
 		clk.Add(2500 * time.Millisecond)
 		got, err := ParsePlayers(queryWithChallenge(t, r, KindPlayers, from))
-		noErr(t, err)
-		equal(t, got, []Player{
+		require.NoError(t, err)
+		assert.Equal(t, []Player{
 			{Name: "alice", Score: 10, Duration: 2.5},
 			{Name: "bob", Score: 0xFFFFFFFE, Duration: 92.5},
 			{Name: "", Score: 0, Duration: 2.5},
-		})
+		}, got)
 		// Durations move with the clock without a rebuild.
 		rebuilds := r.rebuilds
 		clk.Add(time.Second)
 		got, err = ParsePlayers(queryWithChallenge(t, r, KindPlayers, from))
-		noErr(t, err)
-		equal(t, got[0].Duration, float32(3.5))
-		equal(t, got[1].Duration, float32(93.5))
-		equal(t, r.rebuilds, rebuilds)
+		require.NoError(t, err)
+		assert.Equal(t, float32(3.5), got[0].Duration)
+		assert.Equal(t, float32(93.5), got[1].Duration)
+		assert.Equal(t, rebuilds, r.rebuilds)
 	})
 	t.Run("rules split", func(t *testing.T) {
 		var s sink
 		c := r.Challenge(from)
-		isTrue(t, r.Handle(AppendRequest(nil, Request{Kind: KindRules, Challenge: c, HasChallenge: true}), from, s.send), "consumed")
-		isTrue(t, len(s.pkts) > 1, "RULES with 500 rules not split: %d packets", len(s.pkts))
+		assert.True(t, r.Handle(AppendRequest(nil, Request{Kind: KindRules, Challenge: c, HasChallenge: true}), from, s.send), "consumed")
+		assert.Greater(t, len(s.pkts), 1, "RULES with 500 rules not split")
 		b, err := Reassemble(s.pkts)
-		noErr(t, err)
+		require.NoError(t, err)
 		rules, err := ParseRules(b)
-		noErr(t, err)
-		mustEqual(t, len(rules), 500)
+		require.NoError(t, err)
+		require.Len(t, rules, 500)
 		for i, rule := range rules {
-			equal(t, rule, Rule{fmt.Sprintf("rule_%03d", i), strings.Repeat("v", i%17)})
+			assert.Equal(t, Rule{fmt.Sprintf("rule_%03d", i), strings.Repeat("v", i%17)}, rule)
 		}
 	})
 	t.Run("ping", func(t *testing.T) {
 		var s sink
-		isTrue(t, r.Handle(hdr('i'), from, s.send), "consumed")
-		equal(t, s.pkts, [][]byte{hdr('j')})
+		assert.True(t, r.Handle(hdr('i'), from, s.send), "consumed")
+		assert.Equal(t, [][]byte{hdr('j')}, s.pkts)
 	})
 	st := r.Stats()
-	equal(t, st.Info, uint64(1))
-	equal(t, st.Players, uint64(2))
-	equal(t, st.Rules, uint64(1))
-	equal(t, st.Pings, uint64(1))
-	equal(t, st.Challenges, uint64(3))
+	assert.Equal(t, uint64(1), st.Info)
+	assert.Equal(t, uint64(2), st.Players)
+	assert.Equal(t, uint64(1), st.Rules)
+	assert.Equal(t, uint64(1), st.Pings)
+	assert.Equal(t, uint64(3), st.Challenges)
 }
 
 func TestAdvertiseOff(t *testing.T) {
@@ -97,16 +100,16 @@ func TestAdvertiseOff(t *testing.T) {
 		hdr('i'),
 	}
 	for _, req := range reqs {
-		isTrue(t, r.Handle(req, from, s.send), "A2S request not consumed")
+		assert.True(t, r.Handle(req, from, s.send), "A2S request not consumed")
 	}
-	equal(t, len(s.pkts), 0, "answered while advertising is off")
-	equal(t, r.Stats().DroppedOff, uint64(len(reqs)))
+	assert.Empty(t, s.pkts, "answered while advertising is off")
+	assert.Equal(t, uint64(len(reqs)), r.Stats().DroppedOff)
 	r.SetAdvertise(true)
-	isTrue(t, r.Handle(reqs[1], from, s.send), "consumed")
-	equal(t, len(s.pkts), 1)
+	assert.True(t, r.Handle(reqs[1], from, s.send), "consumed")
+	assert.Len(t, s.pkts, 1)
 	r.SetAdvertise(false)
 	r.Handle(reqs[1], from, s.send)
-	equal(t, len(s.pkts), 1, "answered after advertising was turned off")
+	assert.Len(t, s.pkts, 1, "answered after advertising was turned off")
 }
 
 func TestNotA2SIgnored(t *testing.T) {
@@ -118,10 +121,10 @@ func TestNotA2SIgnored(t *testing.T) {
 	}
 	for _, pkt := range junk {
 		var s sink
-		isTrue(t, !r.Handle(pkt, addr("192.0.2.1:1"), s.send), "%q consumed", pkt)
-		equal(t, len(s.pkts), 0, "%q answered", pkt)
+		assert.False(t, r.Handle(pkt, addr("192.0.2.1:1"), s.send), "%q consumed", pkt)
+		assert.Empty(t, s.pkts, "%q answered", pkt)
 	}
-	equal(t, r.Stats().DroppedBad, uint64(len(junk)))
+	assert.Equal(t, uint64(len(junk)), r.Stats().DroppedBad)
 }
 
 // TestNoAmplification sends every kind of request without a valid challenge
@@ -136,7 +139,7 @@ func TestNoAmplification(t *testing.T) {
 		r.UpdatePlayer(uint64(i), strings.Repeat("x", 64), 1)
 	}
 	for i := range 300 {
-		noErr(t, r.SetRule(fmt.Sprintf("k%d", i), strings.Repeat("v", 100)))
+		require.NoError(t, r.SetRule(fmt.Sprintf("k%d", i), strings.Repeat("v", 100)))
 	}
 	from := addr("192.0.2.99:27005")
 	stale := r.Challenge(from)
@@ -162,20 +165,16 @@ func TestNoAmplification(t *testing.T) {
 	for _, req := range reqs {
 		var s sink
 		r.Handle(req, from, s.send)
-		if s.bytes() > len(req) {
-			t.Errorf("request % x (%d bytes) got %d bytes back", req, len(req), s.bytes())
-		}
+		assert.LessOrEqual(t, s.bytes(), len(req), "bytes sent back for request % x", req)
 		for _, p := range s.pkts {
-			if p[4] != 'A' && p[4] != 'j' {
-				t.Errorf("request % x got data back: % x", req, p[:5])
-			}
+			assert.True(t, p[4] == 'A' || p[4] == 'j', "request % x got data back: % x", req, p[:5])
 		}
 	}
-	equal(t, r.Stats().DroppedSmall, uint64(3))
+	assert.Equal(t, uint64(3), r.Stats().DroppedSmall)
 	// With the valid challenge, the same state gives large replies.
 	var s sink
 	r.Handle(AppendRequest(nil, Request{Kind: KindRules, Challenge: valid, HasChallenge: true}), from, s.send)
-	isTrue(t, s.bytes() > 30000, "valid RULES query got %d bytes", s.bytes())
+	assert.Greater(t, s.bytes(), 30000, "valid RULES query reply bytes")
 }
 
 func TestSnapshotRebuiltOnlyOnChange(t *testing.T) {
@@ -187,9 +186,8 @@ func TestSnapshotRebuiltOnlyOnChange(t *testing.T) {
 		t.Helper()
 		var s sink
 		r.Handle(AppendRequest(nil, Request{Kind: k, Challenge: c, HasChallenge: true}), from, s.send)
-		if len(s.pkts) == 0 || s.pkts[0][4] == 'A' {
-			t.Fatalf("%v not answered", k)
-		}
+		require.NotEmpty(t, s.pkts, "%v not answered", k)
+		require.NotEqual(t, byte('A'), s.pkts[0][4], "%v not answered", k)
 	}
 	askAll := func() {
 		for range 3 {
@@ -199,9 +197,9 @@ func TestSnapshotRebuiltOnlyOnChange(t *testing.T) {
 		}
 	}
 	askAll()
-	equal(t, r.rebuilds, 3, "first queries")
+	assert.Equal(t, 3, r.rebuilds, "first queries")
 	askAll()
-	equal(t, r.rebuilds, 3, "repeated queries rebuilt")
+	assert.Equal(t, 3, r.rebuilds, "repeated queries rebuilt")
 
 	steps := []struct {
 		name     string
@@ -213,8 +211,8 @@ func TestSnapshotRebuiltOnlyOnChange(t *testing.T) {
 		{"UpdatePlayer", func() { r.UpdatePlayer(1, "n", 1) }, 1},
 		{"UpdatePlayer unchanged", func() { r.UpdatePlayer(1, "n", 1) }, 0},
 		{"UpdatePlayer unknown", func() { r.UpdatePlayer(2, "n", 1) }, 0},
-		{"SetRule", func() { noErr(t, r.SetRule("a", "b")) }, 1},
-		{"SetRule unchanged", func() { noErr(t, r.SetRule("a", "b")) }, 0},
+		{"SetRule", func() { require.NoError(t, r.SetRule("a", "b")) }, 1},
+		{"SetRule unchanged", func() { require.NoError(t, r.SetRule("a", "b")) }, 0},
 		{"SetAdvertise", func() { r.SetAdvertise(true) }, 0},
 		{"clock", func() { clk.Add(time.Minute); c = r.Challenge(from) }, 0},
 		{"ClearRules", func() { r.ClearRules() }, 1},
@@ -225,7 +223,7 @@ func TestSnapshotRebuiltOnlyOnChange(t *testing.T) {
 		before := r.rebuilds
 		st.change()
 		askAll()
-		equal(t, r.rebuilds-before, st.rebuilds, st.name)
+		assert.Equal(t, st.rebuilds, r.rebuilds-before, st.name)
 	}
 }
 
@@ -238,44 +236,44 @@ func TestPlayerCountAndBots(t *testing.T) {
 		r.AddPlayer(uint64(i), clk.Now().Add(-time.Duration(i)*time.Second))
 		r.UpdatePlayer(uint64(i), fmt.Sprintf("player %d with a rather long name, to make it split", i), uint32(i))
 	}
-	equal(t, r.PlayerCount(), 300)
+	assert.Equal(t, 300, r.PlayerCount())
 	info, n, err := ParseInfo(queryWithChallenge(t, r, KindInfo, from))
-	noErr(t, err)
-	equal(t, n, 255)
-	equal(t, info.MaxPlayers, 255)
-	equal(t, info.Bots, 7)
+	require.NoError(t, err)
+	assert.Equal(t, 255, n)
+	assert.Equal(t, 255, info.MaxPlayers)
+	assert.Equal(t, 7, info.Bots)
 
 	var s sink
 	c := r.Challenge(from)
 	r.Handle(AppendRequest(nil, Request{Kind: KindPlayers, Challenge: c, HasChallenge: true}), from, s.send)
-	isTrue(t, len(s.pkts) > 1, "255 players not split")
+	assert.Greater(t, len(s.pkts), 1, "255 players not split")
 	b, err := Reassemble(s.pkts)
-	noErr(t, err)
+	require.NoError(t, err)
 	players, err := ParsePlayers(b)
-	noErr(t, err)
-	mustEqual(t, len(players), 255)
+	require.NoError(t, err)
+	require.Len(t, players, 255)
 	for i, p := range players {
-		equal(t, p.Name, fmt.Sprintf("player %d with a rather long name, to make it split", i))
-		equal(t, p.Score, uint32(i))
-		equal(t, p.Duration, float32(i))
+		assert.Equal(t, fmt.Sprintf("player %d with a rather long name, to make it split", i), p.Name)
+		assert.Equal(t, uint32(i), p.Score)
+		assert.Equal(t, float32(i), p.Duration)
 	}
 
 	// Removing keeps the join order of the others.
 	r.RemovePlayer(0)
 	r.RemovePlayer(2)
 	players, err = ParsePlayers(queryWithChallenge(t, r, KindPlayers, from))
-	noErr(t, err)
-	equal(t, players[0].Score, uint32(1))
-	equal(t, players[1].Score, uint32(3))
-	equal(t, r.UpdatePlayer(2, "gone", 0), false)
-	isTrue(t, r.UpdatePlayer(299, "last", 0), "299 still there")
+	require.NoError(t, err)
+	assert.Equal(t, uint32(1), players[0].Score)
+	assert.Equal(t, uint32(3), players[1].Score)
+	assert.False(t, r.UpdatePlayer(2, "gone", 0))
+	assert.True(t, r.UpdatePlayer(299, "last", 0), "299 still there")
 
 	// Re-adding keeps name and score and replaces the join time.
 	r.AddPlayer(1, clk.Now())
 	players, err = ParsePlayers(queryWithChallenge(t, r, KindPlayers, from))
-	noErr(t, err)
-	equal(t, players[0], Player{Name: fmt.Sprintf("player %d with a rather long name, to make it split", 1), Score: 1, Duration: 0})
-	equal(t, r.PlayerCount(), 298)
+	require.NoError(t, err)
+	assert.Equal(t, Player{Name: fmt.Sprintf("player %d with a rather long name, to make it split", 1), Score: 1, Duration: 0}, players[0])
+	assert.Equal(t, 298, r.PlayerCount())
 }
 
 func TestSetRuleLimits(t *testing.T) {
@@ -288,40 +286,40 @@ func TestSetRuleLimits(t *testing.T) {
 			break
 		}
 	}
-	isErr(t, err, ErrTooLarge)
-	errContains(t, err, fmt.Sprintf("query: rules reply is %d bytes, limit %d", r.rulesSize+ruleSize("key000", value), MaxReplySize))
-	equal(t, len(r.rules), n)
-	equal(t, r.rulesSize, RulesSize(r.rules))
-	isTrue(t, r.rulesSize <= MaxReplySize, "size %d", r.rulesSize)
+	assert.ErrorIs(t, err, ErrTooLarge)
+	assert.ErrorContains(t, err, fmt.Sprintf("query: rules reply is %d bytes, limit %d", r.rulesSize+ruleSize("key000", value), MaxReplySize))
+	assert.Len(t, r.rules, n)
+	assert.Equal(t, RulesSize(r.rules), r.rulesSize)
+	assert.LessOrEqual(t, r.rulesSize, MaxReplySize, "rules size")
 	// Replacing a value with a longer one is checked too, and a failed
 	// SetRule changes nothing.
 	err = r.SetRule("key000", strings.Repeat("w", MaxReplySize))
-	isErr(t, err, ErrTooLarge)
-	equal(t, r.rules[0].Value, value)
+	assert.ErrorIs(t, err, ErrTooLarge)
+	assert.Equal(t, value, r.rules[0].Value)
 	// A shorter value fits.
-	noErr(t, r.SetRule("key000", "short"))
-	equal(t, r.rulesSize, RulesSize(r.rules))
+	require.NoError(t, r.SetRule("key000", "short"))
+	assert.Equal(t, RulesSize(r.rules), r.rulesSize)
 	// The full reply still goes out, split into at most 255 fragments.
 	r.SetAdvertise(true)
 	from := addr("192.0.2.1:1")
 	var s sink
 	r.Handle(AppendRequest(nil, Request{Kind: KindRules, Challenge: r.Challenge(from), HasChallenge: true}), from, s.send)
-	isTrue(t, len(s.pkts) > 200 && len(s.pkts) <= MaxFragments, "%d fragments", len(s.pkts))
+	assert.True(t, len(s.pkts) > 200 && len(s.pkts) <= MaxFragments, "%d fragments", len(s.pkts))
 	b, err := Reassemble(s.pkts)
-	noErr(t, err)
+	require.NoError(t, err)
 	rules, err := ParseRules(b)
-	noErr(t, err)
-	equal(t, rules, r.rules)
+	require.NoError(t, err)
+	assert.Equal(t, r.rules, rules)
 
 	err = r.SetRule("a\x00b", "c")
-	isErr(t, err, ErrInvalid)
-	errContains(t, err, "NUL")
-	isErr(t, r.SetRule("a", "\x00"), ErrInvalid)
+	assert.ErrorIs(t, err, ErrInvalid)
+	assert.ErrorContains(t, err, "NUL")
+	assert.ErrorIs(t, r.SetRule("a", "\x00"), ErrInvalid)
 
 	r.ClearRules()
-	equal(t, len(r.rules), 0)
-	equal(t, r.rulesSize, rulesHeaderSize)
-	noErr(t, r.SetRule("key000", value))
+	assert.Empty(t, r.rules)
+	assert.Equal(t, rulesHeaderSize, r.rulesSize)
+	require.NoError(t, r.SetRule("key000", value))
 }
 
 func TestSetRuleCountLimit(t *testing.T) {
@@ -345,10 +343,10 @@ func TestSetRuleCountLimit(t *testing.T) {
 			break
 		}
 	}
-	isErr(t, err, ErrTooLarge)
-	errContains(t, err, "query: rules reply is 65536 rules, limit 65535")
-	equal(t, len(r.rules), MaxRules)
-	noErr(t, r.SetRule(key(0), "x"), "replacing at the count limit")
+	assert.ErrorIs(t, err, ErrTooLarge)
+	assert.ErrorContains(t, err, "query: rules reply is 65536 rules, limit 65535")
+	assert.Len(t, r.rules, MaxRules)
+	require.NoError(t, r.SetRule(key(0), "x"), "replacing at the count limit")
 }
 
 // TestConcurrentState mutates state on one goroutine while others query
@@ -389,9 +387,7 @@ func TestConcurrentState(t *testing.T) {
 				k := []Kind{KindInfo, KindPlayers, KindRules}[i%3]
 				req := AppendRequest(nil, Request{Kind: k, Challenge: r.Challenge(from), HasChallenge: true})
 				r.Handle(req, from, func(b []byte) {
-					if len(b) < 5 {
-						t.Errorf("short reply % x", b)
-					}
+					assert.GreaterOrEqual(t, len(b), 5, "short reply % x", b)
 				})
 				_ = r.Stats()
 			}

@@ -4,6 +4,9 @@ import (
 	"bytes"
 	"math/rand/v2"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 func TestSplitCount(t *testing.T) {
@@ -12,7 +15,7 @@ func TestSplitCount(t *testing.T) {
 		{2*SplitSize + 1, 3}, {MaxReplySize, MaxFragments}, {MaxReplySize + 1, MaxFragments + 1},
 	}
 	for _, tt := range tests {
-		equal(t, SplitCount(tt.size), tt.want, "SplitCount(%d)", tt.size)
+		assert.Equal(t, tt.want, SplitCount(tt.size), "SplitCount(%d)", tt.size)
 	}
 }
 
@@ -35,39 +38,38 @@ func TestFragmentRoundTrip(t *testing.T) {
 		var frags [][]byte
 		for i := range total {
 			f, err := AppendFragment(nil, id, r, i)
-			noErr(t, err)
-			if len(f) > SplitHeaderSize+SplitSize || len(f) > MaxPacketSize {
-				t.Fatalf("fragment %d is %d bytes", i, len(f))
-			}
+			require.NoError(t, err)
+			require.LessOrEqual(t, len(f), SplitHeaderSize+SplitSize, "size of fragment %d", i)
+			require.LessOrEqual(t, len(f), MaxPacketSize, "size of fragment %d", i)
 			want := []byte{0xFE, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x7F, byte(total), byte(i), 0xE0, 0x04}
-			mustEqual(t, f[:SplitHeaderSize], want, "header of fragment %d", i)
+			require.Equal(t, want, f[:SplitHeaderSize], "header of fragment %d", i)
 			frags = append(frags, f)
 		}
 		rng.Shuffle(len(frags), func(i, j int) { frags[i], frags[j] = frags[j], frags[i] })
 		got, err := Reassemble(frags)
-		noErr(t, err)
-		isTrue(t, bytes.Equal(got, r), "reassembled %d bytes", n)
+		require.NoError(t, err)
+		assert.True(t, bytes.Equal(got, r), "reassembled %d bytes", n)
 	}
 }
 
 func TestAppendFragmentErrors(t *testing.T) {
 	r := reply(MaxReplySize + 1)
 	b, err := AppendFragment([]byte("x"), 1, r, 0)
-	isErr(t, err, ErrTooLarge)
-	errContains(t, err, "query: split reply is 318241 bytes, limit 318240")
-	equal(t, string(b), "x")
+	assert.ErrorIs(t, err, ErrTooLarge)
+	assert.ErrorContains(t, err, "query: split reply is 318241 bytes, limit 318240")
+	assert.Equal(t, "x", string(b))
 	_, err = AppendFragment(nil, 1, reply(3000), 3)
-	isErr(t, err, ErrInvalid)
-	errContains(t, err, "fragment number 3 out of range [0, 3)")
+	assert.ErrorIs(t, err, ErrInvalid)
+	assert.ErrorContains(t, err, "fragment number 3 out of range [0, 3)")
 	_, err = AppendFragment(nil, 1, reply(3000), -1)
-	isErr(t, err, ErrInvalid)
+	assert.ErrorIs(t, err, ErrInvalid)
 }
 
 func TestReassembleErrors(t *testing.T) {
 	r := reply(3000)
 	frag := func(id uint32, n int) []byte {
 		f, err := AppendFragment(nil, id, r, n)
-		noErr(t, err)
+		require.NoError(t, err)
 		return f
 	}
 	compressed := frag(5, 0)
@@ -90,21 +92,21 @@ func TestReassembleErrors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := Reassemble(tt.pkts)
-			isErr(t, err, ErrMalformed)
-			errContains(t, err, tt.want)
+			assert.ErrorIs(t, err, ErrMalformed)
+			assert.ErrorContains(t, err, tt.want)
 		})
 	}
 }
 
 func TestParseFragment(t *testing.T) {
 	f, err := AppendFragment(nil, 0x1234, reply(2000), 1)
-	noErr(t, err)
+	require.NoError(t, err)
 	got, err := ParseFragment(f)
-	noErr(t, err)
-	equal(t, got.ID, uint32(0x1234))
-	equal(t, got.Total, uint8(2))
-	equal(t, got.Number, uint8(1))
-	equal(t, got.Size, uint16(SplitSize))
-	equal(t, len(got.Payload), 2000-SplitSize)
-	isTrue(t, !got.Compressed(), "compressed")
+	require.NoError(t, err)
+	assert.Equal(t, uint32(0x1234), got.ID)
+	assert.Equal(t, uint8(2), got.Total)
+	assert.Equal(t, uint8(1), got.Number)
+	assert.Equal(t, uint16(SplitSize), got.Size)
+	assert.Len(t, got.Payload, 2000-SplitSize)
+	assert.False(t, got.Compressed(), "compressed")
 }

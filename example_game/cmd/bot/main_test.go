@@ -3,12 +3,13 @@ package main
 import (
 	"context"
 	"net/netip"
-	"strings"
 	"testing"
 
 	"github.com/steamgs/steamgs/example_game/internal/testio"
 	"github.com/steamgs/steamgs/example_game/server"
 	"github.com/steamgs/steamgs/steamgs/local"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 	"go.uber.org/goleak"
 )
 
@@ -17,13 +18,9 @@ func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 func TestBotsJoinAndLeave(t *testing.T) {
 	const universe = "bot command test"
 	u, err := local.NewUniverse(local.Options{Key: local.KeyFromPassphrase(universe)})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	srv, err := server.New(server.Config{Backend: u, Addr: netip.MustParseAddrPort("127.0.0.1:0")})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	ctx, cancel := context.WithCancel(context.Background())
 	ran := make(chan error)
 	go func() { ran <- srv.Run(ctx) }()
@@ -32,30 +29,19 @@ func TestBotsJoinAndLeave(t *testing.T) {
 	code := run(context.Background(), []string{"-server", srv.Addr().String(), "-n", "3", "-name", "tb",
 		"-universe", universe, "-duration", "1500ms"}, &out)
 	cancel()
-	if err := <-ran; err != nil {
-		t.Fatal(err)
-	}
-	if err := srv.Close(); err != nil {
-		t.Fatal(err)
-	}
-	if code != 0 {
-		t.Fatalf("exit %d:\n%s", code, out.String())
-	}
+	require.NoError(t, <-ran, "Run")
+	require.NoError(t, srv.Close())
+	require.Equal(t, 0, code, "exit code; log:\n%s", out.String())
 	for _, want := range []string{"msg=joined name=tb-1", "name=tb-2", "name=tb-3", "msg=left"} {
-		if !strings.Contains(out.String(), want) {
-			t.Errorf("log lacks %q:\n%s", want, out.String())
-		}
+		assert.Contains(t, out.String(), want, "log")
 	}
-	if got := srv.Counters().Joins; got != 3 {
-		t.Errorf("the server saw %d joins, want 3", got)
-	}
+	assert.Equal(t, uint64(3), srv.Counters().Joins, "joins the server saw")
 }
 
 func TestBotCannotJoin(t *testing.T) {
 	var out testio.SyncBuffer
 	// Nothing listens there: the handshake times out.
 	code := run(context.Background(), []string{"-server", "127.0.0.1:9", "-timeout", "300ms"}, &out)
-	if code != 1 || !strings.Contains(out.String(), "cannot join") {
-		t.Errorf("exit %d, log:\n%s\nwant 1 and cannot join", code, out.String())
-	}
+	assert.Equal(t, 1, code, "exit code; log:\n%s", out.String())
+	assert.Contains(t, out.String(), "cannot join", "log")
 }

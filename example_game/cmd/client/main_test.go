@@ -14,6 +14,8 @@ import (
 	"github.com/steamgs/steamgs/example_game/render"
 	"github.com/steamgs/steamgs/example_game/server"
 	"github.com/steamgs/steamgs/steamgs/local"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 	"go.uber.org/goleak"
 )
 
@@ -34,25 +36,17 @@ const universe = "client screenshot test"
 func startServer(t *testing.T) *server.Server {
 	t.Helper()
 	u, err := local.NewUniverse(local.Options{Key: local.KeyFromPassphrase(universe)})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	srv, err := server.New(server.Config{Backend: u, Addr: netip.MustParseAddrPort("127.0.0.1:0"), Bots: 3,
 		Name: "Screenshot Arena", Advertise: true, Dedicated: true})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error)
 	go func() { done <- srv.Run(ctx) }()
 	t.Cleanup(func() {
 		cancel()
-		if err := <-done; err != nil {
-			t.Error(err)
-		}
-		if err := srv.Close(); err != nil {
-			t.Error(err)
-		}
+		assert.NoError(t, <-done, "Run")
+		assert.NoError(t, srv.Close(), "Close")
 	})
 	return srv
 }
@@ -81,18 +75,14 @@ func TestScreenshotGame(t *testing.T) {
 		{"bar title", image.Rect(0, 0, render.ScreenWidth, render.HUDHeight), render.Heading, 20},
 	}
 	for _, tt := range tests {
-		if n := count(img, tt.area, tt.c); n < tt.min {
-			t.Errorf("%s: %d pixels of its colour, want at least %d", tt.what, n, tt.min)
-		}
+		assert.GreaterOrEqual(t, count(img, tt.area, tt.c), tt.min, "%s: pixels of its colour", tt.what)
 	}
 	// The bots move, and may pass over each other: count them together.
 	bots := 0
 	for id := range uint16(3) {
 		bots += count(img, arena, render.PlayerColor(id+1))
 	}
-	if bots < 250 {
-		t.Errorf("bots: %d pixels of their colours, want at least 250", bots)
-	}
+	assert.GreaterOrEqual(t, bots, 250, "bots: pixels of their colours")
 }
 
 // TestScreenshotBrowser lists the server in the browser and checks the list
@@ -107,12 +97,8 @@ func TestScreenshotBrowser(t *testing.T) {
 	img := shottest.Load(t, path)
 	// The header and the selected row are in the heading colour.
 	list := image.Rect(16, render.HUDHeight+12, render.ScreenWidth-16, render.HUDHeight+12+10+3*16)
-	if n := count(img, list, render.Heading); n < 150 {
-		t.Errorf("%d pixels of heading text in the list, want at least 150", n)
-	}
-	if n := shottest.Colors(img); n < 10 {
-		t.Errorf("%d distinct colours: a blank frame", n)
-	}
+	assert.GreaterOrEqual(t, count(img, list, render.Heading), 150, "pixels of heading text in the list")
+	assert.GreaterOrEqual(t, shottest.Colors(img), 10, "distinct colours: a blank frame?")
 }
 
 func TestParsePorts(t *testing.T) {
@@ -130,8 +116,12 @@ func TestParsePorts(t *testing.T) {
 	}
 	for _, tt := range tests {
 		first, last, err := parsePorts(tt.in)
-		if (err == nil) != tt.ok || first != tt.first || last != tt.last {
-			t.Errorf("parsePorts(%q) = %d, %d, %v", tt.in, first, last, err)
+		if tt.ok {
+			assert.NoError(t, err, "parsePorts(%q)", tt.in)
+		} else {
+			assert.Error(t, err, "parsePorts(%q)", tt.in)
 		}
+		assert.Equal(t, tt.first, first, "parsePorts(%q): first", tt.in)
+		assert.Equal(t, tt.last, last, "parsePorts(%q): last", tt.in)
 	}
 }

@@ -11,6 +11,8 @@ import (
 	"github.com/steamgs/steamgs/example_game/internal/testio"
 	"github.com/steamgs/steamgs/example_game/server"
 	"github.com/steamgs/steamgs/steamgs/local"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 	"go.uber.org/goleak"
 )
 
@@ -29,16 +31,12 @@ func TestServeExitCodes(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			u, err := local.NewUniverse(local.Options{})
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
 			var out testio.SyncBuffer
 			log := slog.New(slog.NewTextHandler(&out, nil))
 			srv, err := server.New(server.Config{Backend: u, Addr: netip.MustParseAddrPort("127.0.0.1:0"),
 				Dedicated: true, Logger: log})
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
 			ctx, cancel := context.WithCancel(context.Background())
 			defer cancel()
 			code := make(chan int)
@@ -46,9 +44,7 @@ func TestServeExitCodes(t *testing.T) {
 			// Wait for the log-on, then ask for a restart or interrupt.
 			deadline := time.Now().Add(10 * time.Second)
 			for !strings.Contains(out.String(), "logged on to Steam") {
-				if time.Now().After(deadline) {
-					t.Fatalf("no log-on in the log:\n%s", out.String())
-				}
+				require.False(t, time.Now().After(deadline), "no log-on in the log:\n%s", out.String())
 				time.Sleep(10 * time.Millisecond)
 			}
 			if tt.restart {
@@ -58,16 +54,12 @@ func TestServeExitCodes(t *testing.T) {
 			}
 			select {
 			case got := <-code:
-				if got != tt.want {
-					t.Errorf("exit code %d, want %d", got, tt.want)
-				}
+				assert.Equal(t, tt.want, got, "exit code")
 			case <-time.After(10 * time.Second):
 				cancel()
-				t.Fatalf("serve did not return; log:\n%s", out.String())
+				require.Fail(t, "serve did not return", "log:\n%s", out.String())
 			}
-			if !strings.Contains(out.String(), tt.log) {
-				t.Errorf("log lacks %q:\n%s", tt.log, out.String())
-			}
+			assert.Contains(t, out.String(), tt.log, "log")
 		})
 	}
 }
@@ -85,11 +77,7 @@ func TestRunBadFlags(t *testing.T) {
 	}
 	for _, tt := range tests {
 		var out testio.SyncBuffer
-		if code := run(context.Background(), tt.args, &out); code != exitUsage {
-			t.Errorf("run(%q) = %d, want %d", tt.args, code, exitUsage)
-		}
-		if !strings.Contains(out.String(), tt.want) {
-			t.Errorf("run(%q) output lacks %q:\n%s", tt.args, tt.want, out.String())
-		}
+		assert.Equal(t, exitUsage, run(context.Background(), tt.args, &out), "run(%q)", tt.args)
+		assert.Contains(t, out.String(), tt.want, "run(%q) output", tt.args)
 	}
 }

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/steamgs/steamgs/example_game/internal/testio"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 	"go.uber.org/goleak"
 )
 
@@ -47,21 +49,13 @@ func TestDemoPrintsTables(t *testing.T) {
 		time.Sleep(50 * time.Millisecond)
 	}
 	cancel()
-	if code := <-done; code != 0 {
-		t.Fatalf("exit %d; stderr:\n%s", code, errs.String())
-	}
+	require.Equal(t, 0, <-done, "exit code; stderr:\n%s", errs.String())
 	last := lastTable()
 	for _, want := range wants {
-		if !strings.Contains(last, want) {
-			t.Errorf("no table within 30 s shows %q; the last one:\n%s", want, last)
-		}
+		assert.Contains(t, last, want, "no table within 30 s shows %q", want)
 	}
-	if n := strings.Count(out.String(), "Ctrl-C to stop"); n < 2 {
-		t.Errorf("%d status tables printed, want several", n)
-	}
-	if errs.String() != "" {
-		t.Errorf("warnings or errors logged:\n%s", errs.String())
-	}
+	assert.GreaterOrEqual(t, strings.Count(out.String(), "Ctrl-C to stop"), 2, "status tables printed")
+	assert.Empty(t, errs.String(), "warnings or errors logged")
 }
 
 func TestDemoBadFlags(t *testing.T) {
@@ -76,11 +70,7 @@ func TestDemoBadFlags(t *testing.T) {
 	}
 	for _, tt := range tests {
 		var out, errs bytes.Buffer
-		if code := run(context.Background(), tt.args, &out, &errs); code != 2 {
-			t.Errorf("run(%q) = %d, want 2", tt.args, code)
-		}
-		if !strings.Contains(errs.String(), tt.want) {
-			t.Errorf("run(%q) stderr %q lacks %q", tt.args, errs.String(), tt.want)
-		}
+		assert.Equal(t, 2, run(context.Background(), tt.args, &out, &errs), "run(%q)", tt.args)
+		assert.Contains(t, errs.String(), tt.want, "run(%q) stderr", tt.args)
 	}
 }

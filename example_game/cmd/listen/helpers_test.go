@@ -3,7 +3,6 @@ package main
 import (
 	"image"
 	"image/color"
-	"strings"
 
 	"github.com/steamgs/steamgs/example_game/internal/shottest"
 )
@@ -14,5 +13,3 @@ func rgba(c color.RGBA) [4]uint8 { return [4]uint8{c.R, c.G, c.B, c.A} }
 func count(img image.Image, r image.Rectangle, c [4]uint8) int {
 	return shottest.Count(img, r, color.RGBA{c[0], c[1], c[2], c[3]}, 3)
 }
-
-func contains(s, sub string) bool { return strings.Contains(s, sub) }

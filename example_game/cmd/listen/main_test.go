@@ -10,6 +10,8 @@ import (
 	"github.com/steamgs/steamgs/example_game/internal/shottest"
 	"github.com/steamgs/steamgs/example_game/render"
 	"github.com/steamgs/steamgs/example_game/server"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 	"go.uber.org/goleak"
 )
 
@@ -41,12 +43,8 @@ func TestScreenshotArena(t *testing.T) {
 	shottest.RunChild(t, 2*time.Minute, listenArgs(path, "-hide-panel")...)
 	img := shottest.Load(t, path)
 	t.Logf("screenshot: %s", path)
-	if got := img.Bounds().Size(); got != image.Pt(render.ScreenWidth, render.ScreenHeight) {
-		t.Fatalf("screenshot is %v, want %dx%d", got, render.ScreenWidth, render.ScreenHeight)
-	}
-	if n := shottest.Colors(img); n < 20 {
-		t.Errorf("%d distinct colours: a blank frame", n)
-	}
+	require.Equal(t, image.Pt(render.ScreenWidth, render.ScreenHeight), img.Bounds().Size(), "screenshot size")
+	assert.GreaterOrEqual(t, shottest.Colors(img), 20, "distinct colours: a blank frame?")
 	tests := []struct {
 		what string
 		area image.Rectangle
@@ -60,22 +58,16 @@ func TestScreenshotArena(t *testing.T) {
 		{"bar title", image.Rect(0, 0, render.ScreenWidth, render.HUDHeight), rgba(render.Heading), 20},
 	}
 	for _, tt := range tests {
-		if n := count(img, tt.area, tt.c); n < tt.min {
-			t.Errorf("%s: %d pixels of its colour, want at least %d", tt.what, n, tt.min)
-		}
+		assert.GreaterOrEqual(t, count(img, tt.area, tt.c), tt.min, "%s: pixels of its colour", tt.what)
 	}
 	// Bots may pass over each other: count them together, and each at all.
 	bots := 0
 	for id := range uint16(3) {
 		n := count(img, arena, rgba(render.PlayerColor(id+1)))
-		if n == 0 {
-			t.Errorf("bot %d is not drawn", id+1)
-		}
+		assert.NotZero(t, n, "bot %d is not drawn", id+1)
 		bots += n
 	}
-	if bots < 250 {
-		t.Errorf("bots: %d pixels of their colours, want at least 250", bots)
-	}
+	assert.GreaterOrEqual(t, bots, 250, "bots: pixels of their colours")
 }
 
 // TestScreenshotPanel runs the listen server for 90 ticks with the server
@@ -97,9 +89,7 @@ func TestScreenshotPanel(t *testing.T) {
 		{"arena floor around the panel", arena, rgba(render.Floor), 20000},
 	}
 	for _, tt := range tests {
-		if n := count(img, tt.area, tt.c); n < tt.min {
-			t.Errorf("%s: %d pixels of its colour, want at least %d", tt.what, n, tt.min)
-		}
+		assert.GreaterOrEqual(t, count(img, tt.area, tt.c), tt.min, "%s: pixels of its colour", tt.what)
 	}
 	// The host stands still at its spawn point, which the panel must not
 	// cover: under the panel's translucent backdrop its colour would not
@@ -107,26 +97,16 @@ func TestScreenshotPanel(t *testing.T) {
 	spawn := server.LocalSpawn(game.DefaultRules())
 	x, y := int(spawn.X), render.HUDHeight+int(spawn.Y)
 	host := image.Rect(x-game.PlayerRadius, y-game.PlayerRadius, x+game.PlayerRadius, y+game.PlayerRadius)
-	if host.Min.Y < panel.Max.Y {
-		t.Errorf("the host's spawn %v is under the panel's first rows %v", host, panel)
-	}
-	if n := count(img, host, rgba(render.PlayerColor(4))); n < 60 {
-		t.Errorf("host at its spawn point: %d pixels of its colour, want at least 60 (hidden by the panel?)", n)
-	}
+	assert.GreaterOrEqual(t, host.Min.Y, panel.Max.Y, "the host's spawn %v is under the panel's first rows %v", host, panel)
+	assert.GreaterOrEqual(t, count(img, host, rgba(render.PlayerColor(4))), 60, "host at its spawn point: pixels of its colour (hidden by the panel?)")
 	rows := 0
 	for id := range uint16(4) {
 		rows += count(img, panel, rgba(render.PlayerColor(id+1)))
 	}
-	if rows < 30 {
-		t.Errorf("player rows: %d pixels of the players' colours in the panel, want at least 30", rows)
-	}
-	if n := count(img, panel, rgba(render.Floor)); n > panel.Dx()*panel.Dy()/10 {
-		t.Errorf("%d pixels of bare floor inside the panel: the panel is not drawn", n)
-	}
+	assert.GreaterOrEqual(t, rows, 30, "player rows: pixels of the players' colours in the panel")
+	assert.LessOrEqual(t, count(img, panel, rgba(render.Floor)), panel.Dx()*panel.Dy()/10, "pixels of bare floor inside the panel: is the panel drawn?")
 	for _, want := range []string{"local player joined", "player approved"} {
-		if !contains(out, want) {
-			t.Errorf("the server's log lacks %q:\n%s", want, out)
-		}
+		assert.Contains(t, out, want, "the server's log")
 	}
 }
 

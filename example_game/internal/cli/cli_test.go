@@ -1,17 +1,16 @@
 package cli_test
 
 import (
-	"errors"
 	"flag"
 	"io"
-	"strings"
 	"testing"
 
 	"github.com/steamgs/steamgs/example_game/game"
 	"github.com/steamgs/steamgs/example_game/internal/cli"
 	"github.com/steamgs/steamgs/example_game/server"
-	"github.com/steamgs/steamgs/steamgs"
 	"github.com/steamgs/steamgs/steamgs/local"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 	"go.uber.org/goleak"
 )
 
@@ -23,9 +22,7 @@ func parse(t *testing.T, dedicated bool, args ...string) cli.ServerFlags {
 	fs.SetOutput(io.Discard)
 	var f cli.ServerFlags
 	f.Register(fs, dedicated)
-	if err := fs.Parse(args); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, fs.Parse(args))
 	return f
 }
 
@@ -34,32 +31,33 @@ func TestServerConfig(t *testing.T) {
 		"-bots", "2", "-password", "pw", "-tick-rate", "20", "-seed", "9", "-query-port", "0", "-token", "tok",
 		"-universe", "cli test", "-advertise=false")
 	b, u, err := f.OpenBackend()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if u == nil || b != steamgs.Backend(u) {
-		t.Fatal("the local back end is not the universe")
-	}
-	if got := u.TokenSteamID("tok"); !got.IsValid() {
-		t.Errorf("the universe does not know the token: %v", got)
-	}
+	require.NoError(t, err)
+	require.NotNil(t, u, "the local back end is not the universe")
+	require.Same(t, u, b, "the local back end is not the universe")
+	assert.True(t, u.TokenSteamID("tok").IsValid(), "the universe does not know the token: %v", u.TokenSteamID("tok"))
 	cfg, err := f.Config(b, true, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	want := server.Config{Name: "N", Map: "M", MaxPlayers: 8, Bots: 2, Password: "pw", Token: "tok",
 		Dedicated: true, SeparateQueryPort: true, AppID: server.DefaultAppID}
-	if cfg.Name != want.Name || cfg.Map != want.Map || cfg.MaxPlayers != want.MaxPlayers || cfg.Bots != want.Bots ||
-		cfg.Password != want.Password || cfg.Token != want.Token || !cfg.Dedicated || !cfg.SeparateQueryPort ||
-		cfg.QueryPort != 0 || cfg.Advertise || cfg.AppID != want.AppID || cfg.Addr.String() != "127.0.0.1:0" {
-		t.Errorf("config %+v", cfg)
-	}
-	if cfg.Rules.TickRate != 20 || cfg.Rules.Seed != 9 || cfg.Rules.Width != game.DefaultWidth {
-		t.Errorf("rules %+v", cfg.Rules)
-	}
-	if lf := parse(t, false); lf.Bots != 3 || lf.QueryPort != -1 || !lf.Advertise {
-		t.Errorf("listen defaults %+v", lf)
-	}
+	assert.Equal(t, want.Name, cfg.Name, "Name")
+	assert.Equal(t, want.Map, cfg.Map, "Map")
+	assert.Equal(t, want.MaxPlayers, cfg.MaxPlayers, "MaxPlayers")
+	assert.Equal(t, want.Bots, cfg.Bots, "Bots")
+	assert.Equal(t, want.Password, cfg.Password, "Password")
+	assert.Equal(t, want.Token, cfg.Token, "Token")
+	assert.True(t, cfg.Dedicated, "Dedicated")
+	assert.True(t, cfg.SeparateQueryPort, "SeparateQueryPort")
+	assert.Zero(t, cfg.QueryPort, "QueryPort")
+	assert.False(t, cfg.Advertise, "Advertise")
+	assert.Equal(t, want.AppID, cfg.AppID, "AppID")
+	assert.Equal(t, "127.0.0.1:0", cfg.Addr.String(), "Addr")
+	assert.Equal(t, 20, cfg.Rules.TickRate, "rules' tick rate")
+	assert.Equal(t, uint64(9), cfg.Rules.Seed, "rules' seed")
+	assert.Equal(t, float32(game.DefaultWidth), cfg.Rules.Width, "rules' width")
+	lf := parse(t, false)
+	assert.Equal(t, 3, lf.Bots, "listen default bots")
+	assert.Equal(t, -1, lf.QueryPort, "listen default query port")
+	assert.True(t, lf.Advertise, "listen default advertise")
 }
 
 func TestServerConfigErrors(t *testing.T) {
@@ -76,27 +74,22 @@ func TestServerConfigErrors(t *testing.T) {
 		{[]string{"-max-players", "4", "-bots", "5"}, "bots are 5, want 0 to max players (4)"},
 	}
 	u, err := local.NewUniverse(local.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	for _, tt := range tests {
 		f := parse(t, true, tt.args...)
 		_, err := f.Config(u, true, nil)
-		if err == nil || !strings.Contains(err.Error(), tt.want) {
-			t.Errorf("Config(%q) = %v, want %q", tt.args, err, tt.want)
-		}
+		assert.ErrorContains(t, err, tt.want, "Config(%q)", tt.args)
 	}
 	f := parse(t, true, "-backend", "cloud")
-	if _, _, err := f.OpenBackend(); !errors.Is(err, cli.ErrUsage) || !strings.Contains(err.Error(), `-backend is "cloud"`) {
-		t.Errorf("OpenBackend(cloud) = %v", err)
-	}
+	_, _, err = f.OpenBackend()
+	assert.ErrorIs(t, err, cli.ErrUsage, "OpenBackend(cloud)")
+	assert.ErrorContains(t, err, `-backend is "cloud"`, "OpenBackend(cloud)")
 }
 
 func TestSteamworksBackendWithoutLibrary(t *testing.T) {
 	f := parse(t, true, "-backend", "steamworks", "-steam-lib", t.TempDir()+"/missing.so")
-	if _, _, err := f.OpenBackend(); err == nil || !strings.Contains(err.Error(), "missing.so") {
-		t.Errorf("OpenBackend(steamworks, missing library) = %v, want an error naming the file", err)
-	}
+	_, _, err := f.OpenBackend()
+	assert.ErrorContains(t, err, "missing.so", "OpenBackend(steamworks, missing library): want an error naming the file")
 }
 
 func TestClientFlags(t *testing.T) {
@@ -104,23 +97,17 @@ func TestClientFlags(t *testing.T) {
 	fs.SetOutput(io.Discard)
 	var f cli.ClientFlags
 	f.Register(fs, "me")
-	if err := fs.Parse([]string{"-server", "127.0.0.1:27999", "-universe", "cli test"}); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, fs.Parse([]string{"-server", "127.0.0.1:27999", "-universe", "cli test"}))
 	addr, err := f.ServerAddr()
-	if err != nil || addr.Port() != 27999 {
-		t.Errorf("ServerAddr = %v, %v", addr, err)
-	}
+	assert.NoError(t, err, "ServerAddr")
+	assert.Equal(t, uint16(27999), addr.Port(), "ServerAddr's port")
 	u, err := f.OpenUniverse()
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	u2, _ := f.OpenUniverse()
-	if a, b := f.Account(u, "me"), f.Account(u2, "me"); a != b || !a.IsValid() {
-		t.Errorf("the same name in two universes of one key: %v and %v, want one Steam ID", a, b)
-	}
+	a, b := f.Account(u, "me"), f.Account(u2, "me")
+	assert.Equal(t, a, b, "the same name in two universes of one key: want one Steam ID")
+	assert.True(t, a.IsValid(), "Steam ID %v", a)
 	f.Server = "localhost"
-	if _, err := f.ServerAddr(); !errors.Is(err, cli.ErrUsage) {
-		t.Errorf("ServerAddr(localhost) = %v, want ErrUsage", err)
-	}
+	_, err = f.ServerAddr()
+	assert.ErrorIs(t, err, cli.ErrUsage, "ServerAddr(localhost)")
 }

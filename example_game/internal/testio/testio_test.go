@@ -4,6 +4,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/stretchr/testify/require"
 )
 
 func TestSyncBufferConcurrent(t *testing.T) {
@@ -20,7 +22,5 @@ func TestSyncBufferConcurrent(t *testing.T) {
 		}()
 	}
 	wg.Wait()
-	if got := b.String(); got != strings.Repeat("x", 400) {
-		t.Fatalf("buffer holds %d bytes, want 400", len(got))
-	}
+	require.Equal(t, strings.Repeat("x", 400), b.String())
 }
