@@ -6,6 +6,8 @@ import (
 
 	"github.com/ebitengine/purego"
 	"github.com/steamgs/steamgs/steamgs"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // callBench is a server on the fake with its log off, and the same two C
@@ -21,14 +23,14 @@ type callBench struct {
 
 func newCallBench(tb testing.TB) *callBench {
 	lib, err := Open(fakeLibrary(tb))
-	noErr(tb, err)
+	require.NoError(tb, err)
 	f := openFake(tb, lib.Path())
 	f.reset(false)
 	f.setLogging(false)
 	srv := steamgs.NewServer(lib)
-	noErr(tb, srv.Init(baseConfig()))
+	require.NoError(tb, srv.Init(baseConfig()))
 	tb.Cleanup(func() {
-		noErr(tb, srv.Shutdown())
+		require.NoError(tb, srv.Shutdown())
 		f.setLogging(true)
 	})
 	c := srv.Conn().(*conn)
@@ -75,7 +77,7 @@ func TestCallAllocs(t *testing.T) {
 	cb := newCallBench(t)
 	raw := testing.AllocsPerRun(200, cb.raw)
 	wrapped := testing.AllocsPerRun(200, cb.wrapper)
-	check(t, wrapped <= raw, "wrapper makes %v allocations per op, raw purego %v", wrapped, raw)
+	assert.LessOrEqual(t, wrapped, raw, "wrapper makes %v allocations per op, raw purego %v", wrapped, raw)
 	c := cb.srv.Conn().(*conn)
 	buf := make([]byte, 64)
 	for name, fn := range map[string]func(){
@@ -94,6 +96,6 @@ func TestCallAllocs(t *testing.T) {
 			calls = 2 // RunFrame and an empty GetNextCallback
 		}
 		got := testing.AllocsPerRun(100, fn)
-		check(t, got <= perCall*calls, "%s makes %v allocations, purego %v per call", name, got, perCall)
+		assert.LessOrEqual(t, got, perCall*calls, "%s makes %v allocations, purego %v per call", name, got, perCall)
 	}
 }

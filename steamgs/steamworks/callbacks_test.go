@@ -1,6 +1,7 @@
 package steamworks
 
 import (
+	"bytes"
 	"encoding/binary"
 	"fmt"
 	"math"
@@ -10,14 +11,21 @@ import (
 	"time"
 
 	"github.com/steamgs/steamgs/steamgs"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
+
+// packs are the SDK's callback packings: VALVE_CALLBACK_PACK_SMALL (Linux,
+// macOS, FreeBSD) and VALVE_CALLBACK_PACK_LARGE (Windows).
+var packs = []int{4, 8}
 
 // i64 passes a negative value as a field; the C side truncates it to the
 // field's width.
 func i64(v int64) uint64 { return uint64(v) }
 
-// cbCase is one callback: the fields of its SDK struct in declaration order
-// (and the deny text) and the steamgs value it must decode to.
+// cbCase is one callback: the values of its SDK struct's fields in
+// declaration order, char arrays left out, the bytes of its char array (the
+// deny text, the achievement name) and the steamgs value it must decode to.
 type cbCase struct {
 	name   string
 	id     int
@@ -57,6 +65,19 @@ func callbackCases() []cbCase {
 			steamgs.ClientDenied{SteamID: user, Reason: steamgs.DenyGeneric, Message: strings.Repeat("a", 126)}},
 		{"ClientDenied/empty", 202, []uint64{uint64(user), 3}, nil,
 			steamgs.ClientDenied{SteamID: user, Reason: steamgs.DenyNotLoggedOn}},
+		{"ClientAchievementStatus/unlocked", 206, []uint64{uint64(user), 1}, []byte("ACH_WIN_ONE_GAME"),
+			steamgs.ClientAchievementStatus{SteamID: user, Achievement: "ACH_WIN_ONE_GAME", Unlocked: true}},
+		{"ClientAchievementStatus/locked", 206, []uint64{maxID, 0}, []byte("ACH_TRAVEL_FAR_ACCUM"),
+			steamgs.ClientAchievementStatus{SteamID: maxID, Achievement: "ACH_TRAVEL_FAR_ACCUM"}},
+		{"ClientAchievementStatus/128 bytes without NUL", 206, []uint64{uint64(user), 1}, []byte(strings.Repeat("a", 128)),
+			steamgs.ClientAchievementStatus{SteamID: user, Achievement: a127, Unlocked: true}},
+		{"ClientAchievementStatus/NUL inside", 206, []uint64{uint64(user), 0}, []byte("ACH\x00junk"),
+			steamgs.ClientAchievementStatus{SteamID: user, Achievement: "ACH"}},
+		{"ClientAchievementStatus/not UTF-8", 206, []uint64{uint64(user), 1}, []byte("ACH_\xff_\xc3"),
+			steamgs.ClientAchievementStatus{SteamID: user, Achievement: "ACH_\uFFFD_\uFFFD", Unlocked: true}},
+		{"ClientAchievementStatus/UTF-8 cut at 127", 206, []uint64{uint64(user), 1}, []byte(strings.Repeat("a", 126) + "\u00e9"),
+			steamgs.ClientAchievementStatus{SteamID: user, Achievement: strings.Repeat("a", 126), Unlocked: true}},
+		{"ClientAchievementStatus/empty", 206, []uint64{0, 0}, nil, steamgs.ClientAchievementStatus{}},
 		{"ClientKick", 203, []uint64{maxID, 15}, nil, steamgs.ClientKick{SteamID: maxID, Reason: steamgs.DenySteamOwnerLeftGuestUser}},
 		{"ClientKick/negative reason", 203, []uint64{uint64(user), i64(-9)}, nil, steamgs.ClientKick{SteamID: user, Reason: -9}},
 		{"GameplayStats", 207, []uint64{1, i64(-1), math.MaxUint32, math.MaxUint32}, nil,
@@ -94,59 +115,257 @@ func withCall(cb steamgs.Callback, call steamgs.APICall) steamgs.Callback {
 	return cb
 }
 
+// sdkField is one field of a callback struct as the SDK declares it: its
+// name, its offset under pack 4 and pack 8, and its size.
+type sdkField struct {
+	name       string
+	off4, off8 int
+	size       int
+}
+
+// sdkStruct is a callback struct: its size under pack 4 and pack 8 and
+// its fields in declaration order.
+type sdkStruct struct {
+	size4, size8 int
+	fields       []sdkField
+}
+
+// sdkLayouts are the SDK's callback structs, from the table of
+// steam-gameserver.md and the SDK's rules: CSteamID is declared under
+// pack 1 (alignment 1, so it never moves and a struct of Steam IDs and
+// bools has no padding), a plain uint64 moves to an 8-byte boundary under
+// pack 8, and a C++ empty struct takes one byte.
+var sdkLayouts = map[int]sdkStruct{
+	101: {1, 1, nil},
+	102: {8, 8, []sdkField{{"m_eResult", 0, 0, 4}, {"m_bStillRetrying", 4, 4, 1}}},
+	103: {4, 4, []sdkField{{"m_eResult", 0, 0, 4}}},
+	115: {1, 1, []sdkField{{"m_bSecure", 0, 0, 1}}},
+	143: {20, 20, []sdkField{{"m_SteamID", 0, 0, 8}, {"m_eAuthSessionResponse", 8, 8, 4}, {"m_OwnerSteamID", 12, 12, 8}}},
+	163: {8, 8, []sdkField{{"m_hAuthTicket", 0, 0, 4}, {"m_eResult", 4, 4, 4}}},
+	201: {16, 16, []sdkField{{"m_SteamID", 0, 0, 8}, {"m_OwnerSteamID", 8, 8, 8}}},
+	202: {140, 140, []sdkField{{"m_SteamID", 0, 0, 8}, {"m_eDenyReason", 8, 8, 4}, {"m_rgchOptionalText", 12, 12, 128}}},
+	203: {12, 12, []sdkField{{"m_SteamID", 0, 0, 8}, {"m_eDenyReason", 8, 8, 4}}},
+	206: {140, 144, []sdkField{{"m_SteamID", 0, 0, 8}, {"m_pchAchievement", 8, 8, 128}, {"m_bUnlocked", 136, 136, 1}}},
+	207: {16, 16, []sdkField{{"m_eResult", 0, 0, 4}, {"m_nRank", 4, 4, 4}, {"m_unTotalConnects", 8, 8, 4},
+		{"m_unTotalMinutesPlayed", 12, 12, 4}}},
+	208: {18, 18, []sdkField{{"m_SteamIDUser", 0, 0, 8}, {"m_SteamIDGroup", 8, 8, 8}, {"m_bMember", 16, 16, 1},
+		{"m_bOfficer", 17, 17, 1}}},
+	209: {32, 40, []sdkField{{"m_eResult", 0, 0, 4}, {"m_unReputationScore", 4, 4, 4}, {"m_bBanned", 8, 8, 1},
+		{"m_unBannedIP", 12, 12, 4}, {"m_usBannedPort", 16, 16, 2}, {"m_ulBannedGameID", 20, 24, 8},
+		{"m_unBanExpires", 28, 32, 4}}},
+	210: {4, 4, []sdkField{{"m_eResult", 0, 0, 4}}},
+	211: {24, 24, []sdkField{{"m_eResult", 0, 0, 4}, {"m_cPlayersThatDontLikeCandidate", 4, 4, 4},
+		{"m_cPlayersThatCandidateDoesntLike", 8, 8, 4}, {"m_cClanPlayersThatDontLikeCandidate", 12, 12, 4},
+		{"m_SteamIDCandidate", 16, 16, 8}}},
+	703: {16, 16, []sdkField{{"m_hAsyncCall", 0, 0, 8}, {"m_iCallback", 8, 8, 4}, {"m_cubParam", 12, 12, 4}}},
+}
+
+// under returns s as the C compiler should lay it out under pack.
+func (s sdkStruct) under(pack int) cStruct {
+	c := cStruct{size: s.size4}
+	if pack == 8 {
+		c.size = s.size8
+	}
+	for _, f := range s.fields {
+		off := f.off4
+		if pack == 8 {
+			off = f.off8
+		}
+		c.fields = append(c.fields, cField{name: f.name, offset: off, size: f.size})
+	}
+	return c
+}
+
+// packFakes opens the fake of each callback packing.
+func packFakes(t *testing.T) map[int]*fake {
+	t.Helper()
+	fakes := make(map[int]*fake)
+	for _, pack := range packs {
+		f := openFake(t, fakePackLibrary(t, pack))
+		require.Equal(t, pack, f.pack(), "the fake built for pack %d", pack)
+		fakes[pack] = f
+	}
+	return fakes
+}
+
+// knownIDs returns the callback IDs knownCallback accepts, in order.
+func knownIDs() []int {
+	var ids []int
+	for id := range 1 << 16 {
+		if knownCallback(id) {
+			ids = append(ids, id)
+		}
+	}
+	return ids
+}
+
+// TestCallbackStructLayouts checks that the fake declares each callback
+// struct the way the SDK does: the offsets and sizes the C compiler gives
+// its declarations (fake_layout) are those of the SDK under both packs,
+// and it declares a struct for every callback this package decodes.
+func TestCallbackStructLayouts(t *testing.T) {
+	for pack, f := range packFakes(t) {
+		t.Run(fmt.Sprintf("pack%d", pack), func(t *testing.T) {
+			got := f.layouts()
+			want := make(map[int]cStruct)
+			for id, s := range sdkLayouts {
+				want[id] = s.under(pack)
+			}
+			assert.Equal(t, want, got)
+			for _, id := range knownIDs() {
+				assert.Contains(t, got, id, "no C struct for callback %d", id)
+			}
+			for id, s := range got {
+				assert.Equal(t, s.size, f.layout(id, ""), "fake_layout(%d, NULL)", id)
+				for _, fl := range s.fields {
+					assert.Equal(t, fl.offset, f.layout(id, fl.name), "fake_layout(%d, %q)", id, fl.name)
+				}
+			}
+			assert.Equal(t, -1, f.layout(143, "m_unknown"))
+			assert.Equal(t, -1, f.layout(9999, ""))
+		})
+	}
+	assert.Equal(t, platformPack(), openFake(t, fakeLibrary(t)).pack(), "the default fake packs like the platform")
+}
+
+// place lays vals and text out the way l says, in Go: each value at its
+// field's offset in the field's size, the text in the char array, and
+// every padding byte 0xA5, which the decoder must not read.
+func place(t *testing.T, l cStruct, vals []uint64, text []byte) []byte {
+	t.Helper()
+	b := bytes.Repeat([]byte{0xA5}, l.size)
+	next := 0
+	for _, f := range l.fields {
+		field := b[f.offset : f.offset+f.size]
+		clear(field)
+		if f.size == 128 { // char[128]
+			copy(field, text)
+			continue
+		}
+		require.Less(t, next, len(vals), "no value for %s", f.name)
+		v := vals[next]
+		next++
+		switch f.size {
+		case 1:
+			field[0] = byte(v)
+		case 2:
+			binary.NativeEndian.PutUint16(field, uint16(v))
+		case 4:
+			binary.NativeEndian.PutUint32(field, uint32(v))
+		case 8:
+			binary.NativeEndian.PutUint64(field, v)
+		default:
+			require.Failf(t, "odd field", "%s has %d bytes", f.name, f.size)
+		}
+	}
+	require.Equal(t, len(vals), next, "values left over")
+	return b
+}
+
 // TestDecodeCallbackLayouts decodes each callback's struct as the C
-// compiler lays it out under #pragma pack(4) (Linux, macOS) and pack(8)
-// (Windows).
+// compiler lays out the SDK-equivalent declaration under pack 4 (Linux,
+// macOS) and pack 8 (Windows): the bytes C fills in, the same values
+// placed in Go at the offsets C reports with the padding poisoned, and
+// payloads cut at the end of the last field that C reports.
 func TestDecodeCallbackLayouts(t *testing.T) {
-	f := openFake(t, fakeLibrary(t))
+	fakes := packFakes(t)
+	layouts := make(map[int]map[int]cStruct)
+	for pack, f := range fakes {
+		layouts[pack] = f.layouts()
+	}
+	covered := make(map[int]bool)
 	for _, tc := range callbackCases() {
-		for _, pack := range []int{4, 8} {
+		covered[tc.id] = true
+		for _, pack := range packs {
 			t.Run(fmt.Sprintf("%s/pack%d", tc.name, pack), func(t *testing.T) {
-				data := f.encode(tc.id, pack, tc.fields, tc.text)
+				l, ok := layouts[pack][tc.id]
+				require.True(t, ok, "the fake has no struct for callback %d", tc.id)
+				data := fakes[pack].encode(tc.id, tc.fields, tc.text)
+				require.Len(t, data, l.size, "the C struct's size")
 				got, ok := decodeCallback(tc.id, data, pack, 77)
-				must(t, ok, "decodeCallback(%d) refused %d bytes", tc.id, len(data))
-				eq(t, withCall(tc.want, 77), got)
-				eq(t, tc.id, got.CallbackID())
-				// Every byte the struct has is needed, except trailing padding.
+				require.True(t, ok, "decodeCallback(%d) refused %d bytes", tc.id, len(data))
+				assert.Equal(t, withCall(tc.want, 77), got)
+				assert.Equal(t, tc.id, got.CallbackID())
+
+				got, ok = decodeCallback(tc.id, place(t, l, tc.fields, tc.text), pack, 77)
+				require.True(t, ok, "decodeCallback(%d) refused the values placed at C's offsets", tc.id)
+				assert.Equal(t, withCall(tc.want, 77), got, "the values placed at C's offsets")
+
+				// Every byte of the fields is needed; trailing padding is not.
 				if tc.id != steamgs.IDServerConnected {
-					_, ok = decodeCallback(tc.id, data[:minSize(tc.id, pack)-1], pack, 0)
-					check(t, !ok, "decoded a payload one byte short")
+					_, ok = decodeCallback(tc.id, data[:l.end()-1], pack, 0)
+					assert.False(t, ok, "decoded a payload one byte short of the last field")
+					_, ok = decodeCallback(tc.id, data[:l.end()], pack, 0)
+					assert.True(t, ok, "refused a payload that ends with the last field")
 				}
 			})
 		}
 	}
+	for _, id := range knownIDs() {
+		if id != idAPICallCompleted {
+			assert.True(t, covered[id], "callback %d has no case", id)
+		}
+	}
 }
 
-// minSize is the end of the last field of a callback struct.
-func minSize(id, pack int) int {
-	wide := 0
-	if pack == 8 {
-		wide = 4
+// TestDecodeCallCompletedLayout decodes SteamAPICallCompleted_t as the C
+// compiler lays it out under both packs.
+func TestDecodeCallCompletedLayout(t *testing.T) {
+	for pack, f := range packFakes(t) {
+		t.Run(fmt.Sprintf("pack%d", pack), func(t *testing.T) {
+			l := f.layouts()[idAPICallCompleted]
+			data := f.encode(idAPICallCompleted, []uint64{math.MaxUint64 - 1, steamgs.IDPlayerCompat, 24}, nil)
+			require.Len(t, data, l.size)
+			got, ok := decodeCallCompleted(data)
+			require.True(t, ok)
+			assert.Equal(t, callCompleted{call: math.MaxUint64 - 1, id: steamgs.IDPlayerCompat, size: 24}, got)
+			_, ok = decodeCallCompleted(data[:l.end()-1])
+			assert.False(t, ok, "decoded a payload one byte short")
+		})
 	}
-	return map[int]int{102: 5, 103: 4, 115: 1, 143: 20 + wide, 163: 8, 201: 16, 202: 140, 203: 12, 207: 16,
-		208: 18, 209: 32 + wide, 210: 4, 211: 24}[id]
+}
+
+// TestKnownCallback checks that knownCallback names exactly the IDs
+// decodeCallback decodes, and SteamAPICallCompleted.
+func TestKnownCallback(t *testing.T) {
+	big := make([]byte, 512)
+	var decoded []int
+	for id := -1; id < 1<<16; id++ {
+		if _, ok := decodeCallback(id, big, 4, 0); ok || id == idAPICallCompleted {
+			decoded = append(decoded, id)
+		}
+	}
+	assert.Equal(t, decoded, knownIDs())
+	assert.False(t, knownCallback(-1))
 }
 
 // TestCallbacks delivers each callback through manual dispatch of the fake
-// and steamgs.Server.RunCallbacks.
+// and steamgs.Server.RunCallbacks, with the callback structs packed by 4
+// and by 8 (the Library told to decode that packing).
 func TestCallbacks(t *testing.T) {
 	for _, tc := range callbackCases() {
 		t.Run(tc.name, func(t *testing.T) {
-			fx := newFixture(t, Options{})
-			fx.fake.queueEncoded(tc.id, tc.fields, tc.text)
-			fx.fake.clearLog()
-			got := collect(fx.srv)
-			eq(t, []steamgs.Callback{tc.want}, got)
-			calls := fx.fake.calls()
-			must(t, len(calls) > 0)
-			eq(t, "SteamAPI_ManualDispatch_RunFrame(42)", calls[0])
-			eq(t, 0, fx.fake.pending())
+			for _, pack := range packs {
+				t.Run(fmt.Sprintf("pack%d", pack), func(t *testing.T) {
+					fx := newPackFixture(t, pack, Options{})
+					fx.fake.queueEncoded(tc.id, tc.fields, tc.text)
+					fx.fake.clearLog()
+					got := collect(fx.srv)
+					assert.Equal(t, []steamgs.Callback{tc.want}, got)
+					calls := fx.fake.calls()
+					require.NotEmpty(t, calls)
+					assert.Equal(t, "SteamAPI_ManualDispatch_RunFrame(42)", calls[0])
+					assert.Equal(t, 0, fx.fake.pending())
+					assert.Empty(t, fx.drops(t), "a delivered callback counted as dropped")
+				})
+			}
 		})
 	}
 }
 
 // TestCallResults delivers call results: a SteamAPICallCompleted whose
-// payload is fetched with GetAPICallResult, carrying the call's handle.
+// payload is fetched with GetAPICallResult, carrying the call's handle,
+// under both packs. The size asked for is the C struct's.
 func TestCallResults(t *testing.T) {
 	for _, tc := range callbackCases() {
 		if tc.id != steamgs.IDServerReputation && tc.id != steamgs.IDAssociateClan && tc.id != steamgs.IDPlayerCompat {
@@ -154,26 +373,28 @@ func TestCallResults(t *testing.T) {
 		}
 		for _, failed := range []bool{false, true} {
 			t.Run(fmt.Sprintf("%s/failed=%v", tc.name, failed), func(t *testing.T) {
-				fx := newFixture(t, Options{})
-				const call = math.MaxUint64 - 3
-				fx.fake.queueCallResult(call, tc.id, tc.fields, failed)
-				fx.fake.clearLog()
-				got := collect(fx.srv)
-				want := withCall(tc.want, call)
-				if failed {
-					want, _ = failedCallResult(tc.id, call)
+				for _, pack := range packs {
+					t.Run(fmt.Sprintf("pack%d", pack), func(t *testing.T) {
+						fx := newPackFixture(t, pack, Options{})
+						const call = math.MaxUint64 - 3
+						fx.fake.queueCallResult(call, tc.id, tc.fields, tc.text, failed)
+						fx.fake.clearLog()
+						got := collect(fx.srv)
+						want := withCall(tc.want, call)
+						if failed {
+							want, _ = failedCallResult(tc.id, call)
+						}
+						assert.Equal(t, []steamgs.Callback{want}, got)
+						calls := fx.fake.calls()
+						require.Len(t, calls, 3) // RunFrame, GetNextCallback, GetAPICallResult
+						assert.Equal(t, fmt.Sprintf("SteamAPI_ManualDispatch_GetAPICallResult(42, %d, %d, %d)", uint64(call),
+							fx.fake.layout(tc.id, ""), tc.id), calls[2])
+						assert.Empty(t, fx.drops(t))
+					})
 				}
-				eq(t, []steamgs.Callback{want}, got)
-				eq(t, fmt.Sprintf("SteamAPI_ManualDispatch_GetAPICallResult(42, %d, %d, %d)", uint64(call),
-					minSizePadded(tc.id), tc.id), fx.fake.calls()[2])
 			})
 		}
 	}
-}
-
-// minSizePadded is sizeof a call result's struct under the platform's pack.
-func minSizePadded(id int) int {
-	return map[int]int{209: 32, 210: 4, 211: 24}[id] + map[bool]int{true: 8, false: 0}[platformPack() == 8 && id == 209]
 }
 
 // TestCallbackEdges covers unknown and malformed callbacks, extra bytes,
@@ -182,37 +403,46 @@ func minSizePadded(id int) int {
 func TestCallbackEdges(t *testing.T) {
 	le32 := func(v uint32) []byte { return binary.LittleEndian.AppendUint32(nil, v) }
 	t.Run("unknown callbacks are skipped", func(t *testing.T) {
-		fx := newFixture(t, Options{})
+		fx := newFixture(t, Options{Logger: discardLogger()})
 		fx.fake.queueRaw(9999, []byte{1, 2, 3})
 		fx.fake.queueRaw(1201, nil)
 		fx.fake.queueEncoded(103, []uint64{3}, nil)
-		eq(t, []steamgs.Callback{steamgs.ServerDisconnected{Result: steamgs.ResultNoConnection}}, collect(fx.srv))
+		assert.Equal(t, []steamgs.Callback{steamgs.ServerDisconnected{Result: steamgs.ResultNoConnection}}, collect(fx.srv))
+		assert.Equal(t, []steamgs.CallbackDrop{{ID: 1201, Unknown: 1}, {ID: 9999, Unknown: 1}}, fx.drops(t))
 	})
 	t.Run("short payloads are skipped", func(t *testing.T) {
-		fx := newFixture(t, Options{})
+		fx := newFixture(t, Options{Logger: discardLogger()})
 		fx.fake.queueRaw(143, make([]byte, 19))
 		fx.fake.queueRaw(202, make([]byte, 139))
+		fx.fake.queueRaw(206, make([]byte, 136))
 		fx.fake.queueRaw(102, []byte{1, 0, 0, 0})
 		fx.fake.queueRaw(115, nil)
-		eq(t, []steamgs.Callback(nil), collect(fx.srv))
+		assert.Equal(t, []steamgs.Callback(nil), collect(fx.srv))
+		assert.Equal(t, []steamgs.CallbackDrop{{ID: 102, Malformed: 1}, {ID: 115, Malformed: 1}, {ID: 143, Malformed: 1},
+			{ID: 202, Malformed: 1}, {ID: 206, Malformed: 1}}, fx.drops(t))
 	})
 	t.Run("an empty payload suits an empty struct", func(t *testing.T) {
-		fx := newFixture(t, Options{})
+		fx := newFixture(t, Options{Logger: discardLogger()})
 		fx.fake.queueRaw(101, nil)
 		fx.fake.queueRaw(103, nil)
-		eq(t, []steamgs.Callback{steamgs.ServerConnected{}}, collect(fx.srv))
+		assert.Equal(t, []steamgs.Callback{steamgs.ServerConnected{}}, collect(fx.srv))
+		assert.Equal(t, []steamgs.CallbackDrop{{ID: 103, Malformed: 1}}, fx.drops(t))
 	})
 	t.Run("extra bytes are ignored", func(t *testing.T) {
 		fx := newFixture(t, Options{})
 		fx.fake.queueRaw(103, append(le32(38), 0xEE, 0xEE, 0xEE, 0xEE))
-		eq(t, []steamgs.Callback{steamgs.ServerDisconnected{Result: steamgs.ResultRemoteDisconnect}}, collect(fx.srv))
+		assert.Equal(t, []steamgs.Callback{steamgs.ServerDisconnected{Result: steamgs.ResultRemoteDisconnect}}, collect(fx.srv))
 	})
 	t.Run("any non-zero bool byte is true", func(t *testing.T) {
 		fx := newFixture(t, Options{})
+		achievement := make([]byte, 140)
+		achievement[136] = 0x02
 		fx.fake.queueRaw(115, []byte{0x80})
 		fx.fake.queueRaw(102, append(le32(3), 0xFF, 0, 0, 0))
-		eq(t, []steamgs.Callback{steamgs.PolicyResponse{Secure: true},
-			steamgs.ServerConnectFailure{Result: steamgs.ResultNoConnection, Retrying: true}}, collect(fx.srv))
+		fx.fake.queueRaw(206, achievement)
+		assert.Equal(t, []steamgs.Callback{steamgs.PolicyResponse{Secure: true},
+			steamgs.ServerConnectFailure{Result: steamgs.ResultNoConnection, Retrying: true},
+			steamgs.ClientAchievementStatus{Unlocked: true}}, collect(fx.srv))
 	})
 	t.Run("order is kept", func(t *testing.T) {
 		fx := newFixture(t, Options{})
@@ -221,18 +451,19 @@ func TestCallbackEdges(t *testing.T) {
 			fx.fake.queueEncoded(163, []uint64{uint64(i), 1}, nil)
 			want = append(want, steamgs.GetAuthSessionTicketResponse{Ticket: steamgs.AuthTicket(i), Result: steamgs.ResultOK})
 		}
-		eq(t, want, collect(fx.srv))
-		eq(t, []steamgs.Callback(nil), collect(fx.srv), "a second RunCallbacks")
+		assert.Equal(t, want, collect(fx.srv))
+		assert.Equal(t, []steamgs.Callback(nil), collect(fx.srv), "a second RunCallbacks")
 	})
 	t.Run("unknown call result is skipped", func(t *testing.T) {
-		fx := newFixture(t, Options{})
+		fx := newFixture(t, Options{Logger: discardLogger()})
 		done := make([]byte, 16)
 		binary.LittleEndian.PutUint64(done, 12345)
 		binary.LittleEndian.PutUint32(done[8:], 210)
 		binary.LittleEndian.PutUint32(done[12:], 4)
 		fx.fake.queueRaw(idAPICallCompleted, done)
 		fx.fake.queueEncoded(101, nil, nil)
-		eq(t, []steamgs.Callback{steamgs.ServerConnected{}}, collect(fx.srv))
+		assert.Equal(t, []steamgs.Callback{steamgs.ServerConnected{}}, collect(fx.srv))
+		assert.Equal(t, []steamgs.CallbackDrop{{ID: 210, Malformed: 1}}, fx.drops(t))
 	})
 	t.Run("callbacks may call the server", func(t *testing.T) {
 		fx := newFixture(t, Options{})
@@ -244,11 +475,11 @@ func TestCallbackEdges(t *testing.T) {
 			got = append(got, cb)
 			if v, ok := cb.(steamgs.ValidateAuthTicketResponse); ok {
 				ok, err := fx.srv.UpdateUserData(v.SteamID, "player", 1)
-				noErr(t, err)
-				check(t, ok)
+				require.NoError(t, err)
+				assert.True(t, ok)
 			}
 		})
-		eq(t, 2, len(got))
+		assert.Len(t, got, 2)
 	})
 	t.Run("shutdown inside a callback stops the pump", func(t *testing.T) {
 		fx := newFixture(t, Options{})
@@ -257,22 +488,23 @@ func TestCallbackEdges(t *testing.T) {
 		n := 0
 		fx.srv.RunCallbacks(func(steamgs.Callback) {
 			n++
-			noErr(t, fx.srv.Shutdown())
+			require.NoError(t, fx.srv.Shutdown())
 		})
-		eq(t, 1, n)
-		check(t, !fx.srv.Running())
+		assert.Equal(t, 1, n)
+		assert.False(t, fx.srv.Running())
 	})
 	t.Run("a nil function drains the queue", func(t *testing.T) {
 		fx := newFixture(t, Options{})
 		fx.fake.queueEncoded(101, nil, nil)
 		fx.conn(t).RunCallbacks(nil)
-		eq(t, 0, fx.fake.pending())
+		assert.Equal(t, 0, fx.fake.pending())
+		assert.Empty(t, fx.drops(t), "callbacks drained by a nil function are not dropped ones")
 	})
 	t.Run("offline log-on fails with NoConnection", func(t *testing.T) {
 		fx := newFixture(t, Options{Offline: true})
 		logOnReady(t, fx.srv)
-		noErr(t, fx.srv.LogOnAnonymous())
-		eq(t, []steamgs.Callback{steamgs.ServerConnectFailure{Result: steamgs.ResultNoConnection}}, collect(fx.srv))
-		check(t, !fx.srv.LoggedOn())
+		require.NoError(t, fx.srv.LogOnAnonymous())
+		assert.Equal(t, []steamgs.Callback{steamgs.ServerConnectFailure{Result: steamgs.ResultNoConnection}}, collect(fx.srv))
+		assert.False(t, fx.srv.LoggedOn())
 	})
 }

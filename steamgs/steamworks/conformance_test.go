@@ -5,6 +5,8 @@ import (
 
 	"github.com/steamgs/steamgs/steamgs"
 	"github.com/steamgs/steamgs/steamgs/steamgstest"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // TestConformance runs the steamgs conformance suite against a Library over
@@ -14,12 +16,12 @@ import (
 func TestConformance(t *testing.T) {
 	steamgstest.Run(t, steamgstest.Harness{New: func(t *testing.T) (steamgs.Backend, steamgstest.Steam) {
 		lib, err := OpenWith(fakeLibrary(t), Options{Offline: true})
-		noErr(t, err)
+		require.NoError(t, err)
 		f := openFake(t, lib.Path())
 		f.reset(true)
-		t.Cleanup(func() { eq(t, "", f.protocolErrors(), "the fake saw protocol errors") })
+		t.Cleanup(func() { assert.Equal(t, "", f.protocolErrors(), "the fake saw protocol errors") })
 		return lib, nil
 	}})
 	names := steamgstest.Cases(steamgs.Capabilities{})
-	check(t, len(names) > 0, "the suite has no case for an offline back end")
+	assert.NotEmpty(t, names, "the suite has no case for an offline back end")
 }

@@ -53,6 +53,8 @@ type conn struct {
 	outIP     uint32
 	outPort   uint16
 	steamID   uint64
+
+	drops dropCounts // callbacks received but not delivered
 }
 
 // cbool converts a Go bool to a C bool argument.
@@ -152,7 +154,10 @@ func (c *conn) Shutdown() error {
 // RunCallbacks pumps the game server's pipe by manual dispatch: RunFrame,
 // then GetNextCallback until it reports none, fetching the payload of each
 // SteamAPICallCompleted with GetAPICallResult. Each callback is decoded
-// from its bytes and freed before emit sees it; unknown ones are skipped.
+// from its bytes and freed before emit sees it. One that cannot be
+// delivered (an unknown ID, a payload that does not decode, a call result
+// libsteam_api does not hand over) is counted (see DroppedCallbacks), and
+// the first of each ID and kind logged, instead.
 func (c *conn) RunCallbacks(emit func(steamgs.Callback)) {
 	if c.self == 0 {
 		return
@@ -174,23 +179,40 @@ func (c *conn) RunCallbacks(emit func(steamgs.Callback)) {
 	}
 }
 
-// takeCallback decodes the callback in c.msg.
+// takeCallback decodes the callback in c.msg, counting it as dropped when
+// it does not decode.
 func (c *conn) takeCallback() (steamgs.Callback, bool) {
-	size := int(c.msg.size)
+	id, size := int(c.msg.id), int(c.msg.size)
 	if size < 0 || size > maxCallbackSize || size > 0 && c.msg.param == nil {
+		c.drop(id, size)
 		return nil, false
 	}
 	var data []byte
 	if size > 0 {
 		data = unsafe.Slice((*byte)(c.msg.param), size)
 	}
-	if c.msg.id != idAPICallCompleted {
-		return decodeCallback(int(c.msg.id), data, c.pack, 0)
+	if id != idAPICallCompleted {
+		cb, ok := decodeCallback(id, data, c.pack, 0)
+		if !ok {
+			c.drop(id, size)
+		}
+		return cb, ok
 	}
 	done, ok := decodeCallCompleted(data)
 	if !ok || done.size < 0 || done.size > maxCallbackSize {
+		c.drop(id, size)
 		return nil, false
 	}
+	cb, ok := c.takeCallResult(done)
+	if !ok {
+		c.drop(done.id, done.size)
+	}
+	return cb, ok
+}
+
+// takeCallResult fetches the result that done announces with
+// GetAPICallResult and decodes it.
+func (c *conn) takeCallResult(done callCompleted) (steamgs.Callback, bool) {
 	if cap(c.result) < done.size {
 		c.result = make([]byte, done.size)
 	}

@@ -14,8 +14,12 @@ import (
 // says the result of an asynchronous call is ready to fetch.
 const idAPICallCompleted = 703
 
-// maxDenyMessage is the usable length of GSClientDeny_t's 128-byte text.
-const maxDenyMessage = 127
+// Usable lengths of the SDK's char[128] fields: the 128th byte is the NUL
+// terminator's place.
+const (
+	maxDenyMessage     = 127 // GSClientDeny_t's m_rgchOptionalText
+	maxAchievementName = 127 // GSClientAchievementStatus_t's m_pchAchievement
+)
 
 // reader reads fields of a C struct from a byte slice, in host byte order
 // like the C compiler lays them out. A read past the end
@@ -68,12 +72,27 @@ func (r *reader) u64(off int) uint64 {
 // bool reads a C bool: any byte other than zero is true.
 func (r *reader) bool(off int) bool { return r.u8(off) != 0 }
 
+// text reads a char[128] field at off as charText does, or gives "" when
+// r is already bad, so that a refused payload makes no string.
+func (r *reader) text(off, limit int) string {
+	if r.bad {
+		return ""
+	}
+	b := r.span(off, 128)
+	if b == nil {
+		return ""
+	}
+	return charText(b, limit)
+}
+
 func (r *reader) id(off int) steamgs.SteamID        { return steamgs.SteamID(r.u64(off)) }
 func (r *reader) result(off int) steamgs.Result     { return steamgs.Result(r.i32(off)) }
 func (r *reader) reason(off int) steamgs.DenyReason { return steamgs.DenyReason(r.i32(off)) }
 
 // align8 returns off for pack 4 and off rounded up to a multiple of 8 for
-// pack 8: where a 64-bit field that follows a 4-byte one lands.
+// pack 8: where a plain 64-bit field (uint64, SteamAPICall_t) that follows
+// a 4-byte one lands. A CSteamID field never moves: the SDK declares
+// CSteamID under pack 1, so its alignment is 1 under either packing.
 func align8(off, pack int) int {
 	if pack == 8 {
 		return (off + 7) &^ 7
@@ -86,62 +105,91 @@ func align8(off, pack int) int {
 // its steamgs type. call is the handle of the asynchronous call a call
 // result answers (AssociateClan, PlayerCompat, ServerReputation), or 0. It
 // reads the bytes one field at a time and never past data; it reports false
-// for an unknown ID, an unsupported pack or a payload too short for its
-// struct. Bytes after the struct are ignored.
+// for an unknown ID (see knownCallback), an unsupported pack or a payload
+// too short for its struct. Bytes after the struct are ignored.
 func decodeCallback(id int, data []byte, pack int, call steamgs.APICall) (steamgs.Callback, bool) {
 	if pack != 4 && pack != 8 {
 		return nil, false
 	}
-	r := reader{b: data}
-	var cb steamgs.Callback
+	r := &reader{b: data}
 	switch id {
 	case steamgs.IDServerConnected: // SteamServersConnected_t: empty
-		cb = steamgs.ServerConnected{}
+		return decoded(r, steamgs.ServerConnected{})
 	case steamgs.IDServerConnectFailure: // SteamServerConnectFailure_t
-		cb = steamgs.ServerConnectFailure{Result: r.result(0), Retrying: r.bool(4)}
+		return decoded(r, steamgs.ServerConnectFailure{Result: r.result(0), Retrying: r.bool(4)})
 	case steamgs.IDServerDisconnected: // SteamServersDisconnected_t
-		cb = steamgs.ServerDisconnected{Result: r.result(0)}
+		return decoded(r, steamgs.ServerDisconnected{Result: r.result(0)})
 	case steamgs.IDPolicyResponse: // GSPolicyResponse_t
-		cb = steamgs.PolicyResponse{Secure: r.bool(0)}
-	case steamgs.IDValidateAuthTicketResponse: // ValidateAuthTicketResponse_t
-		cb = steamgs.ValidateAuthTicketResponse{
+		return decoded(r, steamgs.PolicyResponse{Secure: r.bool(0)})
+	case steamgs.IDValidateAuthTicketResponse: // ValidateAuthTicketResponse_t: 20 bytes under either pack
+		return decoded(r, steamgs.ValidateAuthTicketResponse{
 			SteamID:  r.id(0),
 			Response: steamgs.AuthSessionResponse(r.i32(8)),
-			Owner:    r.id(align8(12, pack)),
-		}
+			Owner:    r.id(12),
+		})
 	case steamgs.IDGetAuthSessionTicketResponse: // GetAuthSessionTicketResponse_t
-		cb = steamgs.GetAuthSessionTicketResponse{Ticket: steamgs.AuthTicket(r.u32(0)), Result: r.result(4)}
+		return decoded(r, steamgs.GetAuthSessionTicketResponse{Ticket: steamgs.AuthTicket(r.u32(0)), Result: r.result(4)})
 	case steamgs.IDClientApproved: // GSClientApprove_t
-		cb = steamgs.ClientApproved{SteamID: r.id(0), Owner: r.id(8)}
+		return decoded(r, steamgs.ClientApproved{SteamID: r.id(0), Owner: r.id(8)})
 	case steamgs.IDClientDenied: // GSClientDeny_t
-		cb = steamgs.ClientDenied{SteamID: r.id(0), Reason: r.reason(8), Message: denyMessage(r.span(12, 128))}
+		user, reason := r.id(0), r.reason(8)
+		return decoded(r, steamgs.ClientDenied{SteamID: user, Reason: reason, Message: r.text(12, maxDenyMessage)})
 	case steamgs.IDClientKick: // GSClientKick_t
-		cb = steamgs.ClientKick{SteamID: r.id(0), Reason: r.reason(8)}
+		return decoded(r, steamgs.ClientKick{SteamID: r.id(0), Reason: r.reason(8)})
+	case steamgs.IDClientAchievementStatus: // GSClientAchievementStatus_t: 140 bytes under pack 4, 144 under pack 8
+		user, unlocked := r.id(0), r.bool(136)
+		return decoded(r, steamgs.ClientAchievementStatus{
+			SteamID:     user,
+			Achievement: r.text(8, maxAchievementName),
+			Unlocked:    unlocked,
+		})
 	case steamgs.IDGameplayStats: // GSGameplayStats_t
-		cb = steamgs.GameplayStats{Result: r.result(0), Rank: r.i32(4), TotalConnects: r.u32(8), TotalMinutesPlayed: r.u32(12)}
-	case steamgs.IDClientGroupStatus: // GSClientGroupStatus_t
+		return decoded(r, steamgs.GameplayStats{Result: r.result(0), Rank: r.i32(4), TotalConnects: r.u32(8),
+			TotalMinutesPlayed: r.u32(12)})
+	case steamgs.IDClientGroupStatus: // GSClientGroupStatus_t: 18 bytes, CSteamID being 1-aligned
 		member, officer := r.bool(16), r.bool(17)
-		cb = steamgs.ClientGroupStatus{SteamID: r.id(0), Group: r.id(8), Member: member, Officer: member && officer}
+		return decoded(r, steamgs.ClientGroupStatus{SteamID: r.id(0), Group: r.id(8), Member: member,
+			Officer: member && officer})
 	case steamgs.IDServerReputation: // GSReputation_t
-		cb = decodeReputation(&r, pack, call)
+		return decoded(r, decodeReputation(r, pack, call))
 	case steamgs.IDAssociateClan: // AssociateWithClanResult_t
-		cb = steamgs.AssociateClan{Call: call, Result: r.result(0)}
+		return decoded(r, steamgs.AssociateClan{Call: call, Result: r.result(0)})
 	case steamgs.IDPlayerCompat: // ComputeNewPlayerCompatibilityResult_t
-		cb = steamgs.PlayerCompat{
+		return decoded(r, steamgs.PlayerCompat{
 			Call:                             call,
 			Result:                           r.result(0),
 			PlayersThatDontLikeCandidate:     r.i32(4),
 			PlayersThatCandidateDoesntLike:   r.i32(8),
 			ClanPlayersThatDontLikeCandidate: r.i32(12),
 			Candidate:                        r.id(16),
-		}
-	default:
-		return nil, false
+		})
 	}
+	return nil, false
+}
+
+// decoded returns cb as a steamgs.Callback, or false when r read past its
+// bytes; a refused payload is never boxed, so refusing one allocates
+// nothing.
+func decoded[T steamgs.Callback](r *reader, cb T) (steamgs.Callback, bool) {
 	if r.bad {
 		return nil, false
 	}
 	return cb, true
+}
+
+// knownCallback reports whether this package decodes callback id, the ID
+// of a callback or of a call result; SteamAPICallCompleted_t, which
+// announces call results, counts as known.
+func knownCallback(id int) bool {
+	switch id {
+	case steamgs.IDServerConnected, steamgs.IDServerConnectFailure, steamgs.IDServerDisconnected,
+		steamgs.IDPolicyResponse, steamgs.IDValidateAuthTicketResponse, steamgs.IDGetAuthSessionTicketResponse,
+		steamgs.IDClientApproved, steamgs.IDClientDenied, steamgs.IDClientKick, steamgs.IDClientAchievementStatus,
+		steamgs.IDGameplayStats, steamgs.IDClientGroupStatus, steamgs.IDServerReputation, steamgs.IDAssociateClan,
+		steamgs.IDPlayerCompat, idAPICallCompleted:
+		return true
+	}
+	return false
 }
 
 // decodeReputation decodes GSReputation_t: result @0, score @4, banned @8,
@@ -166,23 +214,23 @@ func decodeReputation(r *reader, pack int, call steamgs.APICall) steamgs.ServerR
 	return rep
 }
 
-// denyMessage turns GSClientDeny_t's text into a string: up to the first
-// NUL and at most 127 bytes (the 128th byte is the terminator's place),
-// with bytes that are not UTF-8 replaced by U+FFFD and the result cut back to
-// 127 bytes at a character boundary.
-func denyMessage(b []byte) string {
+// charText turns the bytes of a char[128] field (GSClientDeny_t's text,
+// GSClientAchievementStatus_t's name) into a string: up to the first NUL
+// and at most limit bytes, with bytes that are not UTF-8 replaced by U+FFFD
+// and the result cut back to limit bytes at a character boundary.
+func charText(b []byte, limit int) string {
 	if i := indexNUL(b); i >= 0 {
 		b = b[:i]
 	}
-	if len(b) > maxDenyMessage {
-		b = b[:maxDenyMessage]
+	if len(b) > limit {
+		b = b[:limit]
 	}
 	s := string(b)
 	if utf8.ValidString(s) {
 		return s
 	}
 	s = strings.ToValidUTF8(s, "\uFFFD")
-	for len(s) > maxDenyMessage {
+	for len(s) > limit {
 		_, size := utf8.DecodeLastRuneInString(s)
 		s = s[:len(s)-size]
 	}

@@ -17,8 +17,20 @@
 // results are pumped by manual dispatch on the game server's own pipe and
 // decoded field by field from the SDK's struct layouts (packed 4 on Linux
 // and macOS, 8 on Windows), so RunCallbacks delivers every steamgs callback,
-// including ValidateAuthTicketResponse and the results of AssociateWithClan,
-// ComputeNewPlayerCompatibility and GetServerReputation.
+// including ValidateAuthTicketResponse, ClientAchievementStatus and the
+// results of AssociateWithClan, ComputeNewPlayerCompatibility and
+// GetServerReputation.
+//
+// # Callbacks that are not delivered
+//
+// The real Steam also sends the game server's pipe callbacks of interfaces
+// this package does not bind; those, and any callback or call result whose
+// payload does not decode, are never lost without a trace: the
+// steamgs.Conn that a Library opens implements steamgs.CallbackDropCounter,
+// counting them by ID (at most [MaxDropIDs] IDs one by one, the rest
+// together under [OtherCallbackID]), and the first drop of each ID and kind
+// is logged at level WARN on Options.Logger (slog.Default() when nil).
+// Counting allocates nothing.
 //
 // # One server per process
 //

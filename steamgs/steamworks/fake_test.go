@@ -12,6 +12,8 @@ import (
 
 	"github.com/ebitengine/purego"
 	"github.com/steamgs/steamgs/steamgs"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // fakeSource is the C stand-in for libsteam_api that the ABI tests call.
@@ -51,7 +53,7 @@ func buildFake(dir string, defines ...string) (string, error) {
 func buildFakeVariant(t *testing.T, defines ...string) string {
 	t.Helper()
 	p, err := buildFake(t.TempDir(), defines...)
-	noErr(t, err)
+	require.NoError(t, err)
 	return p
 }
 
@@ -66,8 +68,8 @@ type fake struct {
 var fakeControls = []string{
 	"fake_reset", "fake_set_logging", "fake_clear_log", "fake_last_call", "fake_log", "fake_errors",
 	"fake_set_return", "fake_set_init", "fake_set_ticket", "fake_set_packet", "fake_set_public_ip",
-	"fake_queue_callback", "fake_encode", "fake_queue_encoded", "fake_queue_call_result",
-	"fake_callbackmsg_layout", "fake_pending",
+	"fake_queue_callback", "fake_encode", "fake_queue_encoded", "fake_queue_call_result", "fake_store_call_result",
+	"fake_callbackmsg_layout", "fake_pending", "fake_callback_pack", "fake_layout", "fake_layout_row",
 }
 
 // openFake loads the fake at path (the same handle a Library of that path
@@ -75,11 +77,11 @@ var fakeControls = []string{
 func openFake(t testing.TB, path string) *fake {
 	t.Helper()
 	h, err := loadLibrary(path)
-	noErr(t, err)
+	require.NoError(t, err)
 	f := &fake{t: t, h: h, fn: make(map[string]uintptr)}
 	for _, name := range fakeControls {
 		addr := lookup(h, name)
-		must(t, addr != 0, "fake lacks %s", name)
+		require.NotZero(t, addr, "fake lacks %s", name)
 		f.fn[name] = addr
 	}
 	return f
@@ -166,19 +168,79 @@ func fields(vals []uint64) []uint64 {
 	return append(append([]uint64(nil), vals...), 0) // never empty
 }
 
-// encode fills the SDK struct of callback id under pack with the C
-// compiler's layout and returns its bytes.
-func (f *fake) encode(id, pack int, vals []uint64, text []byte) []byte {
+// encode fills the SDK struct of callback id with the C compiler's layout
+// under the fake's callback packing and returns its bytes.
+func (f *fake) encode(id int, vals []uint64, text []byte) []byte {
 	fv := fields(vals)
 	out := make([]byte, 512)
 	tp, tl := uintptr(0), uintptr(len(text))
 	if len(text) > 0 {
 		tp = uintptr(unsafe.Pointer(&text[0]))
 	}
-	n := int(int32(f.call("fake_encode", uintptr(id), uintptr(pack), uintptr(unsafe.Pointer(&fv[0])), tp, tl,
+	n := int(int32(f.call("fake_encode", uintptr(id), uintptr(unsafe.Pointer(&fv[0])), tp, tl,
 		uintptr(unsafe.Pointer(&out[0])), uintptr(len(out)))))
-	must(f.t, n >= 0, "fake_encode(%d, pack %d)", id, pack)
+	require.GreaterOrEqual(f.t, n, 0, "fake_encode(%d)", id)
 	return out[:n]
+}
+
+// pack returns the fake's callback packing: 4 or 8.
+func (f *fake) pack() int { return int(int32(f.call("fake_callback_pack"))) }
+
+// cField is one field of a C struct as the compiler lays it out.
+type cField struct {
+	name   string // the SDK's name, such as "m_OwnerSteamID"
+	offset int
+	size   int
+}
+
+// cStruct is a callback struct as the compiler lays it out: its size and
+// its fields in declaration order.
+type cStruct struct {
+	size   int
+	fields []cField
+}
+
+// end returns the end of the struct's last field: the shortest payload
+// that holds every field.
+func (s cStruct) end() int {
+	n := 0
+	for _, f := range s.fields {
+		n = max(n, f.offset+f.size)
+	}
+	return n
+}
+
+// layouts returns the fake's table of callback structs (fake_layout_row),
+// by callback ID.
+func (f *fake) layouts() map[int]cStruct {
+	out := make(map[int]cStruct)
+	name := make([]byte, 64)
+	for i := 0; ; i++ {
+		var id, off, size int32
+		ok := f.call("fake_layout_row", uintptr(i), uintptr(unsafe.Pointer(&id)), uintptr(unsafe.Pointer(&name[0])),
+			uintptr(len(name)), uintptr(unsafe.Pointer(&off)), uintptr(unsafe.Pointer(&size)))
+		if int32(ok) == 0 {
+			return out
+		}
+		s := out[int(id)]
+		if n := cString(name); n == "" {
+			s.size = int(size)
+		} else {
+			s.fields = append(s.fields, cField{name: n, offset: int(off), size: int(size)})
+		}
+		out[int(id)] = s
+	}
+}
+
+// layout returns fake_layout(id, field): the field's offset, or the
+// struct's size for an empty field, or -1.
+func (f *fake) layout(id int, field string) int {
+	p := uintptr(0)
+	if field != "" {
+		n := cstring(field)
+		p = uintptr(unsafe.Pointer(&n[0]))
+	}
+	return int(int32(f.call("fake_layout", uintptr(id), p)))
 }
 
 // queueEncoded queues callback id, filled by the C compiler's struct.
@@ -189,16 +251,30 @@ func (f *fake) queueEncoded(id int, vals []uint64, text []byte) {
 		tp = uintptr(unsafe.Pointer(&text[0]))
 	}
 	n := int(int32(f.call("fake_queue_encoded", uintptr(id), uintptr(unsafe.Pointer(&fv[0])), tp, uintptr(len(text)))))
-	must(f.t, n >= 0, "fake_queue_encoded(%d)", id)
+	require.GreaterOrEqual(f.t, n, 0, "fake_queue_encoded(%d)", id)
 }
 
 // queueCallResult stores the result of call and queues its
 // SteamAPICallCompleted.
-func (f *fake) queueCallResult(call uint64, id int, vals []uint64, failed bool) {
+func (f *fake) queueCallResult(call uint64, id int, vals []uint64, text []byte, failed bool) {
 	fv := fields(vals)
-	n := int(int32(f.call("fake_queue_call_result", uintptr(call), uintptr(id), uintptr(unsafe.Pointer(&fv[0])), 0, 0,
-		cbool(failed))))
-	must(f.t, n >= 0, "fake_queue_call_result(%d)", id)
+	tp := uintptr(0)
+	if len(text) > 0 {
+		tp = uintptr(unsafe.Pointer(&text[0]))
+	}
+	n := int(int32(f.call("fake_queue_call_result", uintptr(call), uintptr(id), uintptr(unsafe.Pointer(&fv[0])), tp,
+		uintptr(len(text)), cbool(failed))))
+	require.GreaterOrEqual(f.t, n, 0, "fake_queue_call_result(%d)", id)
+}
+
+// storeCallResult stores data as the result of call (callback id) without
+// announcing it; the test queues the SteamAPICallCompleted itself.
+func (f *fake) storeCallResult(call uint64, id int, data []byte, failed bool) {
+	p := uintptr(0)
+	if len(data) > 0 {
+		p = uintptr(unsafe.Pointer(&data[0]))
+	}
+	f.call("fake_store_call_result", uintptr(call), uintptr(id), p, uintptr(len(data)), cbool(failed))
 }
 
 func (f *fake) pending() int { return int(int32(f.call("fake_pending"))) }
@@ -220,16 +296,34 @@ func baseConfig() steamgs.Config {
 // the test ends.
 func newFixture(t *testing.T, opts Options) *fixture {
 	t.Helper()
-	lib, err := OpenWith(fakeLibrary(t), opts)
-	noErr(t, err)
+	return newFixtureOf(t, fakeLibrary(t), 0, opts)
+}
+
+// newPackFixture is newFixture over the fake built with callback packing
+// pack, with the Library told to decode that packing whatever the
+// platform's.
+func newPackFixture(t *testing.T, pack int, opts Options) *fixture {
+	t.Helper()
+	return newFixtureOf(t, fakePackLibrary(t, pack), pack, opts)
+}
+
+// newFixtureOf is newFixture over the fake at path; a pack other than 0
+// replaces the platform's packing.
+func newFixtureOf(t *testing.T, path string, pack int, opts Options) *fixture {
+	t.Helper()
+	lib, err := OpenWith(path, opts)
+	require.NoError(t, err)
+	if pack != 0 {
+		lib.pack = pack
+	}
 	fx := &fixture{lib: lib, fake: openFake(t, lib.Path()), srv: steamgs.NewServer(lib)}
 	fx.fake.reset(opts.Offline)
-	noErr(t, fx.srv.Init(baseConfig()))
+	require.NoError(t, fx.srv.Init(baseConfig()))
 	t.Cleanup(func() {
 		if fx.srv.Running() {
-			noErr(t, fx.srv.Shutdown())
+			require.NoError(t, fx.srv.Shutdown())
 		}
-		eq(t, "", fx.fake.protocolErrors(), "the fake saw protocol errors")
+		assert.Empty(t, fx.fake.protocolErrors(), "the fake saw protocol errors")
 	})
 	return fx
 }
@@ -237,16 +331,25 @@ func newFixture(t *testing.T, opts Options) *fixture {
 // conn returns the fixture's steamgs.Conn as this package's type.
 func (fx *fixture) conn(t *testing.T) *conn {
 	c, ok := fx.srv.Conn().(*conn)
-	must(t, ok, "Conn is %T", fx.srv.Conn())
+	require.True(t, ok, "Conn is %T", fx.srv.Conn())
 	return c
+}
+
+// drops returns the fixture's dropped callbacks, through the optional
+// interface steamgs.CallbackDropCounter.
+func (fx *fixture) drops(t *testing.T) []steamgs.CallbackDrop {
+	t.Helper()
+	dc, ok := fx.srv.Conn().(steamgs.CallbackDropCounter)
+	require.True(t, ok, "%T does not implement steamgs.CallbackDropCounter", fx.srv.Conn())
+	return dc.DroppedCallbacks()
 }
 
 // logOnReady sets what LogOn needs.
 func logOnReady(t *testing.T, srv *steamgs.Server) {
 	t.Helper()
-	noErr(t, srv.SetProduct("480"))
-	noErr(t, srv.SetGameDescription("Spacewar"))
-	noErr(t, srv.SetModDir("spacewar"))
+	require.NoError(t, srv.SetProduct("480"))
+	require.NoError(t, srv.SetGameDescription("Spacewar"))
+	require.NoError(t, srv.SetModDir("spacewar"))
 }
 
 // collect runs the server's callbacks and returns them.

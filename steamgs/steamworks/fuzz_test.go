@@ -1,20 +1,37 @@
 package steamworks
 
 import (
-	"reflect"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 	"unicode/utf8"
 
 	"github.com/steamgs/steamgs/steamgs"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
+
+// updateCorpus rewrites the seeds of FuzzDecodeCallback that
+// TestFuzzCorpus checks.
+var updateCorpus = flag.Bool("update-corpus", false, "rewrite testdata/fuzz/FuzzDecodeCallback from the fake's structs")
+
+// corpusDir holds the committed seeds of FuzzDecodeCallback.
+const corpusDir = "testdata/fuzz/FuzzDecodeCallback"
 
 // FuzzDecodeCallback feeds arbitrary IDs and bytes to the callback decoders:
 // they never panic, decode an ID to its own type, keep ClientDenied's text
-// valid UTF-8 within 127 bytes and Officer within Member, and ignore bytes
-// after the struct. The committed corpus holds every callback's struct as
-// the C compiler lays it out under both packs.
+// and ClientAchievementStatus's name valid UTF-8 within 127 bytes and
+// Officer within Member, and ignore bytes after the struct. The committed
+// corpus holds every callback case's struct as the C compiler lays it out
+// under both packs (see TestFuzzCorpus).
 func FuzzDecodeCallback(f *testing.F) {
 	f.Add(steamgs.IDValidateAuthTicketResponse, make([]byte, 20), false)
+	f.Add(steamgs.IDValidateAuthTicketResponse, make([]byte, 20), true)
+	f.Add(steamgs.IDClientAchievementStatus, make([]byte, 140), false)
+	f.Add(steamgs.IDClientAchievementStatus, make([]byte, 144), true)
 	f.Add(steamgs.IDServerReputation, make([]byte, 40), true)
 	f.Add(idAPICallCompleted, make([]byte, 16), false)
 	f.Add(-1, []byte{}, false)
@@ -24,30 +41,60 @@ func FuzzDecodeCallback(f *testing.F) {
 			pack = 8
 		}
 		_, _ = decodeCallCompleted(data)
-		if _, ok := decodeCallback(id, data, pack+1, 0); ok {
-			t.Fatalf("decoded callback %d under pack %d", id, pack+1)
-		}
+		_, ok := decodeCallback(id, data, pack+1, 0)
+		require.False(t, ok, "decoded callback %d under pack %d", id, pack+1)
 		cb, ok := decodeCallback(id, data, pack, 9)
 		if !ok {
 			return
 		}
-		if cb.CallbackID() != id {
-			t.Fatalf("callback %d decoded as %T (ID %d)", id, cb, cb.CallbackID())
-		}
+		require.True(t, knownCallback(id), "decoded callback %d, which knownCallback does not know", id)
+		require.Equal(t, id, cb.CallbackID(), "callback %d decoded as %T", id, cb)
 		switch v := cb.(type) {
 		case steamgs.ClientDenied:
-			if !utf8.ValidString(v.Message) || len(v.Message) > maxDenyMessage {
-				t.Fatalf("deny message %q: valid UTF-8 %v, %d bytes", v.Message, utf8.ValidString(v.Message), len(v.Message))
-			}
+			require.True(t, utf8.ValidString(v.Message), "deny message %q is not UTF-8", v.Message)
+			require.LessOrEqual(t, len(v.Message), maxDenyMessage, "deny message %q", v.Message)
+		case steamgs.ClientAchievementStatus:
+			require.True(t, utf8.ValidString(v.Achievement), "achievement %q is not UTF-8", v.Achievement)
+			require.LessOrEqual(t, len(v.Achievement), maxAchievementName, "achievement %q", v.Achievement)
 		case steamgs.ClientGroupStatus:
-			if v.Officer && !v.Member {
-				t.Fatalf("officer but not member: %+v", v)
-			}
+			require.False(t, v.Officer && !v.Member, "officer but not member: %+v", v)
 		}
 		longer := append(append([]byte(nil), data...), 0xA5, 0x5A, 0xFF)
 		cb2, ok := decodeCallback(id, longer, pack, 9)
-		if !ok || !reflect.DeepEqual(cb, cb2) {
-			t.Fatalf("trailing bytes changed the result: %#v, then %#v (%v)", cb, cb2, ok)
-		}
+		require.True(t, ok, "trailing bytes made the payload refused")
+		require.Equal(t, cb, cb2, "trailing bytes changed the result")
 	})
+}
+
+// corpusName is the seed file of a callback case under pack.
+func corpusName(tc cbCase, pack int) string {
+	return strings.NewReplacer("/", "_", " ", "_").Replace(tc.name) + fmt.Sprintf("_pack%d", pack)
+}
+
+// corpusEntry renders a seed of FuzzDecodeCallback in the format of
+// `go test fuzz v1`.
+func corpusEntry(id int, data []byte, wide bool) string {
+	return fmt.Sprintf("go test fuzz v1\nint(%d)\n[]byte(%q)\nbool(%v)\n", id, data, wide)
+}
+
+// TestFuzzCorpus checks that the committed seeds hold each callback case's
+// struct as the fake lays it out under each packing; -update-corpus
+// rewrites them.
+func TestFuzzCorpus(t *testing.T) {
+	fakes := packFakes(t)
+	for _, tc := range callbackCases() {
+		for _, pack := range packs {
+			name := corpusName(tc, pack)
+			want := corpusEntry(tc.id, fakes[pack].encode(tc.id, tc.fields, tc.text), pack == 8)
+			path := filepath.Join(corpusDir, name)
+			if *updateCorpus {
+				require.NoError(t, os.WriteFile(path, []byte(want), 0o644))
+				continue
+			}
+			got, err := os.ReadFile(path)
+			if assert.NoError(t, err, "seed %s (go test -run TestFuzzCorpus -update-corpus writes it)", name) {
+				assert.Equal(t, want, string(got), "seed %s (go test -run TestFuzzCorpus -update-corpus rewrites it)", name)
+			}
+		}
+	}
 }

@@ -8,11 +8,14 @@ import (
 	"testing"
 
 	"github.com/steamgs/steamgs/steamgs"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // maxUser is the largest individual Steam ID steamgs accepts: universe Dev,
-// instance 4, account 0xFFFFFFFF.
-var maxUser = steamgs.NewSteamID(steamgs.UniverseDev, steamgs.AccountTypeIndividual, 4, math.MaxUint32)
+// the desktop instance (the only one CSteamID::IsValid lets an individual
+// have), account 0xFFFFFFFF.
+var maxUser = steamgs.NewSteamID(steamgs.UniverseDev, steamgs.AccountTypeIndividual, steamgs.InstanceDesktop, math.MaxUint32)
 
 // gsCase is one call through steamgs.Server (or the Conn under it) and the
 // single C call the fake must have seen.
@@ -43,7 +46,7 @@ func gameServerCases() []gsCase {
 	ready := func(t *testing.T, fx *fixture) { logOnReady(t, fx.srv) }
 	loggedOn := func(t *testing.T, fx *fixture) {
 		logOnReady(t, fx.srv)
-		noErr(t, fx.srv.LogOnAnonymous())
+		require.NoError(t, fx.srv.LogOnAnonymous())
 	}
 	return []gsCase{
 		{name: "SetProduct", call: func(t *testing.T, fx *fixture) any { return errAny(fx.srv.SetProduct("480")) },
@@ -81,7 +84,7 @@ func gameServerCases() []gsCase {
 			want: `WasRestartRequested(self)`, res: true},
 		{name: "SetMaxPlayerCount", call: func(t *testing.T, fx *fixture) any {
 			return errAny(fx.srv.SetMaxPlayerCount(steamgs.MaxPlayerCount))
-		}, want: `SetMaxPlayerCount(self, 65535)`},
+		}, want: `SetMaxPlayerCount(self, 2147483647)`},
 		{name: "SetBotPlayerCount", call: func(t *testing.T, fx *fixture) any {
 			return errAny(fx.srv.SetBotPlayerCount(17))
 		}, want: `SetBotPlayerCount(self, 17)`},
@@ -121,19 +124,19 @@ func gameServerCases() []gsCase {
 			prep: func(t *testing.T, fx *fixture) { fx.fake.setTicket([]byte{1, 2, 0, 0xFF, 5}) },
 			call: func(t *testing.T, fx *fixture) any {
 				h, b, err := fx.srv.GetAuthSessionTicket(steamgs.Identity{})
-				noErr(t, err)
+				require.NoError(t, err)
 				return fmt.Sprint(h, b)
 			}, want: `GetAuthSessionTicket(self, 4096, NULL)`, res: "4294967295 [1 2 0 255 5]"},
 		{name: "BeginAuthSession", rets: map[string]uint64{"BeginAuthSession": 5},
 			call: func(t *testing.T, fx *fixture) any {
 				r, err := fx.srv.BeginAuthSession([]byte{0x14, 0, 0xAB}, maxUser)
-				noErr(t, err)
+				require.NoError(t, err)
 				return r
 			}, want: `BeginAuthSession(self, 1400ab, 3, ` + u(uint64(maxUser)) + `)`, res: steamgs.BeginAuthExpiredTicket},
 		{name: "BeginAuthSession/negative result", rets: map[string]uint64{"BeginAuthSession": math.MaxUint32},
 			call: func(t *testing.T, fx *fixture) any {
 				r, err := fx.srv.BeginAuthSession([]byte{1}, user)
-				noErr(t, err)
+				require.NoError(t, err)
 				return r
 			}, want: `BeginAuthSession(self, 01, 1, ` + u(uint64(user)) + `)`, res: steamgs.BeginAuthSessionResult(-1)},
 		{name: "EndAuthSession", call: func(t *testing.T, fx *fixture) any { return errAny(fx.srv.EndAuthSession(maxUser)) },
@@ -148,13 +151,13 @@ func gameServerCases() []gsCase {
 		{name: "UserHasLicenseForApp", rets: map[string]uint64{"UserHasLicenseForApp": 1},
 			call: func(t *testing.T, fx *fixture) any {
 				r, err := fx.srv.UserHasLicenseForApp(user, math.MaxUint32)
-				noErr(t, err)
+				require.NoError(t, err)
 				return r
 			}, want: `UserHasLicenseForApp(self, ` + u(uint64(user)) + `, 4294967295)`, res: steamgs.DoesNotHaveLicense},
 		{name: "RequestUserGroupStatus", rets: map[string]uint64{"RequestUserGroupStatus": 1},
 			call: func(t *testing.T, fx *fixture) any {
 				ok, err := fx.srv.RequestUserGroupStatus(user, steamgs.ClanID(math.MaxUint32))
-				noErr(t, err)
+				require.NoError(t, err)
 				return ok
 			}, want: `RequestUserGroupStatus(self, ` + u(uint64(user)) + `, ` + u(uint64(steamgs.ClanID(math.MaxUint32))) + `)`,
 			res: true},
@@ -169,7 +172,7 @@ func gameServerCases() []gsCase {
 			call: func(t *testing.T, fx *fixture) any {
 				//lint:ignore SA1019 the deprecated call is what is tested
 				c, err := fx.srv.GetServerReputation()
-				noErr(t, err)
+				require.NoError(t, err)
 				return c
 			}, want: `GetServerReputation(self)`, res: steamgs.APICall(math.MaxUint64)},
 		{name: "GetPublicIP", prep: func(t *testing.T, fx *fixture) {
@@ -180,33 +183,33 @@ func gameServerCases() []gsCase {
 			call: func(t *testing.T, fx *fixture) any {
 				ok, err := fx.srv.HandleIncomingPacket([]byte{0xFF, 0xFF, 0xFF, 0xFF, 0x54, 0x00},
 					netip.MustParseAddrPort("10.0.0.1:27005"))
-				noErr(t, err)
+				require.NoError(t, err)
 				return ok
 			}, want: `HandleIncomingPacket(self, ffffffff5400, 6, 167772161, 27005)`, res: true},
 		{name: "GetNextOutgoingPacket", rets: map[string]uint64{"packet_ip": 0xC0A80102, "packet_port": 65535},
 			prep: func(t *testing.T, fx *fixture) { fx.fake.setPacket([]byte{0xFF, 0xFF, 0xFF, 0xFF, 0x49}) },
 			call: func(t *testing.T, fx *fixture) any {
-				buf := make([]byte, 1500)
+				buf := make([]byte, steamgs.MinOutgoingPacketBuffer)
 				n, to, err := fx.srv.GetNextOutgoingPacket(buf)
-				noErr(t, err)
+				require.NoError(t, err)
 				return fmt.Sprintf("%x %s", buf[:n], to)
-			}, want: `GetNextOutgoingPacket(self, 1500)`, res: "ffffffff49 192.168.1.2:65535"},
+			}, want: fmt.Sprintf(`GetNextOutgoingPacket(self, %d)`, steamgs.MinOutgoingPacketBuffer), res: "ffffffff49 192.168.1.2:65535"},
 		{name: "GetNextOutgoingPacket/none", call: func(t *testing.T, fx *fixture) any {
-			buf := make([]byte, 1400)
+			buf := make([]byte, steamgs.MinOutgoingPacketBuffer+100)
 			n, to, err := fx.srv.GetNextOutgoingPacket(buf)
-			noErr(t, err)
+			require.NoError(t, err)
 			return fmt.Sprint(n, to.IsValid())
-		}, want: `GetNextOutgoingPacket(self, 1400)`, res: "0 false"},
+		}, want: fmt.Sprintf(`GetNextOutgoingPacket(self, %d)`, steamgs.MinOutgoingPacketBuffer+100), res: "0 false"},
 		{name: "AssociateWithClan", rets: map[string]uint64{"AssociateWithClan": 1<<63 + 1},
 			call: func(t *testing.T, fx *fixture) any {
 				c, err := fx.srv.AssociateWithClan(steamgs.ClanID(7))
-				noErr(t, err)
+				require.NoError(t, err)
 				return c
 			}, want: `AssociateWithClan(self, ` + u(uint64(steamgs.ClanID(7))) + `)`, res: steamgs.APICall(1<<63 + 1)},
 		{name: "ComputeNewPlayerCompatibility", rets: map[string]uint64{"ComputeNewPlayerCompatibility": 123},
 			call: func(t *testing.T, fx *fixture) any {
 				c, err := fx.srv.ComputeNewPlayerCompatibility(maxUser)
-				noErr(t, err)
+				require.NoError(t, err)
 				return c
 			}, want: `ComputeNewPlayerCompatibility(self, ` + u(uint64(maxUser)) + `)`, res: steamgs.APICall(123)},
 		{name: "SendUserConnectAndAuthenticate",
@@ -214,21 +217,21 @@ func gameServerCases() []gsCase {
 			call: func(t *testing.T, fx *fixture) any {
 				//lint:ignore SA1019 the deprecated call is what is tested
 				id, ok, err := fx.srv.SendUserConnectAndAuthenticate(netip.MustParseAddr("255.1.2.3"), []byte{9, 8})
-				noErr(t, err)
+				require.NoError(t, err)
 				return fmt.Sprint(uint64(id), ok)
 			}, want: `SendUserConnectAndAuthenticate_DEPRECATED(self, 4278256131, 0908, 2)`, res: "18446744073709551615 true"},
 		{name: "SendUserConnectAndAuthenticate/refused", rets: map[string]uint64{"connect_steamid": 5},
 			call: func(t *testing.T, fx *fixture) any {
 				//lint:ignore SA1019 the deprecated call is what is tested
 				id, ok, err := fx.srv.SendUserConnectAndAuthenticate(netip.MustParseAddr("::ffff:1.2.3.4"), []byte{1})
-				noErr(t, err)
+				require.NoError(t, err)
 				return fmt.Sprint(uint64(id), ok)
 			}, want: `SendUserConnectAndAuthenticate_DEPRECATED(self, 16909060, 01, 1)`, res: "0 false"},
 		{name: "CreateUnauthenticatedUserConnection",
 			rets: map[string]uint64{"CreateUnauthenticatedUserConnection": uint64(steamgs.NewSteamID(1, steamgs.AccountTypeAnonUser, 0, 77))},
 			call: func(t *testing.T, fx *fixture) any {
 				id, err := fx.srv.CreateUnauthenticatedUserConnection()
-				noErr(t, err)
+				require.NoError(t, err)
 				return id
 			}, want: `CreateUnauthenticatedUserConnection(self)`, res: steamgs.NewSteamID(1, steamgs.AccountTypeAnonUser, 0, 77)},
 		{name: "SendUserDisconnect", call: func(t *testing.T, fx *fixture) any {
@@ -238,12 +241,12 @@ func gameServerCases() []gsCase {
 		{name: "BUpdateUserData", rets: map[string]uint64{"BUpdateUserData": 1},
 			call: func(t *testing.T, fx *fixture) any {
 				ok, err := fx.srv.UpdateUserData(user, "J\u00f6rg \"\\\"", math.MaxUint32)
-				noErr(t, err)
+				require.NoError(t, err)
 				return ok
 			}, want: `BUpdateUserData(self, ` + u(uint64(user)) + `, "J\xc3\xb6rg \x22\x5c\x22", 4294967295)`, res: true},
 		{name: "BUpdateUserData/not a player", call: func(t *testing.T, fx *fixture) any {
 			ok, err := fx.srv.UpdateUserData(user, "", 0)
-			noErr(t, err)
+			require.NoError(t, err)
 			return ok
 		}, want: `BUpdateUserData(self, ` + u(uint64(user)) + `, "", 0)`, res: false},
 	}
@@ -266,9 +269,9 @@ func TestGameServerFunctions(t *testing.T) {
 			}
 			fx.fake.clearLog()
 			got := tc.call(t, fx)
-			eq(t, tc.res, got)
+			assert.Equal(t, tc.res, got)
 			calls := fx.fake.calls()
-			mustEq(t, []string{tc.want}, calls)
+			require.Equal(t, []string{tc.want}, calls)
 			seen[gameServerPrefix+calls[0][:strings.IndexByte(calls[0], '(')]] = true
 		})
 	}
@@ -279,8 +282,8 @@ func TestGameServerFunctions(t *testing.T) {
 			missing = append(missing, s.name)
 		}
 	}
-	eq(t, []string(nil), missing, "ISteamGameServer functions without an ABI case")
-	eq(t, 41, len(seen), "ISteamGameServer functions called")
+	assert.Equal(t, []string(nil), missing, "ISteamGameServer functions without an ABI case")
+	assert.Equal(t, 41, len(seen), "ISteamGameServer functions called")
 }
 
 // TestIdentity checks the SteamNetworkingIdentity that GetAuthSessionTicket
@@ -311,17 +314,17 @@ func TestIdentity(t *testing.T) {
 			fx.fake.setReturn("GetAuthSessionTicket", 9)
 			fx.fake.clearLog()
 			h, ticket, err := fx.srv.GetAuthSessionTicket(tc.id)
-			noErr(t, err)
-			eq(t, steamgs.AuthTicket(9), h)
-			eq(t, []byte{7}, ticket)
-			eq(t, []string{"GetAuthSessionTicket(self, 4096, " + tc.want + ")"}, fx.fake.calls())
+			require.NoError(t, err)
+			assert.Equal(t, steamgs.AuthTicket(9), h)
+			assert.Equal(t, []byte{7}, ticket)
+			assert.Equal(t, []string{"GetAuthSessionTicket(self, 4096, " + tc.want + ")"}, fx.fake.calls())
 		})
 	}
 	t.Run("SteamID max through Conn", func(t *testing.T) {
 		fx := newFixture(t, Options{})
 		fx.fake.clearLog()
 		fx.conn(t).GetAuthSessionTicket(make([]byte, 8), steamgs.Identity{SteamID: math.MaxUint64})
-		eq(t, []string{"GetAuthSessionTicket(self, 8, identity(type=16, size=8, ffffffffffffffff))"}, fx.fake.calls())
+		assert.Equal(t, []string{"GetAuthSessionTicket(self, 8, identity(type=16, size=8, ffffffffffffffff))"}, fx.fake.calls())
 	})
 }
 
@@ -346,7 +349,7 @@ func TestPublicIP(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			fx := newFixture(t, Options{})
 			fx.fake.setPublicIP(tc.addr, tc.typ)
-			eq(t, tc.want, fx.srv.PublicIP())
+			assert.Equal(t, tc.want, fx.srv.PublicIP())
 		})
 	}
 }
@@ -356,23 +359,23 @@ func TestPublicIP(t *testing.T) {
 func TestShutDownConnDoesNothing(t *testing.T) {
 	fx := newFixture(t, Options{})
 	c := fx.conn(t)
-	noErr(t, fx.srv.Shutdown())
+	require.NoError(t, fx.srv.Shutdown())
 	fx.fake.clearLog()
 	c.SetProduct("x")
 	c.SetKeyValue("k", "v")
 	c.SetMaxPlayerCount(3)
-	check(t, !c.LoggedOn())
-	eq(t, steamgs.SteamID(0), c.SteamID())
+	assert.False(t, c.LoggedOn())
+	assert.Equal(t, steamgs.SteamID(0), c.SteamID())
 	h, n := c.GetAuthSessionTicket(make([]byte, 16), steamgs.Identity{})
-	eq(t, steamgs.AuthTicket(0), h)
-	eq(t, 0, n)
-	eq(t, steamgs.BeginAuthInvalidTicket, c.BeginAuthSession([]byte{1}, 1))
-	check(t, !c.HandleIncomingPacket([]byte{1}, netip.MustParseAddrPort("1.2.3.4:5")))
+	assert.Equal(t, steamgs.AuthTicket(0), h)
+	assert.Equal(t, 0, n)
+	assert.Equal(t, steamgs.BeginAuthInvalidTicket, c.BeginAuthSession([]byte{1}, 1))
+	assert.False(t, c.HandleIncomingPacket([]byte{1}, netip.MustParseAddrPort("1.2.3.4:5")))
 	n, _ = c.GetNextOutgoingPacket(make([]byte, 16))
-	eq(t, 0, n)
-	check(t, !c.UpdateUserData(1, "x", 1))
-	check(t, !c.PublicIP().IsValid())
-	c.RunCallbacks(func(steamgs.Callback) { t.Error("callback after shutdown") })
-	noErr(t, c.Shutdown(), "a second Shutdown")
-	eq(t, []string(nil), fx.fake.calls())
+	assert.Equal(t, 0, n)
+	assert.False(t, c.UpdateUserData(1, "x", 1))
+	assert.False(t, c.PublicIP().IsValid())
+	c.RunCallbacks(func(cb steamgs.Callback) { assert.Fail(t, "a callback after shutdown", "%T", cb) })
+	require.NoError(t, c.Shutdown(), "a second Shutdown")
+	assert.Equal(t, []string(nil), fx.fake.calls())
 }

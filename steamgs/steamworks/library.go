@@ -3,6 +3,7 @@ package steamworks
 import (
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -30,12 +31,18 @@ var (
 )
 
 // Options describe a library. The zero value describes Valve's
-// libsteam_api.
+// libsteam_api, logging to slog.Default().
 type Options struct {
 	// Offline declares that servers of this library never reach Steam and
 	// answer no server queries, as for a stand-in for libsteam_api in
 	// tests. Capabilities then reports SteamConnection and Queries false.
 	Offline bool
+	// Logger receives what servers of this library report on their own,
+	// at level WARN: the first callback of each ID and kind that could not
+	// be delivered (see the DroppedCallbacks method of the steamgs.Conn
+	// that Open returns). Nil means slog.Default(), looked up at each
+	// message; slog.New(slog.DiscardHandler) silences the library.
+	Logger *slog.Logger
 }
 
 // Library is a loaded libsteam_api with every function this package calls
@@ -103,6 +110,14 @@ func OpenWith(path string, opts Options) (*Library, error) {
 // goos/goarch that purego can call, struct returns included.
 func supportedPlatform(goos, goarch string) bool {
 	return (goos == "linux" || goos == "darwin" || goos == "windows") && (goarch == "amd64" || goarch == "arm64")
+}
+
+// logger returns Options.Logger, or slog.Default() when it is nil.
+func (l *Library) logger() *slog.Logger {
+	if l.opts.Logger != nil {
+		return l.opts.Logger
+	}
+	return slog.Default()
 }
 
 // Path returns the file the library was loaded from.

@@ -1,7 +1,7 @@
 package steamworks
 
 import (
-	"errors"
+	"fmt"
 	"net/netip"
 	"os"
 	"path/filepath"
@@ -11,6 +11,8 @@ import (
 
 	"github.com/ebitengine/purego"
 	"github.com/steamgs/steamgs/steamgs"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // sdk161Versions is the interface version list of SDK 1.61's
@@ -56,23 +58,23 @@ func TestInit(t *testing.T) {
 			t.Setenv("SteamAppId", tc.env)
 			t.Setenv("SteamGameId", tc.env)
 			lib, err := Open(fakeLibrary(t))
-			noErr(t, err)
+			require.NoError(t, err)
 			f := openFake(t, lib.Path())
 			f.reset(false)
 			cfg := baseConfig()
 			tc.cfg(&cfg)
 			srv := steamgs.NewServer(lib)
-			noErr(t, srv.Init(cfg))
+			require.NoError(t, srv.Init(cfg))
 			calls := f.calls()
-			must(t, len(calls) >= 3, "calls %q", calls)
-			eq(t, tc.want, calls[0])
-			eq(t, "SteamAPI_SteamGameServer_v015()", calls[1])
-			eq(t, "SteamGameServer_GetHSteamPipe()", calls[2])
-			eq(t, tc.queryP, srv.QueryPort())
+			require.GreaterOrEqual(t, len(calls), 3, "calls %q", calls)
+			assert.Equal(t, tc.want, calls[0])
+			assert.Equal(t, "SteamAPI_SteamGameServer_v015()", calls[1])
+			assert.Equal(t, "SteamGameServer_GetHSteamPipe()", calls[2])
+			assert.Equal(t, tc.queryP, srv.QueryPort())
 			f.clearLog()
-			noErr(t, srv.Shutdown())
-			eq(t, []string{"SteamGameServer_Shutdown()"}, f.calls())
-			eq(t, "", f.protocolErrors())
+			require.NoError(t, srv.Shutdown())
+			assert.Equal(t, []string{"SteamGameServer_Shutdown()"}, f.calls())
+			assert.Equal(t, "", f.protocolErrors())
 		})
 	}
 }
@@ -101,7 +103,7 @@ func TestInitFailure(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			lib, err := Open(fakeLibrary(t))
-			noErr(t, err)
+			require.NoError(t, err)
 			f := openFake(t, lib.Path())
 			f.reset(false)
 			f.setInit(tc.result, tc.msg)
@@ -111,18 +113,18 @@ func TestInitFailure(t *testing.T) {
 			srv := steamgs.NewServer(lib)
 			err = srv.Init(baseConfig())
 			var ie *steamgs.InitError
-			must(t, errors.As(err, &ie), "error %v is not an *InitError", err)
-			isErr(t, err, steamgs.ErrInitFailed)
-			eq(t, tc.want, *ie)
-			check(t, !srv.Running(), "running after a failed init")
+			require.ErrorAs(t, err, &ie)
+			assert.ErrorIs(t, err, steamgs.ErrInitFailed)
+			assert.Equal(t, tc.want, *ie)
+			assert.False(t, srv.Running(), "running after a failed init")
 			if tc.null {
-				eq(t, "SteamGameServer_Shutdown()", f.lastCall(), "the half-made server is shut down")
+				assert.Equal(t, "SteamGameServer_Shutdown()", f.lastCall(), "the half-made server is shut down")
 			}
 			// The process may start a server afterwards.
 			f.reset(false)
-			noErr(t, srv.Init(baseConfig()))
-			noErr(t, srv.Shutdown())
-			eq(t, "", f.protocolErrors())
+			require.NoError(t, srv.Init(baseConfig()))
+			require.NoError(t, srv.Shutdown())
+			assert.Equal(t, "", f.protocolErrors())
 		})
 	}
 }
@@ -133,22 +135,24 @@ func TestInitFailure(t *testing.T) {
 func TestOneServerPerProcess(t *testing.T) {
 	fx := newFixture(t, Options{})
 	other, err := OpenWith(fakeLibrary(t), Options{Offline: true})
-	noErr(t, err)
+	require.NoError(t, err)
 	fx.fake.clearLog()
 	for _, b := range []steamgs.Backend{fx.lib, other} {
 		srv := steamgs.NewServer(b)
-		isErr(t, srv.Init(baseConfig()), steamgs.ErrInUse, "already runs")
-		_, err := b.Open(baseConfig())
-		isErr(t, err, steamgs.ErrInUse)
+		err := srv.Init(baseConfig())
+		assert.ErrorIs(t, err, steamgs.ErrInUse)
+		assert.ErrorContains(t, err, "already runs")
+		_, err = b.Open(baseConfig())
+		assert.ErrorIs(t, err, steamgs.ErrInUse)
 	}
-	eq(t, []string(nil), fx.fake.calls(), "a refused Init reaches libsteam_api")
-	check(t, fx.srv.Running())
-	noErr(t, fx.srv.SetMapName("still here"))
+	assert.Equal(t, []string(nil), fx.fake.calls(), "a refused Init reaches libsteam_api")
+	assert.True(t, fx.srv.Running())
+	require.NoError(t, fx.srv.SetMapName("still here"))
 
-	noErr(t, fx.srv.Shutdown())
+	require.NoError(t, fx.srv.Shutdown())
 	srv := steamgs.NewServer(other)
-	noErr(t, srv.Init(baseConfig()))
-	noErr(t, srv.Shutdown())
+	require.NoError(t, srv.Init(baseConfig()))
+	require.NoError(t, srv.Shutdown())
 	// Manual dispatch was switched on once for the loaded library, however
 	// many servers and Library values used it.
 	n := 0
@@ -157,7 +161,7 @@ func TestOneServerPerProcess(t *testing.T) {
 			n++
 		}
 	}
-	eq(t, 0, n, "SteamAPI_ManualDispatch_Init calls after the first server")
+	assert.Equal(t, 0, n, "SteamAPI_ManualDispatch_Init calls after the first server")
 }
 
 // TestOpenErrors checks the errors of loading a file that is not a usable
@@ -166,7 +170,7 @@ func TestOneServerPerProcess(t *testing.T) {
 func TestOpenErrors(t *testing.T) {
 	dir := t.TempDir()
 	text := filepath.Join(dir, "libsteam_api.so")
-	noErr(t, os.WriteFile(text, []byte("not a library"), 0o644))
+	require.NoError(t, os.WriteFile(text, []byte("not a library"), 0o644))
 	noRegion := buildFakeVariant(t, "FAKE_NO_SETREGION")
 	cases := []struct {
 		name   string
@@ -181,8 +185,11 @@ func TestOpenErrors(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			lib, err := Open(tc.path)
-			check(t, lib == nil, "a Library for a bad file")
-			isErr(t, err, tc.target, tc.parts...)
+			assert.Nil(t, lib, "a Library for a bad file")
+			assert.ErrorIs(t, err, tc.target)
+			for _, p := range tc.parts {
+				assert.ErrorContains(t, err, p)
+			}
 		})
 	}
 }
@@ -201,15 +208,15 @@ func TestInterfaceVersions(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			lib, err := Open(tc.path)
-			noErr(t, err)
+			require.NoError(t, err)
 			v := lib.InterfaceVersions()
-			eq(t, 10, len(v))
-			eq(t, "SteamGameServer015", v[2])
-			eq(t, tc.ugc, v[len(v)-1])
-			eq(t, []byte(strings.Join(v, "\x00")+"\x00\x00"), lib.versionList)
+			assert.Equal(t, 10, len(v))
+			assert.Equal(t, "SteamGameServer015", v[2])
+			assert.Equal(t, tc.ugc, v[len(v)-1])
+			assert.Equal(t, []byte(strings.Join(v, "\x00")+"\x00\x00"), lib.versionList)
 		})
 	}
-	eq(t, []string{"SteamUtils010", "STEAMUGC_INTERFACE_VERSION021"},
+	assert.Equal(t, []string{"SteamUtils010", "STEAMUGC_INTERFACE_VERSION021"},
 		[]string{interfaceVersions(func(string) bool { return false })[0], interfaceVersions(func(string) bool { return false })[9]},
 		"a library with no accessor gets the newest versions")
 }
@@ -239,14 +246,15 @@ func TestLocate(t *testing.T) {
 			t.Chdir(tc.wd)
 			got, err := Locate()
 			if tc.err != nil {
-				isErr(t, err, tc.err, EnvLibrary)
+				assert.ErrorIs(t, err, tc.err)
+				assert.ErrorContains(t, err, EnvLibrary)
 				return
 			}
-			noErr(t, err)
-			eq(t, tc.want, got)
+			require.NoError(t, err)
+			assert.Equal(t, tc.want, got)
 			lib, err := Open("")
-			noErr(t, err)
-			eq(t, tc.want, lib.Path())
+			require.NoError(t, err)
+			assert.Equal(t, tc.want, lib.Path())
 		})
 	}
 }
@@ -261,8 +269,8 @@ func TestCapabilities(t *testing.T) {
 		{Options{Offline: true}, steamgs.Capabilities{}},
 	} {
 		lib, err := OpenWith(fakeLibrary(t), tc.opts)
-		noErr(t, err)
-		eq(t, tc.want, lib.Capabilities(), "%+v", tc.opts)
+		require.NoError(t, err)
+		assert.Equal(t, tc.want, lib.Capabilities(), "%+v", tc.opts)
 	}
 }
 
@@ -276,18 +284,25 @@ func TestSupportedPlatform(t *testing.T) {
 		{"windows", "amd64", true}, {"windows", "arm64", true},
 		{"linux", "386", false}, {"windows", "386", false}, {"freebsd", "amd64", false}, {"linux", "riscv64", false},
 	} {
-		eq(t, tc.want, supportedPlatform(tc.goos, tc.goarch), "%s/%s", tc.goos, tc.goarch)
+		assert.Equal(t, tc.want, supportedPlatform(tc.goos, tc.goarch), "%s/%s", tc.goos, tc.goarch)
 	}
 }
 
 // TestCallbackMsgLayout checks callbackMsg against CallbackMsg_t as the C
-// compiler lays it out.
+// compiler lays it out, packed like the platform's callbacks and packed by
+// 4 and by 8.
 func TestCallbackMsgLayout(t *testing.T) {
-	f := openFake(t, fakeLibrary(t))
-	var out [5]int32
-	purego.SyscallN(f.fn["fake_callbackmsg_layout"], uintptr(unsafe.Pointer(&out[0])))
-	var m callbackMsg
-	eq(t, [4]int32{int32(unsafe.Offsetof(m.user)), int32(unsafe.Offsetof(m.id)), int32(unsafe.Offsetof(m.param)),
-		int32(unsafe.Offsetof(m.size))}, [4]int32(out[:4]))
-	check(t, int(out[4]) <= int(unsafe.Sizeof(m)), "CallbackMsg_t is %d bytes, callbackMsg %d", out[4], unsafe.Sizeof(m))
+	compare := func(t *testing.T, path string) {
+		f := openFake(t, path)
+		var out [5]int32
+		purego.SyscallN(f.fn["fake_callbackmsg_layout"], uintptr(unsafe.Pointer(&out[0])))
+		var m callbackMsg
+		assert.Equal(t, [4]int32{int32(unsafe.Offsetof(m.user)), int32(unsafe.Offsetof(m.id)), int32(unsafe.Offsetof(m.param)),
+			int32(unsafe.Offsetof(m.size))}, [4]int32(out[:4]))
+		assert.LessOrEqual(t, int(out[4]), int(unsafe.Sizeof(m)), "CallbackMsg_t is %d bytes, callbackMsg %d", out[4], unsafe.Sizeof(m))
+	}
+	compare(t, fakeLibrary(t))
+	for _, pack := range packs {
+		t.Run(fmt.Sprintf("pack%d", pack), func(t *testing.T) { compare(t, fakePackLibrary(t, pack)) })
+	}
 }

@@ -1,15 +1,15 @@
 package steamworks
 
 import (
-	"errors"
 	"os"
 	"os/exec"
 	"regexp"
-	"strings"
 	"testing"
 
 	"github.com/ebitengine/purego"
 	"github.com/steamgs/steamgs/steamgs"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // realChildEnv names the TestRealLibrary test a child process runs. Valve's
@@ -22,13 +22,11 @@ const realChildEnv = "STEAMWORKS_TEST_REAL_CHILD"
 func realLibrary(t *testing.T) string {
 	t.Helper()
 	p := os.Getenv(EnvLibrary)
-	if p == "" {
-		t.Fatalf("%s is not set: run `make steam-lib`, which fetches Valve's redistributable libsteam_api "+
-			"into a cache outside the repository and exports its path", EnvLibrary)
-	}
-	if fi, err := os.Stat(p); err != nil || fi.IsDir() {
-		t.Fatalf("%s=%s is not a file (%v): run `make steam-lib`", EnvLibrary, p, err)
-	}
+	require.NotEmpty(t, p, "%s is not set: run `make steam-lib`, which fetches Valve's redistributable libsteam_api "+
+		"into a cache outside the repository and exports its path", EnvLibrary)
+	fi, err := os.Stat(p)
+	require.NoError(t, err, "%s=%s: run `make steam-lib`", EnvLibrary, p)
+	require.False(t, fi.IsDir(), "%s=%s is a directory, not the library: run `make steam-lib`", EnvLibrary, p)
 	return p
 }
 
@@ -46,12 +44,8 @@ func inRealChild(t *testing.T) bool {
 	cmd.Env = append(os.Environ(), realChildEnv+"="+t.Name(), EnvLibrary+"="+path, "HOME="+t.TempDir())
 	out, err := cmd.CombinedOutput()
 	t.Logf("child process output:\n%s", out)
-	if err != nil {
-		t.Fatalf("the child process failed: %v", err)
-	}
-	if !strings.Contains(string(out), "--- PASS: "+t.Name()) {
-		t.Fatalf("the child process did not pass %s", t.Name())
-	}
+	require.NoError(t, err, "the child process failed")
+	require.Contains(t, string(out), "--- PASS: "+t.Name(), "the child process did not pass %s", t.Name())
 	return false
 }
 
@@ -63,15 +57,15 @@ func TestRealLibrarySymbols(t *testing.T) {
 		return
 	}
 	lib, err := Open(realLibrary(t))
-	noErr(t, err)
+	require.NoError(t, err)
 	var sym symbols
 	for _, s := range sym.table() {
-		check(t, lookup(lib.handle, s.name) != 0, "symbol %s", s.name)
+		assert.NotZero(t, lookup(lib.handle, s.name), "symbol %s", s.name)
 	}
-	eq(t, []string{"SteamUtils010", "SteamNetworkingUtils004", "SteamGameServer015", "SteamGameServerStats001",
+	assert.Equal(t, []string{"SteamUtils010", "SteamNetworkingUtils004", "SteamGameServer015", "SteamGameServerStats001",
 		"STEAMHTTP_INTERFACE_VERSION003", "STEAMINVENTORY_INTERFACE_V003", "SteamNetworking006",
 		"SteamNetworkingMessages002", "SteamNetworkingSockets012", "STEAMUGC_INTERFACE_VERSION020"}, lib.InterfaceVersions())
-	eq(t, steamgs.Capabilities{SteamConnection: true, Queries: true}, lib.Capabilities())
+	assert.Equal(t, steamgs.Capabilities{SteamConnection: true, Queries: true}, lib.Capabilities())
 }
 
 // TestRealLibraryInitWithoutSteam initializes a server with Valve's library
@@ -83,26 +77,29 @@ func TestRealLibraryInitWithoutSteam(t *testing.T) {
 		return
 	}
 	lib, err := Open(realLibrary(t))
-	noErr(t, err)
+	require.NoError(t, err)
 	srv := steamgs.NewServer(lib)
 	cfg := baseConfig()
 	cfg.AppID = 480
 	for range 2 {
 		err = srv.Init(cfg)
 		var ie *steamgs.InitError
-		must(t, errors.As(err, &ie), "Init error %v is not an *InitError", err)
-		isErr(t, err, steamgs.ErrInitFailed, "FailedGeneric", "Failed to load module", "steamclient")
-		eq(t, steamgs.InitFailedGeneric, ie.Result)
-		check(t, !srv.Running(), "server running after a failed init")
-		srv.RunCallbacks(func(cb steamgs.Callback) { t.Errorf("callback %T after a failed init", cb) })
-		isErr(t, srv.Shutdown(), steamgs.ErrNotInitialized)
+		require.ErrorAs(t, err, &ie)
+		assert.ErrorIs(t, err, steamgs.ErrInitFailed)
+		for _, part := range []string{"FailedGeneric", "Failed to load module", "steamclient"} {
+			assert.ErrorContains(t, err, part)
+		}
+		assert.Equal(t, steamgs.InitFailedGeneric, ie.Result)
+		assert.False(t, srv.Running(), "server running after a failed init")
+		srv.RunCallbacks(func(cb steamgs.Callback) { assert.Fail(t, "a callback after a failed init", "%T", cb) })
+		assert.ErrorIs(t, srv.Shutdown(), steamgs.ErrNotInitialized)
 	}
 	self, _, _ := purego.SyscallN(lib.sym.gameServer)
-	eq(t, uintptr(0), self, "SteamAPI_SteamGameServer_v015 after a failed init")
+	assert.Equal(t, uintptr(0), self, "SteamAPI_SteamGameServer_v015 after a failed init")
 	purego.SyscallN(lookup(lib.handle, "SteamGameServer_RunCallbacks"))
 	purego.SyscallN(lib.sym.shutdown)
 	purego.SyscallN(lib.sym.releaseThreadMemory)
 	// The process-wide guard was released by the failures.
 	_, err = lib.Open(cfg)
-	isErr(t, err, steamgs.ErrInitFailed)
+	assert.ErrorIs(t, err, steamgs.ErrInitFailed)
 }

@@ -8,12 +8,16 @@
  * call results are queued by the test and handed out through manual dispatch,
  * with the protocol checked (RunFrame and GetNextCallback on the game server's
  * pipe, FreeLastCallback after each callback, GetAPICallResult with the size
- * and ID of the call). Callback payloads are built from C structs laid out by
- * this compiler under #pragma pack(4) and pack(8), as the SDK declares them.
+ * and ID of the call). Callback payloads are built from C structs declared
+ * the way the SDK declares them (Steam IDs as a packed, alignment-1 CSteamID,
+ * the structs under the SDK's callback packing) and laid out by this
+ * compiler; fake_layout reports their offsets and sizes.
  *
  * Build: cc -shared -fPIC -o libsteam_api.so fake_steam_api.c
- * Variants: -DFAKE_NO_SETREGION leaves SteamAPI_ISteamGameServer_SetRegion
- * out; -DFAKE_UGC021 exports the SDK 1.64 UGC accessor instead of SDK 1.61's.
+ * Variants: -DVALVE_CALLBACK_PACK_SMALL or -DVALVE_CALLBACK_PACK_LARGE packs
+ * the callback structs by 4 or 8 instead of the platform's packing;
+ * -DFAKE_NO_SETREGION leaves SteamAPI_ISteamGameServer_SetRegion out;
+ * -DFAKE_UGC021 exports the SDK 1.64 UGC accessor instead of SDK 1.61's.
  */
 #include <stdarg.h>
 #include <stdbool.h>
@@ -25,10 +29,8 @@
 
 #if defined(_WIN32)
 #define EXPORT __declspec(dllexport)
-#define NATIVE_PACK 8
 #else
 #define EXPORT __attribute__((visibility("default")))
-#define NATIVE_PACK 4
 #endif
 
 #define FAKE_PIPE 42
@@ -202,42 +204,92 @@ static void arg_hex(sb *b, const void *p, int n) { if (g_logging) { sep(b); sb_h
 
 /* ---------- callback structs, as the SDK declares them ---------- */
 
-#define CALLBACK_STRUCTS(S)                                                                        \
-	struct ConnectFailure##S { int32_t result; bool retrying; };                                  \
-	struct Disconnected##S { int32_t result; };                                                    \
-	struct Policy##S { uint8_t secure; };                                                          \
-	struct ValidateAuth##S { uint64_t steamID; int32_t response; uint64_t owner; };                \
-	struct TicketResponse##S { uint32_t ticket; int32_t result; };                                 \
-	struct Approve##S { uint64_t steamID; uint64_t owner; };                                       \
-	struct Deny##S { uint64_t steamID; int32_t reason; char text[128]; };                          \
-	struct Kick##S { uint64_t steamID; int32_t reason; };                                          \
-	struct Stats##S { int32_t result; int32_t rank; uint32_t connects; uint32_t minutes; };       \
-	struct GroupStatus##S { uint64_t user; uint64_t group; bool member; bool officer; };           \
-	struct Reputation##S {                                                                         \
-		int32_t result; uint32_t score; bool banned; uint32_t bannedIP; uint16_t bannedPort;       \
-		uint64_t bannedGameID; uint32_t banExpires;                                                \
-	};                                                                                             \
-	struct Associate##S { int32_t result; };                                                       \
-	struct Compat##S {                                                                             \
-		int32_t result; int32_t dontLike; int32_t candidateDoesntLike; int32_t clanDontLike;       \
-		uint64_t candidate;                                                                        \
-	};                                                                                             \
-	struct CallCompleted##S { uint64_t call; int32_t id; uint32_t size; };
+/* The SDK packs its callback structs by VALVE_CALLBACK_PACK_SMALL (pack 4:
+ * Linux, macOS, FreeBSD) or VALVE_CALLBACK_PACK_LARGE (pack 8: Windows).
+ * Defining one of them with -D builds the fake with that packing on any
+ * platform; without either, the platform's is used. */
+#if defined(VALVE_CALLBACK_PACK_SMALL) && defined(VALVE_CALLBACK_PACK_LARGE)
+#error define at most one of VALVE_CALLBACK_PACK_SMALL and VALVE_CALLBACK_PACK_LARGE
+#endif
+#if !defined(VALVE_CALLBACK_PACK_SMALL) && !defined(VALVE_CALLBACK_PACK_LARGE)
+#if defined(__linux__) || defined(__APPLE__) || defined(__FreeBSD__)
+#define VALVE_CALLBACK_PACK_SMALL
+#else
+#define VALVE_CALLBACK_PACK_LARGE
+#endif
+#endif
+#if defined(VALVE_CALLBACK_PACK_SMALL)
+#define CALLBACK_PACK 4
+#else
+#define CALLBACK_PACK 8
+#endif
 
-#pragma pack(push, 4)
-CALLBACK_STRUCTS(_p4)
-#pragma pack(pop)
-#pragma pack(push, 8)
-CALLBACK_STRUCTS(_p8)
-#pragma pack(pop)
-
-/* CallbackMsg_t under the platform's pack. */
-#pragma pack(push, NATIVE_PACK)
+/* CSteamID is declared under pack 1 in the SDK: a 64-bit value with
+ * alignment 1, which pack 8 does not move to an 8-byte boundary. */
+#pragma pack(push, 1)
 typedef struct {
-	int32_t user;
-	int32_t id;
-	unsigned char *param;
-	int32_t size;
+	uint64_t m_unAll64Bits;
+} CSteamID;
+#pragma pack(pop)
+_Static_assert(_Alignof(CSteamID) == 1, "CSteamID must have alignment 1");
+
+/* C++ enums (EResult, EAuthSessionResponse, EDenyReason) are ints. The
+ * compiler does not expand macros in #pragma pack, hence the two branches;
+ * pack_probe checks that the packing took effect. */
+#if CALLBACK_PACK == 4
+#pragma pack(push, 4)
+#else
+#pragma pack(push, 8)
+#endif
+struct pack_probe { uint32_t a; uint64_t b; };
+_Static_assert(offsetof(struct pack_probe, b) == CALLBACK_PACK, "callback structs are not packed by CALLBACK_PACK");
+/* SteamServersConnected_t has no field; a C++ empty struct takes one byte. */
+typedef struct { uint8_t cxx_empty_struct; } SteamServersConnected_t;
+typedef struct { int32_t m_eResult; bool m_bStillRetrying; } SteamServerConnectFailure_t;
+typedef struct { int32_t m_eResult; } SteamServersDisconnected_t;
+typedef struct { uint8_t m_bSecure; } GSPolicyResponse_t;
+typedef struct {
+	CSteamID m_SteamID;
+	int32_t m_eAuthSessionResponse;
+	CSteamID m_OwnerSteamID;
+} ValidateAuthTicketResponse_t;
+typedef struct { uint32_t m_hAuthTicket; int32_t m_eResult; } GetAuthSessionTicketResponse_t;
+typedef struct { CSteamID m_SteamID; CSteamID m_OwnerSteamID; } GSClientApprove_t;
+typedef struct { CSteamID m_SteamID; int32_t m_eDenyReason; char m_rgchOptionalText[128]; } GSClientDeny_t;
+typedef struct { CSteamID m_SteamID; int32_t m_eDenyReason; } GSClientKick_t;
+typedef struct { uint64_t m_SteamID; char m_pchAchievement[128]; bool m_bUnlocked; } GSClientAchievementStatus_t;
+typedef struct {
+	int32_t m_eResult;
+	int32_t m_nRank;
+	uint32_t m_unTotalConnects;
+	uint32_t m_unTotalMinutesPlayed;
+} GSGameplayStats_t;
+typedef struct { CSteamID m_SteamIDUser; CSteamID m_SteamIDGroup; bool m_bMember; bool m_bOfficer; } GSClientGroupStatus_t;
+typedef struct {
+	int32_t m_eResult;
+	uint32_t m_unReputationScore;
+	bool m_bBanned;
+	uint32_t m_unBannedIP;
+	uint16_t m_usBannedPort;
+	uint64_t m_ulBannedGameID;
+	uint32_t m_unBanExpires;
+} GSReputation_t;
+typedef struct { int32_t m_eResult; } AssociateWithClanResult_t;
+typedef struct {
+	int32_t m_eResult;
+	int32_t m_cPlayersThatDontLikeCandidate;
+	int32_t m_cPlayersThatCandidateDoesntLike;
+	int32_t m_cClanPlayersThatDontLikeCandidate;
+	CSteamID m_SteamIDCandidate;
+} ComputeNewPlayerCompatibilityResult_t;
+typedef struct { uint64_t m_hAsyncCall; int32_t m_iCallback; uint32_t m_cubParam; } SteamAPICallCompleted_t;
+
+/* CallbackMsg_t, which GetNextCallback fills in, is packed the same way. */
+typedef struct {
+	int32_t m_hSteamUser;
+	int32_t m_iCallback;
+	unsigned char *m_pubParam;
+	int32_t m_cubParam;
 } CallbackMsg_t;
 #pragma pack(pop)
 
@@ -248,62 +300,152 @@ typedef struct {
 } SteamIPAddress_t;
 #pragma pack(pop)
 
-/* ENCODER defines encode##S(id, fields, text, textlen, out, cap): fills the
- * struct of callback id from fields (in declaration order) and text (the
- * deny message, copied as is, up to 128 bytes) and copies it to out. It
- * returns the struct's size, or -1 for an unknown id or a small buffer. */
-#define PUT(T)                                                                                     \
+/* g_layout lists every callback struct above: one row with its size
+ * (field NULL), then one row per field in declaration order with its offset
+ * and size, as this compiler lays them out. */
+typedef struct {
+	int id;
+	const char *field;
+	int offset;
+	int size;
+} layout_t;
+
+#define STRUCT(id, T) {id, NULL, 0, (int)sizeof(T)}
+#define FIELD(id, T, f) {id, #f, (int)offsetof(T, f), (int)sizeof(((T *)0)->f)}
+
+static const layout_t g_layout[] = {
+	STRUCT(101, SteamServersConnected_t),
+	STRUCT(102, SteamServerConnectFailure_t),
+	FIELD(102, SteamServerConnectFailure_t, m_eResult),
+	FIELD(102, SteamServerConnectFailure_t, m_bStillRetrying),
+	STRUCT(103, SteamServersDisconnected_t),
+	FIELD(103, SteamServersDisconnected_t, m_eResult),
+	STRUCT(115, GSPolicyResponse_t),
+	FIELD(115, GSPolicyResponse_t, m_bSecure),
+	STRUCT(143, ValidateAuthTicketResponse_t),
+	FIELD(143, ValidateAuthTicketResponse_t, m_SteamID),
+	FIELD(143, ValidateAuthTicketResponse_t, m_eAuthSessionResponse),
+	FIELD(143, ValidateAuthTicketResponse_t, m_OwnerSteamID),
+	STRUCT(163, GetAuthSessionTicketResponse_t),
+	FIELD(163, GetAuthSessionTicketResponse_t, m_hAuthTicket),
+	FIELD(163, GetAuthSessionTicketResponse_t, m_eResult),
+	STRUCT(201, GSClientApprove_t),
+	FIELD(201, GSClientApprove_t, m_SteamID),
+	FIELD(201, GSClientApprove_t, m_OwnerSteamID),
+	STRUCT(202, GSClientDeny_t),
+	FIELD(202, GSClientDeny_t, m_SteamID),
+	FIELD(202, GSClientDeny_t, m_eDenyReason),
+	FIELD(202, GSClientDeny_t, m_rgchOptionalText),
+	STRUCT(203, GSClientKick_t),
+	FIELD(203, GSClientKick_t, m_SteamID),
+	FIELD(203, GSClientKick_t, m_eDenyReason),
+	STRUCT(206, GSClientAchievementStatus_t),
+	FIELD(206, GSClientAchievementStatus_t, m_SteamID),
+	FIELD(206, GSClientAchievementStatus_t, m_pchAchievement),
+	FIELD(206, GSClientAchievementStatus_t, m_bUnlocked),
+	STRUCT(207, GSGameplayStats_t),
+	FIELD(207, GSGameplayStats_t, m_eResult),
+	FIELD(207, GSGameplayStats_t, m_nRank),
+	FIELD(207, GSGameplayStats_t, m_unTotalConnects),
+	FIELD(207, GSGameplayStats_t, m_unTotalMinutesPlayed),
+	STRUCT(208, GSClientGroupStatus_t),
+	FIELD(208, GSClientGroupStatus_t, m_SteamIDUser),
+	FIELD(208, GSClientGroupStatus_t, m_SteamIDGroup),
+	FIELD(208, GSClientGroupStatus_t, m_bMember),
+	FIELD(208, GSClientGroupStatus_t, m_bOfficer),
+	STRUCT(209, GSReputation_t),
+	FIELD(209, GSReputation_t, m_eResult),
+	FIELD(209, GSReputation_t, m_unReputationScore),
+	FIELD(209, GSReputation_t, m_bBanned),
+	FIELD(209, GSReputation_t, m_unBannedIP),
+	FIELD(209, GSReputation_t, m_usBannedPort),
+	FIELD(209, GSReputation_t, m_ulBannedGameID),
+	FIELD(209, GSReputation_t, m_unBanExpires),
+	STRUCT(210, AssociateWithClanResult_t),
+	FIELD(210, AssociateWithClanResult_t, m_eResult),
+	STRUCT(211, ComputeNewPlayerCompatibilityResult_t),
+	FIELD(211, ComputeNewPlayerCompatibilityResult_t, m_eResult),
+	FIELD(211, ComputeNewPlayerCompatibilityResult_t, m_cPlayersThatDontLikeCandidate),
+	FIELD(211, ComputeNewPlayerCompatibilityResult_t, m_cPlayersThatCandidateDoesntLike),
+	FIELD(211, ComputeNewPlayerCompatibilityResult_t, m_cClanPlayersThatDontLikeCandidate),
+	FIELD(211, ComputeNewPlayerCompatibilityResult_t, m_SteamIDCandidate),
+	STRUCT(703, SteamAPICallCompleted_t),
+	FIELD(703, SteamAPICallCompleted_t, m_hAsyncCall),
+	FIELD(703, SteamAPICallCompleted_t, m_iCallback),
+	FIELD(703, SteamAPICallCompleted_t, m_cubParam),
+};
+
+#define NLAYOUT ((int)(sizeof g_layout / sizeof g_layout[0]))
+
+/* sid makes a CSteamID of a 64-bit value. */
+static CSteamID sid(uint64_t v) {
+	CSteamID s;
+	s.m_unAll64Bits = v;
+	return s;
+}
+
+/* put_text copies the first n bytes of text (at most 128) into a char[128]
+ * field, as is. */
+static void put_text(char *dst, const void *text, int n) {
+	if (text && n > 0) memcpy(dst, text, n < 128 ? (size_t)n : 128);
+}
+
+/* PUT copies the struct s to out, when it fits in cap bytes, and returns
+ * its size. */
+#define PUT(s)                                                                                     \
 	do {                                                                                           \
 		if ((int)sizeof(s) > cap) return -1;                                                       \
 		memcpy(out, &s, sizeof(s));                                                                \
 		return (int)sizeof(s);                                                                     \
 	} while (0)
 
-#define ENCODER(S)                                                                                  \
-	static int encode##S(int id, const uint64_t *f, const void *text, int textlen, void *out, int cap) { \
-		switch (id) {                                                                               \
-		case 101: { uint8_t s = 0; PUT(s); }                                                       \
-		case 102: { struct ConnectFailure##S s; memset(&s, 0, sizeof s);                           \
-			s.result = (int32_t)f[0]; s.retrying = f[1] != 0; PUT(s); }                            \
-		case 103: { struct Disconnected##S s; memset(&s, 0, sizeof s);                             \
-			s.result = (int32_t)f[0]; PUT(s); }                                                    \
-		case 115: { struct Policy##S s; memset(&s, 0, sizeof s);                                   \
-			s.secure = (uint8_t)f[0]; PUT(s); }                                                    \
-		case 143: { struct ValidateAuth##S s; memset(&s, 0, sizeof s);                             \
-			s.steamID = f[0]; s.response = (int32_t)f[1]; s.owner = f[2]; PUT(s); }                \
-		case 163: { struct TicketResponse##S s; memset(&s, 0, sizeof s);                           \
-			s.ticket = (uint32_t)f[0]; s.result = (int32_t)f[1]; PUT(s); }                        \
-		case 201: { struct Approve##S s; memset(&s, 0, sizeof s);                                  \
-			s.steamID = f[0]; s.owner = f[1]; PUT(s); }                                            \
-		case 202: { struct Deny##S s; memset(&s, 0, sizeof s);                                     \
-			s.steamID = f[0]; s.reason = (int32_t)f[1];                                            \
-			if (text) memcpy(s.text, text, textlen < 128 ? (size_t)textlen : 128);                 \
-			PUT(s); }                                                                              \
-		case 203: { struct Kick##S s; memset(&s, 0, sizeof s);                                     \
-			s.steamID = f[0]; s.reason = (int32_t)f[1]; PUT(s); }                                  \
-		case 207: { struct Stats##S s; memset(&s, 0, sizeof s);                                    \
-			s.result = (int32_t)f[0]; s.rank = (int32_t)f[1]; s.connects = (uint32_t)f[2];         \
-			s.minutes = (uint32_t)f[3]; PUT(s); }                                                  \
-		case 208: { struct GroupStatus##S s; memset(&s, 0, sizeof s);                              \
-			s.user = f[0]; s.group = f[1]; s.member = f[2] != 0; s.officer = f[3] != 0; PUT(s); }  \
-		case 209: { struct Reputation##S s; memset(&s, 0, sizeof s);                               \
-			s.result = (int32_t)f[0]; s.score = (uint32_t)f[1]; s.banned = f[2] != 0;              \
-			s.bannedIP = (uint32_t)f[3]; s.bannedPort = (uint16_t)f[4]; s.bannedGameID = f[5];     \
-			s.banExpires = (uint32_t)f[6]; PUT(s); }                                               \
-		case 210: { struct Associate##S s; memset(&s, 0, sizeof s);                                \
-			s.result = (int32_t)f[0]; PUT(s); }                                                    \
-		case 211: { struct Compat##S s; memset(&s, 0, sizeof s);                                   \
-			s.result = (int32_t)f[0]; s.dontLike = (int32_t)f[1];                                  \
-			s.candidateDoesntLike = (int32_t)f[2]; s.clanDontLike = (int32_t)f[3];                 \
-			s.candidate = f[4]; PUT(s); }                                                          \
-		case 703: { struct CallCompleted##S s; memset(&s, 0, sizeof s);                            \
-			s.call = f[0]; s.id = (int32_t)f[1]; s.size = (uint32_t)f[2]; PUT(s); }                \
-		}                                                                                           \
-		return -1;                                                                                  \
+/* encode fills the struct of callback id from f (the values of its fields
+ * in declaration order, char arrays left out) and text (the char array's
+ * bytes, copied as is, up to 128) and copies it to out. Padding is zero. It
+ * returns the struct's size, or -1 for an unknown id or a small buffer. */
+static int encode(int id, const uint64_t *f, const void *text, int textlen, void *out, int cap) {
+	switch (id) {
+	case 101: { SteamServersConnected_t s; memset(&s, 0, sizeof s); PUT(s); }
+	case 102: { SteamServerConnectFailure_t s; memset(&s, 0, sizeof s);
+		s.m_eResult = (int32_t)f[0]; s.m_bStillRetrying = f[1] != 0; PUT(s); }
+	case 103: { SteamServersDisconnected_t s; memset(&s, 0, sizeof s);
+		s.m_eResult = (int32_t)f[0]; PUT(s); }
+	case 115: { GSPolicyResponse_t s; memset(&s, 0, sizeof s);
+		s.m_bSecure = (uint8_t)f[0]; PUT(s); }
+	case 143: { ValidateAuthTicketResponse_t s; memset(&s, 0, sizeof s);
+		s.m_SteamID = sid(f[0]); s.m_eAuthSessionResponse = (int32_t)f[1]; s.m_OwnerSteamID = sid(f[2]); PUT(s); }
+	case 163: { GetAuthSessionTicketResponse_t s; memset(&s, 0, sizeof s);
+		s.m_hAuthTicket = (uint32_t)f[0]; s.m_eResult = (int32_t)f[1]; PUT(s); }
+	case 201: { GSClientApprove_t s; memset(&s, 0, sizeof s);
+		s.m_SteamID = sid(f[0]); s.m_OwnerSteamID = sid(f[1]); PUT(s); }
+	case 202: { GSClientDeny_t s; memset(&s, 0, sizeof s);
+		s.m_SteamID = sid(f[0]); s.m_eDenyReason = (int32_t)f[1];
+		put_text(s.m_rgchOptionalText, text, textlen); PUT(s); }
+	case 203: { GSClientKick_t s; memset(&s, 0, sizeof s);
+		s.m_SteamID = sid(f[0]); s.m_eDenyReason = (int32_t)f[1]; PUT(s); }
+	case 206: { GSClientAchievementStatus_t s; memset(&s, 0, sizeof s);
+		s.m_SteamID = f[0]; put_text(s.m_pchAchievement, text, textlen); s.m_bUnlocked = f[1] != 0; PUT(s); }
+	case 207: { GSGameplayStats_t s; memset(&s, 0, sizeof s);
+		s.m_eResult = (int32_t)f[0]; s.m_nRank = (int32_t)f[1]; s.m_unTotalConnects = (uint32_t)f[2];
+		s.m_unTotalMinutesPlayed = (uint32_t)f[3]; PUT(s); }
+	case 208: { GSClientGroupStatus_t s; memset(&s, 0, sizeof s);
+		s.m_SteamIDUser = sid(f[0]); s.m_SteamIDGroup = sid(f[1]); s.m_bMember = f[2] != 0; s.m_bOfficer = f[3] != 0;
+		PUT(s); }
+	case 209: { GSReputation_t s; memset(&s, 0, sizeof s);
+		s.m_eResult = (int32_t)f[0]; s.m_unReputationScore = (uint32_t)f[1]; s.m_bBanned = f[2] != 0;
+		s.m_unBannedIP = (uint32_t)f[3]; s.m_usBannedPort = (uint16_t)f[4]; s.m_ulBannedGameID = f[5];
+		s.m_unBanExpires = (uint32_t)f[6]; PUT(s); }
+	case 210: { AssociateWithClanResult_t s; memset(&s, 0, sizeof s);
+		s.m_eResult = (int32_t)f[0]; PUT(s); }
+	case 211: { ComputeNewPlayerCompatibilityResult_t s; memset(&s, 0, sizeof s);
+		s.m_eResult = (int32_t)f[0]; s.m_cPlayersThatDontLikeCandidate = (int32_t)f[1];
+		s.m_cPlayersThatCandidateDoesntLike = (int32_t)f[2]; s.m_cClanPlayersThatDontLikeCandidate = (int32_t)f[3];
+		s.m_SteamIDCandidate = sid(f[4]); PUT(s); }
+	case 703: { SteamAPICallCompleted_t s; memset(&s, 0, sizeof s);
+		s.m_hAsyncCall = f[0]; s.m_iCallback = (int32_t)f[1]; s.m_cubParam = (uint32_t)f[2]; PUT(s); }
 	}
-
-ENCODER(_p4)
-ENCODER(_p8)
+	return -1;
+}
 
 /* ---------- test controls ---------- */
 
@@ -428,20 +570,61 @@ static void enqueue(int id, const void *data, int size) {
 /* fake_queue_callback queues a callback with the given raw payload. */
 EXPORT void fake_queue_callback(int id, const void *data, int size) { enqueue(id, data, size); }
 
-/* fake_encode fills the SDK struct of callback id under pack 4 or 8. */
-EXPORT int fake_encode(int id, int pack, const uint64_t *f, const void *text, int textlen, void *out, int cap) {
-	if (pack == 4) return encode_p4(id, f, text, textlen, out, cap);
-	if (pack == 8) return encode_p8(id, f, text, textlen, out, cap);
+/* fake_callback_pack returns the packing of the callback structs: 4 for
+ * VALVE_CALLBACK_PACK_SMALL, 8 for VALVE_CALLBACK_PACK_LARGE. */
+EXPORT int fake_callback_pack(void) { return CALLBACK_PACK; }
+
+/* fake_encode fills the SDK struct of callback id (see encode). */
+EXPORT int fake_encode(int id, const uint64_t *f, const void *text, int textlen, void *out, int cap) {
+	return encode(id, f, text, textlen, out, cap);
+}
+
+/* fake_layout returns the offset of field (an SDK field name such as
+ * "m_OwnerSteamID") in the struct of callback id, or the struct's size when
+ * field is NULL or empty; -1 when there is no such struct or field. */
+EXPORT int fake_layout(int id, const char *field) {
+	int any = field && *field;
+	for (int i = 0; i < NLAYOUT; i++) {
+		if (g_layout[i].id != id) continue;
+		if (!any && !g_layout[i].field) return g_layout[i].size;
+		if (any && g_layout[i].field && strcmp(g_layout[i].field, field) == 0) return g_layout[i].offset;
+	}
 	return -1;
+}
+
+/* fake_layout_row copies row i of the layout table: the callback ID, the
+ * field's name into name (NUL-terminated, cut to n-1 bytes; empty for the
+ * struct's own row), its offset and its size. It returns 0 past the end. */
+EXPORT int fake_layout_row(int i, int *id, char *name, int n, int *offset, int *size) {
+	if (i < 0 || i >= NLAYOUT) return 0;
+	*id = g_layout[i].id;
+	snprintf(name, (size_t)n, "%s", g_layout[i].field ? g_layout[i].field : "");
+	*offset = g_layout[i].offset;
+	*size = g_layout[i].size;
+	return 1;
 }
 
 /* fake_queue_encoded queues callback id, its struct filled from fields
  * under the platform's pack. It returns the payload size, or -1. */
 EXPORT int fake_queue_encoded(int id, const uint64_t *f, const void *text, int textlen) {
 	unsigned char buf[512];
-	int n = fake_encode(id, NATIVE_PACK, f, text, textlen, buf, (int)sizeof buf);
+	int n = encode(id, f, text, textlen, buf, (int)sizeof buf);
 	if (n >= 0) enqueue(id, buf, n);
 	return n;
+}
+
+/* fake_store_call_result stores size bytes of data as the result of call
+ * (callback id), for GetAPICallResult; failed marks an I/O failure. */
+EXPORT void fake_store_call_result(uint64_t call, int id, const void *data, int size, int failed) {
+	res_t *r = calloc(1, sizeof *r);
+	r->call = call;
+	r->id = id;
+	r->size = size;
+	r->failed = failed;
+	r->data = malloc(size > 0 ? (size_t)size : 1);
+	if (size > 0) memcpy(r->data, data, (size_t)size);
+	r->next = g_results;
+	g_results = r;
 }
 
 /* fake_queue_call_result stores the result of call (callback id, filled
@@ -449,31 +632,24 @@ EXPORT int fake_queue_encoded(int id, const uint64_t *f, const void *text, int t
  * failed marks an I/O failure. It returns the result's size, or -1. */
 EXPORT int fake_queue_call_result(uint64_t call, int id, const uint64_t *f, const void *text, int textlen, int failed) {
 	unsigned char buf[512];
-	int n = fake_encode(id, NATIVE_PACK, f, text, textlen, buf, (int)sizeof buf);
+	int n = encode(id, f, text, textlen, buf, (int)sizeof buf);
 	if (n < 0) return -1;
-	res_t *r = calloc(1, sizeof *r);
-	r->call = call;
-	r->id = id;
-	r->size = n;
-	r->failed = failed;
-	r->data = malloc((size_t)n);
-	memcpy(r->data, buf, (size_t)n);
-	r->next = g_results;
-	g_results = r;
+	fake_store_call_result(call, id, buf, n, failed);
 	uint64_t done[3] = {call, (uint64_t)id, (uint64_t)n};
 	unsigned char msg[64];
-	int m = fake_encode(703, NATIVE_PACK, done, NULL, 0, msg, (int)sizeof msg);
+	int m = encode(703, done, NULL, 0, msg, (int)sizeof msg);
 	enqueue(703, msg, m);
 	return n;
 }
 
-/* fake_callbackmsg_layout writes offsetof of CallbackMsg_t's fields (user,
- * id, param, size) and its size into out[0..4]. */
+/* fake_callbackmsg_layout writes offsetof of CallbackMsg_t's fields
+ * (m_hSteamUser, m_iCallback, m_pubParam, m_cubParam) and its size into
+ * out[0..4]. */
 EXPORT void fake_callbackmsg_layout(int *out) {
-	out[0] = (int)offsetof(CallbackMsg_t, user);
-	out[1] = (int)offsetof(CallbackMsg_t, id);
-	out[2] = (int)offsetof(CallbackMsg_t, param);
-	out[3] = (int)offsetof(CallbackMsg_t, size);
+	out[0] = (int)offsetof(CallbackMsg_t, m_hSteamUser);
+	out[1] = (int)offsetof(CallbackMsg_t, m_iCallback);
+	out[2] = (int)offsetof(CallbackMsg_t, m_pubParam);
+	out[3] = (int)offsetof(CallbackMsg_t, m_cubParam);
 	out[4] = (int)sizeof(CallbackMsg_t);
 }
 
@@ -616,10 +792,10 @@ EXPORT bool SteamAPI_ManualDispatch_GetNextCallback(int pipe, CallbackMsg_t *msg
 	if (!g_head) g_tail = NULL;
 	c->next = NULL;
 	g_current = c;
-	msg->user = FAKE_USER;
-	msg->id = c->id;
-	msg->param = c->data;
-	msg->size = c->size;
+	msg->m_hSteamUser = FAKE_USER;
+	msg->m_iCallback = c->id;
+	msg->m_pubParam = c->data;
+	msg->m_cubParam = c->size;
 	sb *b = begin("SteamAPI_ManualDispatch_GetNextCallback", 0, NULL);
 	arg_i(b, pipe);
 	arg_i(b, c->id);
