@@ -13,9 +13,6 @@ func (s *Server) SendUserConnectAndAuthenticate(clientIP netip.Addr, ticket []by
 	if s.conn == nil {
 		return 0, false, s.notInit("SendUserConnectAndAuthenticate")
 	}
-	if s.legacy == nil {
-		return 0, false, newError(ErrUnsupported, "SendUserConnectAndAuthenticate: the back end has no deprecated user-connect flow")
-	}
 	ip, err := ipv4("client IP", clientIP)
 	if err != nil {
 		return 0, false, err
@@ -25,6 +22,9 @@ func (s *Server) SendUserConnectAndAuthenticate(clientIP netip.Addr, ticket []by
 	}
 	if len(ticket) > MaxAuthTicketLen {
 		return 0, false, newError(ErrTooLong, "auth ticket from %s is %d bytes, limit %d", ip, len(ticket), MaxAuthTicketLen)
+	}
+	if s.legacy == nil {
+		return 0, false, newError(ErrUnsupported, "SendUserConnectAndAuthenticate: the back end has no deprecated user-connect flow")
 	}
 	id, ok := s.legacy.SendUserConnectAndAuthenticate(ip, ticket)
 	return id, ok, nil
@@ -38,11 +38,11 @@ func (s *Server) SendUserDisconnect(user SteamID) error {
 	if s.conn == nil {
 		return s.notInit("SendUserDisconnect")
 	}
-	if s.legacy == nil {
-		return newError(ErrUnsupported, "SendUserDisconnect: the back end has no deprecated user-connect flow")
-	}
 	if err := checkUser("user", user); err != nil {
 		return err
+	}
+	if s.legacy == nil {
+		return newError(ErrUnsupported, "SendUserDisconnect: the back end has no deprecated user-connect flow")
 	}
 	s.legacy.SendUserDisconnect(user)
 	return nil

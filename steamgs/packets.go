@@ -11,9 +11,6 @@ func (s *Server) HandleIncomingPacket(pkt []byte, from netip.AddrPort) (bool, er
 	if s.conn == nil {
 		return false, s.notInit("HandleIncomingPacket")
 	}
-	if s.packets == nil {
-		return false, newError(ErrUnsupported, "HandleIncomingPacket: the back end does not share the game socket")
-	}
 	if len(pkt) == 0 {
 		return false, newError(ErrEmpty, "packet from %s is empty", from)
 	}
@@ -21,6 +18,9 @@ func (s *Server) HandleIncomingPacket(pkt []byte, from netip.AddrPort) (bool, er
 	if !ip.Is4() {
 		_, err := ipv4("packet source", from.Addr())
 		return false, err
+	}
+	if s.packets == nil {
+		return false, newError(ErrUnsupported, "HandleIncomingPacket: the back end does not share the game socket")
 	}
 	if len(pkt) < 4 || pkt[0] != 0xFF || pkt[1] != 0xFF || pkt[2] != 0xFF || pkt[3] != 0xFF {
 		return false, nil
@@ -41,11 +41,11 @@ func (s *Server) GetNextOutgoingPacket(buf []byte) (int, netip.AddrPort, error) 
 	if s.conn == nil {
 		return 0, netip.AddrPort{}, s.notInit("GetNextOutgoingPacket")
 	}
-	if s.packets == nil {
-		return 0, netip.AddrPort{}, newError(ErrUnsupported, "GetNextOutgoingPacket: the back end does not share the game socket")
-	}
 	if len(buf) < MinOutgoingPacketBuffer {
 		return 0, netip.AddrPort{}, newError(ErrOutOfRange, "packet buffer is %d bytes, need at least %d", len(buf), MinOutgoingPacketBuffer)
+	}
+	if s.packets == nil {
+		return 0, netip.AddrPort{}, newError(ErrUnsupported, "GetNextOutgoingPacket: the back end does not share the game socket")
 	}
 	n, to := s.packets.GetNextOutgoingPacket(buf)
 	return n, to, nil

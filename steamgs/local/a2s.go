@@ -20,9 +20,12 @@ const MaxQueuedPackets = 512
 // the Responder that answers from them, and the query socket or the queue of
 // outgoing packets.
 type a2sState struct {
-	set    settings
-	r      *query.Responder
-	shared bool
+	set settings
+	// rules are the key/values the Responder reports, in its order.
+	rules rules
+	r     *query.Responder
+	// port is the bound query port, or steamgs.QueryPortShared.
+	port uint16
 	// Own query port: the socket, and done, closed when Serve returns.
 	conn *net.UDPConn
 	done chan struct{}
@@ -41,7 +44,7 @@ func (s *Server) openQuery() error {
 	a.send = func(b []byte) { a.out.push(b, a.dst) }
 	s.pushInfoLocked()
 	if s.cfg.QueryPort == steamgs.QueryPortShared {
-		a.shared = true
+		a.port = steamgs.QueryPortShared
 		return nil
 	}
 	ip := s.cfg.IP
@@ -54,6 +57,7 @@ func (s *Server) openQuery() error {
 			Message: fmt.Sprintf("cannot bind query port %s: %v", netip.AddrPortFrom(ip, s.cfg.QueryPort), err)}
 	}
 	a.conn, a.done = conn, make(chan struct{})
+	a.port = uint16(conn.LocalAddr().(*net.UDPAddr).Port)
 	go func() {
 		defer close(a.done)
 		// Serve raises the receive buffer, and returns nil once the socket
@@ -74,15 +78,6 @@ func (s *Server) closeQuery() error {
 	err := a.conn.Close()
 	<-a.done
 	return err
-}
-
-// QueryPort returns the bound query port, or steamgs.QueryPortShared in
-// GameSocketShare mode.
-func (s *Server) QueryPort() uint16 {
-	if s.a2s.shared {
-		return steamgs.QueryPortShared
-	}
-	return uint16(s.a2s.conn.LocalAddr().(*net.UDPAddr).Port)
 }
 
 // QueryStats returns the A2S counters of the server's Responder: queries
@@ -140,20 +135,21 @@ func (s *Server) a2sUpdatePlayerLocked(user steamgs.SteamID, name string, score 
 	s.a2s.r.UpdatePlayer(uint64(user), name, score)
 }
 
-// HandleIncomingPacket hands an A2S request that arrived on the game socket
-// to the server's Responder and reports whether it was one (a packet that is
-// not gets false). The replies wait for GetNextOutgoingPacket. Meant for
-// GameSocketShare mode; a server with its own query port handles packets
-// passed this way too.
+// HandleIncomingPacket (ISteamGameServer::HandleIncomingPacket) hands an A2S
+// request that arrived on the game socket to the server's Responder and
+// reports whether it was one (a packet that is not gets false). The replies
+// wait for GetNextOutgoingPacket. Meant for GameSocketShare mode; a server
+// with its own query port handles packets passed this way too.
 func (s *Server) HandleIncomingPacket(pkt []byte, from netip.AddrPort) bool {
 	a := &s.a2s
 	a.dst = from
 	return a.r.Handle(pkt, from, a.send)
 }
 
-// GetNextOutgoingPacket copies the oldest queued reply into buf and returns
-// its length and destination, or 0 when none is queued (or buf is too small
-// for it, in which case it is dropped).
+// GetNextOutgoingPacket (ISteamGameServer::GetNextOutgoingPacket) copies the
+// oldest queued reply into buf and returns its length and destination, or 0
+// when none is queued (or buf is too small for it, in which case it is
+// dropped).
 func (s *Server) GetNextOutgoingPacket(buf []byte) (int, netip.AddrPort) {
 	pkt, to, ok := s.a2s.out.pop()
 	if !ok || len(pkt) > len(buf) {

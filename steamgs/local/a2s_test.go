@@ -233,13 +233,21 @@ func testA2S(t *testing.T, shared bool) {
 
 	var stats struct{ info, players, rules, challenges uint64 }
 	with(func() {
-		st := srv.Conn().(*local.Server).QueryStats()
+		st := queryStats(t, srv)
 		stats.info, stats.players, stats.rules, stats.challenges = st.Info, st.Players, st.Rules, st.Challenges
 	})
 	assert.Equal(t, uint64(3), stats.info)
 	assert.Equal(t, uint64(2), stats.players)
 	assert.Equal(t, uint64(2), stats.rules)
 	assert.Equal(t, uint64(7), stats.challenges, "every query made the challenge round trip")
+}
+
+// queryStats returns the A2S counters of srv's Responder.
+func queryStats(t *testing.T, srv *steamgs.Server) query.Stats {
+	t.Helper()
+	var st query.Stats
+	raw(t, srv, func(ls *local.Server) { st = ls.QueryStats() })
+	return st
 }
 
 // request is an A2S request, as a client sends it.
@@ -298,7 +306,7 @@ func TestA2SSharedSocket(t *testing.T) {
 	assert.Len(t, replies(t, h.srv), 1)
 	assert.True(t, handle(request('T', challenge)))
 	assert.Empty(t, replies(t, h.srv))
-	st := h.srv.Conn().(*local.Server).QueryStats()
+	st := queryStats(t, h.srv)
 	assert.Equal(t, uint64(1), st.DroppedRateLimit)
 	assert.Equal(t, uint64(1), st.DroppedOff)
 	h.clock.Advance(200 * time.Millisecond)
@@ -314,13 +322,12 @@ func TestA2SSharedSocket(t *testing.T) {
 func TestA2SOwnPortAdvertisingOff(t *testing.T) {
 	h := newHarness(t, local.Options{}, steamgs.ModeAuthentication)
 	srv := h.server(steamgs.ModeAuthentication, 0)
-	ls := srv.Conn().(*local.Server)
 	conn, err := net.DialUDP("udp4", nil, net.UDPAddrFromAddrPort(netip.AddrPortFrom(loopback, srv.QueryPort())))
 	require.NoError(t, err)
 	defer conn.Close()
 	_, err = conn.Write(request('T', 0xFFFFFFFF))
 	require.NoError(t, err)
-	for ls.QueryStats().DroppedOff == 0 {
+	for queryStats(t, srv).DroppedOff == 0 {
 		runtime.Gosched() // the server reads the packet on its own goroutine
 	}
 	require.NoError(t, srv.SetAdvertiseServerActive(true))
@@ -416,4 +423,103 @@ func TestA2SRulesFillToLimit(t *testing.T) {
 		got[r.Name] = r.Value
 	}
 	assert.Equal(t, want, got)
+}
+
+// ask sends an A2S request of kind to srv's shared socket, answers its
+// challenge, and returns the whole reply.
+func ask(t *testing.T, srv *steamgs.Server, kind byte) []byte {
+	t.Helper()
+	from := netip.MustParseAddrPort("127.0.0.1:40001")
+	ok, err := srv.HandleIncomingPacket(request(kind, 0xFFFFFFFF), from)
+	require.NoError(t, err)
+	require.True(t, ok)
+	out := replies(t, srv)
+	require.Len(t, out, 1)
+	challenge, err := query.ParseChallenge(out[0])
+	require.NoError(t, err)
+	ok, err = srv.HandleIncomingPacket(request(kind, challenge), from)
+	require.NoError(t, err)
+	require.True(t, ok)
+	out = replies(t, srv)
+	require.NotEmpty(t, out, "no reply")
+	if len(out) == 1 {
+		return out[0]
+	}
+	reply, err := query.Reassemble(out)
+	require.NoError(t, err)
+	return reply
+}
+
+// rulesOf returns the rules of srv's A2S_RULES reply, in wire order.
+func rulesOf(t *testing.T, srv *steamgs.Server) []query.Rule {
+	t.Helper()
+	rules, err := query.ParseRules(ask(t, srv, 'V'))
+	require.NoError(t, err)
+	return rules
+}
+
+// TestA2SApplySettings sets everything A2S_INFO and A2S_RULES report in one
+// ApplySettings and reads it back; the settings that go only to a master
+// server change nothing.
+func TestA2SApplySettings(t *testing.T) {
+	h := newHarness(t, local.Options{QueryRateLimit: -1}, steamgs.ModeAuthentication)
+	require.NoError(t, h.srv.ApplySettings(steamgs.Settings{
+		Dedicated: true, ServerName: "One call", MapName: "de_apply", MaxPlayers: 300, Bots: 2,
+		PasswordProtected: true, SpectatorPort: 27020, SpectatorServerName: "tv", GameTags: "a,b",
+		GameData: "hidden", Region: "eu", KeyValues: map[string]string{"b": "2", "a": "1"}, Advertise: true,
+	}, steamgs.FieldDedicated|steamgs.FieldServerName|steamgs.FieldMapName|steamgs.FieldMaxPlayers|
+		steamgs.FieldBots|steamgs.FieldPasswordProtected|steamgs.FieldSpectatorPort|
+		steamgs.FieldSpectatorServerName|steamgs.FieldGameTags|steamgs.FieldGameData|steamgs.FieldRegion|
+		steamgs.FieldKeyValues|steamgs.FieldAdvertise))
+	info, players, err := query.ParseInfo(ask(t, h.srv, 'T'))
+	require.NoError(t, err)
+	assert.Zero(t, players)
+	assert.Equal(t, query.Info{
+		Name: "One call", Map: "de_apply", Folder: "spacewar", Game: "Spacewar", AppID: uint64(app),
+		MaxPlayers: 255, Bots: 2, Dedicated: true, Environment: info.Environment, Password: true,
+		Version: "1.2.3.4", GamePort: 27015, SpectatorPort: 27020, SpectatorName: "tv", Keywords: "a,b",
+	}, info, "MaxPlayers is 255 at most on the wire")
+	assert.Equal(t, []query.Rule{{Name: "a", Value: "1"}, {Name: "b", Value: "2"}}, rulesOf(t, h.srv),
+		"keys new in one call in key order")
+
+	// Fields not named change nothing, even when st differs from them.
+	raw(t, h.srv, func(ls *local.Server) {
+		ls.Apply(&steamgs.Settings{ServerName: "ignored", MapName: "de_raw", Advertise: false}, steamgs.FieldMapName)
+	})
+	info, _, err = query.ParseInfo(ask(t, h.srv, 'T'))
+	require.NoError(t, err)
+	assert.Equal(t, "One call", info.Name)
+	assert.Equal(t, "de_raw", info.Map)
+}
+
+// TestA2SRulesOrder checks the order of A2S_RULES rules as key/values change:
+// a rule keeps its place while its key stays, whatever happens to the others,
+// and a new key follows those already set.
+func TestA2SRulesOrder(t *testing.T) {
+	h := newHarness(t, local.Options{QueryRateLimit: -1}, steamgs.ModeAuthentication)
+	require.NoError(t, h.srv.SetAdvertiseServerActive(true))
+	for _, kv := range [][2]string{{"z", "1"}, {"m", "2"}, {"a", "3"}} {
+		require.NoError(t, h.srv.SetKeyValue(kv[0], kv[1]))
+	}
+	rules := func(kvs ...string) []query.Rule {
+		var out []query.Rule
+		for i := 0; i < len(kvs); i += 2 {
+			out = append(out, query.Rule{Name: kvs[i], Value: kvs[i+1]})
+		}
+		return out
+	}
+	assert.Equal(t, rules("z", "1", "m", "2", "a", "3"), rulesOf(t, h.srv), "in the order they were set")
+
+	require.NoError(t, h.srv.SetKeyValue("m", "two"))
+	assert.Equal(t, rules("z", "1", "m", "two", "a", "3"), rulesOf(t, h.srv), "a new value keeps its place")
+
+	require.NoError(t, h.srv.ApplySettings(steamgs.Settings{KeyValues: map[string]string{
+		"a": "3", "z": "one", "y": "4", "b": "5"}}, steamgs.FieldKeyValues))
+	assert.Equal(t, rules("z", "one", "a", "3", "b", "5", "y", "4"), rulesOf(t, h.srv),
+		"m gone, the others in place, new keys after them in key order")
+
+	require.NoError(t, h.srv.ClearAllKeyValues())
+	assert.Empty(t, rulesOf(t, h.srv))
+	require.NoError(t, h.srv.SetKeyValue("m", "again"))
+	assert.Equal(t, rules("m", "again"), rulesOf(t, h.srv))
 }

@@ -10,28 +10,29 @@ import (
 	"github.com/steamgs/steamgs/steamgs"
 )
 
-// BeginAuthSession checks the ticket user sent and, when it can be read,
-// begins a session. The answer is synchronous for what the ticket itself
-// shows: BeginAuthInvalidVersion for a ticket of an unknown format version,
-// BeginAuthInvalidTicket for one that is malformed, forged or tampered with
-// (bad signature) or owned by another user, BeginAuthDuplicateRequest when
-// user already has a session (or connection) on this server,
-// BeginAuthGameMismatch for a ticket of another app than the server's (a
-// server opened with AppID 0 takes any app) and BeginAuthExpiredTicket for
-// one past its expiry. Otherwise it returns BeginAuthOK and the verdict
-// arrives after the latency as a ValidateAuthTicketResponse, checked in this
-// order: AuthTicketNetworkIdentityFailure (the ticket was made for another
-// identity: not this server's Steam ID, nor its IP and game port),
-// AuthTicketCanceled (its owner cancelled it), AuthLoggedInElseWhere (made
-// before the user logged in elsewhere), AuthTicketInvalidAlreadyUsed (a
-// server of this universe took it before), AuthVACBanned (on a secure
-// server), AuthPublisherIssuedBan, AuthNoLicenseOrExpired (the user does not
-// own the server's app), else AuthOK; a ticket a game server made for
-// itself has no bans or licences to check. Bans and licences come from the
-// universe's records for its own accounts and from the ticket's signed claims
-// for users it does not know. Later changes (BanUser, LogInElsewhere, the
-// ticket cancelled) arrive as further ValidateAuthTicketResponses. A session
-// lasts until EndAuthSession, whatever its verdict.
+// BeginAuthSession (ISteamGameServer::BeginAuthSession) checks the ticket
+// user sent and, when it can be read, begins a session. The answer is
+// synchronous for what the ticket itself shows: BeginAuthInvalidVersion for a
+// ticket of an unknown format version, BeginAuthInvalidTicket for one that is
+// malformed, forged or tampered with (bad signature) or owned by another
+// user, BeginAuthDuplicateRequest when user already has a session (or
+// connection) on this server, BeginAuthGameMismatch for a ticket of another
+// app than the server's (a server opened with AppID 0 takes any app) and
+// BeginAuthExpiredTicket for one past its expiry. Otherwise it returns
+// BeginAuthOK and the verdict arrives after the latency as a
+// ValidateAuthTicketResponse, checked in this order:
+// AuthTicketNetworkIdentityFailure (the ticket was made for another identity:
+// not this server's Steam ID, nor its IP and game port), AuthTicketCanceled
+// (its owner cancelled it), AuthLoggedInElseWhere (made before the user
+// logged in elsewhere), AuthTicketInvalidAlreadyUsed (a server of this
+// universe took it before), AuthVACBanned (on a secure server),
+// AuthPublisherIssuedBan, AuthNoLicenseOrExpired (the user does not own the
+// server's app), else AuthOK; a ticket a game server made for itself has no
+// bans or licences to check. Bans and licences come from the universe's
+// records for its own accounts and from the ticket's signed claims for users
+// it does not know. Later changes (BanUser, LogInElsewhere, the ticket
+// cancelled) arrive as further ValidateAuthTicketResponses. A session lasts
+// until EndAuthSession, whatever its verdict.
 //
 // It verifies one signature and allocates nothing for a user the universe
 // knows.
@@ -158,9 +159,10 @@ func (s *Server) identityMatchesLocked(t *rawTicket) bool {
 	return false // IPv6 (the server has none) or a generic string
 }
 
-// EndAuthSession ends the session or unauthenticated connection of user;
-// the player leaves the A2S list and the time played is added to the
-// server account's gameplay records. Unknown users are ignored.
+// EndAuthSession (ISteamGameServer::EndAuthSession) ends the session or
+// unauthenticated connection of user; the player leaves the A2S list and the
+// time played is added to the server account's gameplay records. Unknown
+// users are ignored.
 func (s *Server) EndAuthSession(user steamgs.SteamID) {
 	now := s.u.now()
 	s.u.mu.Lock()
@@ -238,10 +240,11 @@ func (s *Server) userRevokedLocked(user steamgs.SteamID, resp steamgs.AuthSessio
 	}
 }
 
-// UserHasLicenseForApp answers NoAuth when user has no session begun by
-// BeginAuthSession (or SendUserConnectAndAuthenticate) on this server, and
-// otherwise whether the user owns app: by the universe's records for its own
-// accounts, by the ticket's claims for users it does not know.
+// UserHasLicenseForApp (ISteamGameServer::UserHasLicenseForApp) answers
+// NoAuth when user has no session begun by BeginAuthSession (or
+// SendUserConnectAndAuthenticate) on this server, and otherwise whether the
+// user owns app: by the universe's records for its own accounts, by the
+// ticket's claims for users it does not know.
 func (s *Server) UserHasLicenseForApp(user steamgs.SteamID, app steamgs.AppID) steamgs.LicenseResult {
 	s.u.mu.Lock()
 	defer s.u.mu.Unlock()
@@ -259,11 +262,12 @@ func (s *Server) UserHasLicenseForApp(user steamgs.SteamID, app steamgs.AppID) s
 	return steamgs.DoesNotHaveLicense
 }
 
-// GetAuthSessionTicket makes a ticket for the server's own Steam ID, signed
-// with the universe's key, writes it to buf and returns its handle and
-// length; a GetAuthSessionTicketResponse{ResultOK} follows after the
-// latency. It returns handle 0 when the server has no Steam ID yet (before
-// the first ServerConnected) or buf is too small.
+// GetAuthSessionTicket (ISteamGameServer::GetAuthSessionTicket) makes a
+// ticket for the server's own Steam ID, signed with the universe's key,
+// writes it to buf and returns its handle and length; a
+// GetAuthSessionTicketResponse{ResultOK} follows after the latency. It
+// returns handle 0 when the server has no Steam ID yet (before the first
+// ServerConnected) or buf is too small.
 func (s *Server) GetAuthSessionTicket(buf []byte, forID steamgs.Identity) (steamgs.AuthTicket, int) {
 	if len(buf) < MaxTicketLen {
 		return 0, 0
@@ -289,9 +293,9 @@ func (s *Server) GetAuthSessionTicket(buf []byte, forID steamgs.Identity) (steam
 	return t.Handle, copy(buf, signTicket(u.priv, &t))
 }
 
-// CancelAuthTicket cancels a ticket the server made with
-// GetAuthSessionTicket; sessions that use it get AuthTicketCanceled. Handles
-// the server did not make are ignored.
+// CancelAuthTicket (ISteamGameServer::CancelAuthTicket) cancels a ticket the
+// server made with GetAuthSessionTicket; sessions that use it get
+// AuthTicketCanceled. Handles the server did not make are ignored.
 func (s *Server) CancelAuthTicket(ticket steamgs.AuthTicket) {
 	now := s.u.now()
 	u := s.u
@@ -308,7 +312,8 @@ func (s *Server) CancelAuthTicket(ticket steamgs.AuthTicket) {
 	}
 }
 
-// SendUserConnectAndAuthenticate is the deprecated flow: it reads the
+// SendUserConnectAndAuthenticate is the deprecated flow
+// (ISteamGameServer::SendUserConnectAndAuthenticate_DEPRECATED): it reads the
 // ticket and returns its user and true when the ticket is genuine and owned
 // by an individual (false and no callback otherwise). After the latency the
 // server gets ClientApproved, and the user becomes a player, or ClientDenied:
@@ -376,16 +381,18 @@ func denyFor(r steamgs.AuthSessionResponse) (steamgs.DenyReason, string) {
 	return steamgs.DenyGeneric, "ticket refused: " + r.String()
 }
 
-// SendUserDisconnect ends the player user of the deprecated flow (or any
-// session of user), as EndAuthSession does.
+// SendUserDisconnect (ISteamGameServer::SendUserDisconnect_DEPRECATED) ends
+// the player user of the deprecated flow (or any session of user), as
+// EndAuthSession does.
 func (s *Server) SendUserDisconnect(user steamgs.SteamID) {
 	s.EndAuthSession(user)
 }
 
-// CreateUnauthenticatedUserConnection registers a player Steam does not
-// check, such as a bot, and returns its Steam ID: an anonymous user
-// (account type 10, public universe) unique in the universe. It is an active
-// player at once, listed by A2S, until EndAuthSession.
+// CreateUnauthenticatedUserConnection
+// (ISteamGameServer::CreateUnauthenticatedUserConnection) registers a player
+// Steam does not check, such as a bot, and returns its Steam ID: an anonymous
+// user (account type 10, public universe) unique in the universe. It is an
+// active player at once, listed by A2S, until EndAuthSession.
 func (s *Server) CreateUnauthenticatedUserConnection() steamgs.SteamID {
 	now := s.u.now()
 	u := s.u
@@ -402,10 +409,11 @@ func (s *Server) CreateUnauthenticatedUserConnection() steamgs.SteamID {
 	return id
 }
 
-// UpdateUserData sets the name and score A2S_PLAYER shows for user and
-// reports whether user is an active player: one with a session, a
-// connection of the deprecated flow or an unauthenticated connection, that
-// has not been refused, banned or kicked. It allocates nothing.
+// UpdateUserData (ISteamGameServer::BUpdateUserData) sets the name and score
+// A2S_PLAYER shows for user and reports whether user is an active player: one
+// with a session, a connection of the deprecated flow or an unauthenticated
+// connection, that has not been refused, banned or kicked. It allocates
+// nothing.
 func (s *Server) UpdateUserData(user steamgs.SteamID, name string, score uint32) bool {
 	s.u.mu.Lock()
 	defer s.u.mu.Unlock()

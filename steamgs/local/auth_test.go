@@ -418,8 +418,9 @@ func TestServerGetAuthSessionTicket(t *testing.T) {
 
 	// The peer checks it through its Conn (steamgs.Server takes individuals
 	// only); then the server cancels it.
-	conn := peer.Conn()
-	require.Equal(t, steamgs.BeginAuthOK, conn.BeginAuthSession(b, h.srv.SteamID()))
+	raw(t, peer, func(ls *local.Server) {
+		require.Equal(t, steamgs.BeginAuthOK, ls.BeginAuthSession(b, h.srv.SteamID()))
+	})
 	h.clock.Advance(time.Second)
 	assert.Equal(t, []steamgs.ValidateAuthTicketResponse{verdict(h.srv.SteamID(), steamgs.AuthOK)}, verdicts(collect(peer)))
 	require.NoError(t, h.srv.CancelAuthTicket(handle))

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/steamgs/steamgs/steamgs"
+	"github.com/stretchr/testify/require"
 )
 
 // benchServer returns a universe on a manual clock and a logged-on server of
@@ -14,31 +15,23 @@ import (
 func benchServer(b *testing.B) (*Universe, *Server) {
 	b.Helper()
 	u, err := NewUniverse(Options{Key: KeyFromPassphrase("bench"), Clock: NewManualClock(time.Unix(1700000000, 0))})
-	if err != nil {
-		b.Fatal(err)
-	}
+	require.NoError(b, err)
 	conn, err := u.Open(steamgs.Config{GamePort: 27015, QueryPort: steamgs.QueryPortShared,
 		Mode: steamgs.ModeAuthenticationAndSecure, Version: "1.0.0.0", AppID: 480})
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { conn.Shutdown() })
+	require.NoError(b, err)
+	b.Cleanup(func() { require.NoError(b, conn.Close()) })
 	s := conn.(*Server)
-	s.LogOnAnonymous()
+	s.LogOn("")
 	s.RunCallbacks(func(steamgs.Callback) {})
-	if !s.LoggedOn() {
-		b.Fatal("not logged on")
-	}
+	require.True(b, s.Status().LoggedOn, "not logged on")
 	return u, s
 }
 
 // benchTicket makes a ticket of a user owning the game and two DLC, made for
 // the server's Steam ID: the size of a typical ticket.
 func benchTicket(b *testing.B, u *Universe, s *Server, user steamgs.SteamID) []byte {
-	_, t, err := u.GetAuthSessionTicket(user, 480, steamgs.Identity{SteamID: s.SteamID()})
-	if err != nil {
-		b.Fatal(err)
-	}
+	_, t, err := u.GetAuthSessionTicket(user, 480, steamgs.Identity{SteamID: s.Status().SteamID})
+	require.NoError(b, err)
 	return t
 }
 
@@ -51,25 +44,21 @@ func BenchmarkRunCallbacks(b *testing.B) {
 		for b.Loop() {
 			s.RunCallbacks(emit)
 		}
-		if n != 0 {
-			b.Fatalf("%d callbacks delivered", n)
-		}
+		require.Zero(b, n, "callbacks delivered")
 	})
 }
 
 func BenchmarkUpdateUserData(b *testing.B) {
 	u, s := benchServer(b)
 	user := u.AddUser(User{Name: "player", Apps: []steamgs.AppID{480}})
-	if s.BeginAuthSession(benchTicket(b, u, s, user), user) != steamgs.BeginAuthOK {
-		b.Fatal("no session")
-	}
+	require.Equal(b, steamgs.BeginAuthOK, s.BeginAuthSession(benchTicket(b, u, s, user), user), "no session")
 	s.RunCallbacks(func(steamgs.Callback) {})
 	b.ReportAllocs()
 	var score uint32
 	for b.Loop() {
 		score++
 		if !s.UpdateUserData(user, "player", score) {
-			b.Fatal("not an active player")
+			require.FailNow(b, "not an active player")
 		}
 	}
 }
@@ -89,8 +78,8 @@ func BenchmarkBeginAuthSession(b *testing.B) {
 	b.ResetTimer()
 	for i := range b.N {
 		user := users[i%len(users)]
-		if s.BeginAuthSession(tickets[i], user) != steamgs.BeginAuthOK {
-			b.Fatal("refused")
+		if r := s.BeginAuthSession(tickets[i], user); r != steamgs.BeginAuthOK {
+			require.FailNow(b, "refused", "BeginAuthSession = %v", r)
 		}
 		s.EndAuthSession(user)
 	}
@@ -104,7 +93,7 @@ func BenchmarkEd25519Verify(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		if !ed25519.Verify(u.pub, msg, sig) {
-			b.Fatal("bad signature")
+			require.FailNow(b, "bad signature")
 		}
 	}
 }

@@ -231,7 +231,9 @@ func TestCreateUnauthenticatedUserConnection(t *testing.T) {
 		assert.Equal(t, steamgs.UniversePublic, id.Universe())
 		assert.False(t, seen[id], "unique in the universe")
 		seen[id] = true
-		assert.Equal(t, steamgs.NoAuth, srv.Conn().UserHasLicenseForApp(id, app), "no ticket, no licence check")
+		raw(t, srv, func(ls *local.Server) {
+			assert.Equal(t, steamgs.NoAuth, ls.UserHasLicenseForApp(id, app), "no ticket, no licence check")
+		})
 	}
 	assert.Empty(t, h.run(), "no callback")
 }

@@ -164,7 +164,8 @@ func TestIPBoundTickets(t *testing.T) {
 			require.Equal(t, steamgs.BeginAuthOK, res)
 			assert.Equal(t, []steamgs.ValidateAuthTicketResponse{verdict(user, tt.want)}, verdicts(collect(srv)))
 
-			addrs := srv.Conn().(*local.Server).Addrs()
+			var addrs []netip.Addr
+			raw(t, srv, func(ls *local.Server) { addrs = ls.Addrs() })
 			if tt.public {
 				assert.Contains(t, addrs, public)
 			}

@@ -31,8 +31,8 @@ func (u *Universe) DropConnection(outage time.Duration) {
 	}
 }
 
-// RefuseLogOn makes later log-on attempts of every server (LogOn,
-// LogOnAnonymous, and reconnections after DropConnection) fail with
+// RefuseLogOn makes later log-on attempts of every server (LogOn with a
+// token or anonymous, and reconnections after DropConnection) fail with
 // ServerConnectFailure{result, Retrying: false}. ResultOK (or ResultNone)
 // lets them succeed again. Servers already logged on stay logged on.
 func (u *Universe) RefuseLogOn(result steamgs.Result) {
@@ -54,7 +54,8 @@ func (u *Universe) SetLatency(d time.Duration) {
 }
 
 // RequestRestart asks every running server of the universe to restart, as
-// the master server does when a server is out of date: each server's
+// the master server does when a server is out of date: it adds one to the
+// Restarts of each server's Status, so that steamgs.Server's
 // WasRestartRequested returns true once for this request (twice for two
 // requests). Servers opened later are not asked.
 func (u *Universe) RequestRestart() {

@@ -1,13 +1,12 @@
 package local
 
 import (
-	"bytes"
 	"crypto/ed25519"
-	"errors"
 	"testing"
 	"time"
 
 	"github.com/steamgs/steamgs/steamgs"
+	"github.com/stretchr/testify/require"
 )
 
 // FuzzParseTicket checks that ParseTicket never panics, that it agrees with
@@ -17,36 +16,24 @@ import (
 // testdata/fuzz/FuzzParseTicket.
 func FuzzParseTicket(f *testing.F) {
 	u, err := NewUniverse(Options{Key: KeyFromPassphrase("fuzz"), Clock: NewManualClock(time.Unix(1700000000, 0))})
-	if err != nil {
-		f.Fatal(err)
-	}
+	require.NoError(f, err)
 	conn, err := u.Open(steamgs.Config{GamePort: 27015, QueryPort: steamgs.QueryPortShared,
 		Mode: steamgs.ModeAuthenticationAndSecure, Version: "1", AppID: 480})
-	if err != nil {
-		f.Fatal(err)
-	}
-	f.Cleanup(func() { conn.Shutdown() })
+	require.NoError(f, err)
+	f.Cleanup(func() { require.NoError(f, conn.Close()) })
 	srv := conn.(*Server)
 	f.Fuzz(func(t *testing.T, b []byte) {
 		tk, err := ParseTicket(b)
 		var raw rawTicket
 		code := parseTicket(b, &raw)
-		if (err == nil) != (code == ticketOK) {
-			t.Fatalf("ParseTicket error %v, parseTicket code %v", err, code)
-		}
+		require.Equal(t, err == nil, code == ticketOK, "ParseTicket error %v, parseTicket code %v", err, code)
 		if err != nil {
-			if !errors.Is(err, ErrInvalidTicket) {
-				t.Fatalf("error %v does not match ErrInvalidTicket", err)
-			}
+			require.ErrorIs(t, err, ErrInvalidTicket)
 			return
 		}
 		signed := len(b) - ed25519.SignatureSize
-		if body := appendTicketBody(nil, &tk); !bytes.Equal(body, b[:signed]) {
-			t.Fatalf("re-encoded\n%x\nwant\n%x", body, b[:signed])
-		}
-		if !bytes.Equal(tk.Signature[:], b[signed:]) {
-			t.Fatalf("signature %x, want %x", tk.Signature, b[signed:])
-		}
+		require.Equal(t, b[:signed], appendTicketBody(nil, &tk), "re-encoded body")
+		require.Equal(t, b[signed:], tk.Signature[:], "signature")
 		user := tk.User
 		if srv.BeginAuthSession(b, user) == steamgs.BeginAuthOK {
 			srv.EndAuthSession(user)
@@ -60,19 +47,14 @@ func FuzzParseTicket(f *testing.F) {
 // testdata/fuzz/FuzzCancelNotice.
 func FuzzCancelNotice(f *testing.F) {
 	u, err := NewUniverse(Options{Key: KeyFromPassphrase("fuzz"), Clock: NewManualClock(time.Unix(1700000000, 0))})
-	if err != nil {
-		f.Fatal(err)
-	}
+	require.NoError(f, err)
 	f.Fuzz(func(t *testing.T, b []byte) {
 		err := u.ApplyCancelNotice(b)
 		if err != nil {
-			if !errors.Is(err, ErrInvalidTicket) {
-				t.Fatalf("error %v does not match ErrInvalidTicket", err)
-			}
+			require.ErrorIs(t, err, ErrInvalidTicket)
 			return
 		}
-		if len(b) != CancelNoticeLen || !ed25519.Verify(u.pub, b[:cancelBodyLen], b[cancelBodyLen:]) {
-			t.Fatalf("took %x, which the universe did not sign", b)
-		}
+		require.True(t, len(b) == CancelNoticeLen && ed25519.Verify(u.pub, b[:cancelBodyLen], b[cancelBodyLen:]),
+			"took %x, which the universe did not sign", b)
 	})
 }

@@ -322,6 +322,16 @@ func TestRequestRestart(t *testing.T) {
 		assert.False(t, srv.WasRestartRequested(), "true exactly once per request")
 	}
 	assert.False(t, later.WasRestartRequested(), "servers opened after the request are not asked")
+	restarts := func(srv *steamgs.Server) uint64 {
+		var n uint64
+		raw(t, srv, func(ls *local.Server) { n = ls.Status().Restarts })
+		return n
+	}
+	assert.Equal(t, uint64(2), restarts(h.srv), "the count stays when WasRestartRequested reports it")
+	assert.Zero(t, restarts(later))
+	h.u.RequestRestart()
+	assert.Equal(t, uint64(3), restarts(other))
+	assert.Equal(t, uint64(1), restarts(later))
 }
 
 func TestServersAreIndependent(t *testing.T) {

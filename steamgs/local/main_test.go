@@ -72,6 +72,18 @@ func (h *harness) server(mode steamgs.ServerMode, queryPort uint16) *steamgs.Ser
 	return srv
 }
 
+// raw calls f with the *local.Server of srv, reached through
+// steamgs.Server.Raw.
+func raw(t *testing.T, srv *steamgs.Server, f func(ls *local.Server)) {
+	t.Helper()
+	require.NoError(t, srv.Raw(func(c any) error {
+		ls, ok := c.(*local.Server)
+		require.True(t, ok, "the connection is a %T, want a *local.Server", c)
+		f(ls)
+		return nil
+	}))
+}
+
 // collect runs srv's callbacks and returns them.
 func collect(srv *steamgs.Server) []steamgs.Callback {
 	var cbs []steamgs.Callback

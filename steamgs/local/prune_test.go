@@ -5,6 +5,8 @@ import (
 	"time"
 
 	"github.com/steamgs/steamgs/steamgs"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // TestTicketRecordsStayBounded checks that the records of issued and used
@@ -13,25 +15,17 @@ import (
 func TestTicketRecordsStayBounded(t *testing.T) {
 	clock := NewManualClock(time.Unix(1700000000, 0))
 	u, err := NewUniverse(Options{Clock: clock, TicketLifetime: time.Minute})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	conn, err := u.Open(steamgs.Config{GamePort: 27015, QueryPort: steamgs.QueryPortShared,
 		Mode: steamgs.ModeAuthentication, Version: "1", AppID: 480})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Shutdown()
+	require.NoError(t, err)
+	defer func() { require.NoError(t, conn.Close()) }()
 	user := u.AddUser(User{Name: "alice", Apps: []steamgs.AppID{480}})
 	for range 10 {
 		for range 300 {
 			_, b, err := u.GetAuthSessionTicket(user, 480, steamgs.Identity{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if r := conn.BeginAuthSession(b, user); r != steamgs.BeginAuthOK {
-				t.Fatalf("BeginAuthSession = %v", r)
-			}
+			require.NoError(t, err)
+			require.Equal(t, steamgs.BeginAuthOK, conn.BeginAuthSession(b, user))
 			conn.EndAuthSession(user)
 		}
 		clock.Advance(2 * time.Minute)
@@ -41,12 +35,9 @@ func TestTicketRecordsStayBounded(t *testing.T) {
 	u.mu.Unlock()
 	// Live tickets are at most the last 300; the sweep runs when a table
 	// doubles, so each holds at most about twice that.
-	if issued > 2*300+256 || used > 2*300+256 {
-		t.Fatalf("%d issued and %d used tickets recorded after 3000, want at most %d", issued, used, 2*300+256)
-	}
+	assert.LessOrEqual(t, issued, 2*300+256, "issued tickets recorded after 3000")
+	assert.LessOrEqual(t, used, 2*300+256, "used tickets recorded after 3000")
 	for _, s := range []TokenState{TokenValid, TokenExpired, TokenBanned, 7} {
-		if s.String() == "" {
-			t.Fatalf("TokenState(%d) has no name", int(s))
-		}
+		assert.NotEmpty(t, s.String(), "TokenState(%d) has no name", int(s))
 	}
 }

@@ -51,12 +51,14 @@ type player struct {
 	listed bool
 }
 
-// Server is one game server of a [Universe] and implements [steamgs.Conn];
-// games use it through *steamgs.Server (steamgs.NewServer(universe)), and
-// reach it with steamgs.Server.Conn for what only this back end offers
-// (QueryStats). Like every Conn, it is used from one goroutine at a time and
-// delivers callbacks only in RunCallbacks; the universe's faults may reach it
-// from other goroutines at any time.
+// Server is one game server of a [Universe]. It implements [steamgs.Conn],
+// [steamgs.PacketConn] and [steamgs.UserConnectConn]; games use it through
+// *steamgs.Server (steamgs.NewServer(universe)), and reach it with
+// steamgs.Server.Raw for what only this back end offers (QueryStats, Addrs).
+// Like every Conn, it is used from one goroutine at a time and delivers
+// callbacks only in RunCallbacks; the universe's faults may reach it from
+// other goroutines at any time. Close it (steamgs.Server.Shutdown does) to
+// release its query port.
 type Server struct {
 	u        *Universe
 	cfg      steamgs.Config
@@ -78,7 +80,7 @@ type Server struct {
 	loggedOn    bool            // ServerConnected delivered, no ServerDisconnected since
 	steamID     steamgs.SteamID
 	secure      bool
-	restarts    int
+	restarts    uint64 // the count of Universe.RequestRestart calls
 	players     map[steamgs.SteamID]player
 	nextSession uint64
 	clan        steamgs.SteamID
@@ -86,6 +88,13 @@ type Server struct {
 
 	a2s a2sState
 }
+
+// Server is a back end's connection with both optional powers.
+var (
+	_ steamgs.Conn            = (*Server)(nil)
+	_ steamgs.PacketConn      = (*Server)(nil)
+	_ steamgs.UserConnectConn = (*Server)(nil)
+)
 
 // newServer makes the server of cfg on u, with its query port.
 func newServer(u *Universe, cfg steamgs.Config) (*Server, error) {
@@ -177,10 +186,11 @@ func (s *Server) queueLocked(cb steamgs.Callback, now int64) {
 	s.q.push(entry{kind: entCallback, cb: cb, due: s.answerDueLocked(now)})
 }
 
-// Shutdown ends the server: it leaves the universe, its sessions end,
-// pending callbacks are dropped and its query port is closed (the serving
-// goroutine has returned when Shutdown does).
-func (s *Server) Shutdown() error {
+// Close ends the server (SteamGameServer_Shutdown): it leaves the universe,
+// its sessions end, pending callbacks are dropped and its query port is
+// closed (the serving goroutine has returned when Close does). Closing it
+// again does nothing.
+func (s *Server) Close() error {
 	now := s.u.now()
 	s.u.mu.Lock()
 	if s.closed {
@@ -199,13 +209,14 @@ func (s *Server) Shutdown() error {
 	return s.closeQuery()
 }
 
-// RunCallbacks calls emit for each callback that is due by the universe's
-// clock, in order, on the caller's goroutine; the universe's lock is not held
-// while emit runs, so emit may call the server. Callbacks queued while it
-// runs wait for the next call; when emit shuts the server down, no further
-// callback is delivered. Log-on state (LoggedOn, SteamID, Secure) and
-// the A2S player list change as the callbacks that report them are
-// delivered. It allocates nothing when nothing is due.
+// RunCallbacks (SteamGameServer_RunCallbacks) calls emit for each callback
+// that is due by the universe's clock, in order, on the caller's goroutine;
+// the universe's lock is not held while emit runs, so emit may call the
+// server. Callbacks queued while it runs wait for the next call; when emit
+// shuts the server down, no further callback is delivered. Log-on state
+// (Status: LoggedOn, SteamID, Secure) and the A2S player list change as the
+// callbacks that report them are delivered. It allocates nothing when nothing
+// is due.
 func (s *Server) RunCallbacks(emit func(steamgs.Callback)) {
 	now := s.u.now()
 	u := s.u
@@ -324,11 +335,14 @@ func (s *Server) logOnResultLocked() steamgs.Result {
 	return steamgs.ResultInvalidParam
 }
 
-// ReleaseThreadMemory does nothing: the embedded Steam keeps no memory per
-// thread.
+// ReleaseThreadMemory (SteamAPI_ReleaseCurrentThreadMemory) does nothing: the
+// embedded Steam keeps no memory per thread.
 func (s *Server) ReleaseThreadMemory() {}
 
-// LogOn begins logging on with a game server log-on token. After the latency
+// LogOn begins logging on with a game server log-on token
+// (ISteamGameServer::LogOn), or, when token is empty, to a fresh anonymous
+// game server account [A:1:N:I] (ISteamGameServer::LogOnAnonymous), whose
+// answers arrive as for a token but cannot fail for one. After the latency
 // the server gets ServerConnected and PolicyResponse{Secure: mode is
 // AuthenticationAndSecure} and the Steam ID of the token (see
 // Universe.TokenSteamID), or ServerConnectFailure{Retrying: false} with
@@ -338,13 +352,7 @@ func (s *Server) ReleaseThreadMemory() {}
 // as a dropped server does. A log-on in progress is abandoned; a server that
 // is logged on is logged off first (ServerDisconnected{ResultOK}).
 func (s *Server) LogOn(token string) {
-	s.beginLogOn(false, token)
-}
-
-// LogOnAnonymous begins logging on to a fresh anonymous game server account
-// [A:1:N:I]; answers arrive as for LogOn (tokens aside).
-func (s *Server) LogOnAnonymous() {
-	s.beginLogOn(true, "")
+	s.beginLogOn(token == "", token)
 }
 
 // beginLogOn queues a log-on attempt.
@@ -372,10 +380,10 @@ func (s *Server) beginLogOn(anon bool, token string) {
 	s.q.push(entry{kind: entAttempt, gen: s.gen, due: s.answerDueLocked(now)})
 }
 
-// LogOff begins logging off: a log-on in progress and any retry are
+// LogOff begins logging off (ISteamGameServer::LogOff): a log-on in progress and any retry are
 // abandoned, and a server that was logged on or trying to gets
-// ServerDisconnected{ResultOK} after the latency, when LoggedOn turns false
-// and SteamID zero. Sessions stay until EndAuthSession.
+// ServerDisconnected{ResultOK} after the latency, when Status's LoggedOn
+// turns false and its SteamID zero. Sessions stay until EndAuthSession.
 func (s *Server) LogOff() {
 	now := s.u.now()
 	s.u.mu.Lock()
@@ -410,44 +418,32 @@ func (s *Server) dropLocked(now int64, seq *uint64) {
 	s.q.pushSeq(retry)
 }
 
-// LoggedOn reports whether the server is logged on: true from the delivery
-// of ServerConnected to that of ServerDisconnected.
-func (s *Server) LoggedOn() bool {
+// Status reports the server's state (ISteamGameServer::BLoggedOn, BSecure,
+// GetSteamID, GetPublicIP and WasRestartRequested):
+//
+//   - LoggedOn: true from the delivery of ServerConnected to that of
+//     ServerDisconnected;
+//   - Secure: what the last PolicyResponse said (true when the server's
+//     mode is AuthenticationAndSecure); it stays through an outage and turns
+//     false when the ServerDisconnected of LogOff is delivered;
+//   - SteamID: zero until the first ServerConnected is delivered, kept
+//     through an outage, zero again once the ServerDisconnected of LogOff is
+//     delivered;
+//   - PublicIP: Options.PublicIP, or the address the server was opened on,
+//     or 127.0.0.1 for a server opened on every interface;
+//   - QueryPort: the bound query port, or steamgs.QueryPortShared in
+//     GameSocketShare mode;
+//   - Restarts: the number of Universe.RequestRestart calls made while the
+//     server was open.
+func (s *Server) Status() steamgs.Status {
 	s.u.mu.Lock()
 	defer s.u.mu.Unlock()
-	return s.loggedOn
-}
-
-// Secure reports what the last PolicyResponse said (true when the server's
-// mode is AuthenticationAndSecure); it stays through an outage and turns
-// false when the ServerDisconnected of LogOff is delivered.
-func (s *Server) Secure() bool {
-	s.u.mu.Lock()
-	defer s.u.mu.Unlock()
-	return s.secure
-}
-
-// SteamID returns the server's Steam ID: zero until the first
-// ServerConnected is delivered, kept through an outage, zero again once the
-// ServerDisconnected of LogOff is delivered.
-func (s *Server) SteamID() steamgs.SteamID {
-	s.u.mu.Lock()
-	defer s.u.mu.Unlock()
-	return s.steamID
-}
-
-// WasRestartRequested reports whether Universe.RequestRestart asked the
-// server to restart; each request makes it return true once.
-func (s *Server) WasRestartRequested() bool {
-	s.u.mu.Lock()
-	defer s.u.mu.Unlock()
-	if s.restarts > 0 {
-		s.restarts--
-		return true
+	return steamgs.Status{
+		LoggedOn:  s.loggedOn,
+		Secure:    s.secure,
+		SteamID:   s.steamID,
+		PublicIP:  s.publicIP,
+		QueryPort: s.a2s.port,
+		Restarts:  s.restarts,
 	}
-	return false
 }
-
-// PublicIP returns Options.PublicIP, or the address the server was opened
-// on, or 127.0.0.1 for a server opened on every interface.
-func (s *Server) PublicIP() netip.Addr { return s.publicIP }

@@ -1,8 +1,15 @@
 package local
 
-// settings are the values of a server's setters that A2S_INFO reports. The
-// key/values live in the Responder alone; product, game data and region go
-// only to a master server, which the embedded Steam does not have.
+import (
+	"slices"
+
+	"github.com/steamgs/steamgs/steamgs"
+	"github.com/steamgs/steamgs/steamgs/query"
+)
+
+// settings are the values of a server's settings that A2S_INFO reports. The
+// key/values are kept in rules; product, game data and region go only to a
+// master server, which the embedded Steam does not have.
 type settings struct {
 	description, modDir string
 	dedicated           bool
@@ -14,80 +21,138 @@ type settings struct {
 	tags                string
 }
 
-// set applies f to the settings and brings the A2S info up to date.
-func (s *Server) set(f func(*settings)) {
+// infoFields are the settings A2S_INFO reports.
+const infoFields = steamgs.FieldGameDescription | steamgs.FieldModDir | steamgs.FieldDedicated |
+	steamgs.FieldServerName | steamgs.FieldMapName | steamgs.FieldMaxPlayers | steamgs.FieldBots |
+	steamgs.FieldPasswordProtected | steamgs.FieldSpectatorPort | steamgs.FieldSpectatorServerName |
+	steamgs.FieldGameTags
+
+// update copies the fields of st named in changed that A2S_INFO reports.
+func (c *settings) update(st *steamgs.Settings, changed steamgs.Field) {
+	if changed&steamgs.FieldGameDescription != 0 {
+		c.description = st.GameDescription
+	}
+	if changed&steamgs.FieldModDir != 0 {
+		c.modDir = st.ModDir
+	}
+	if changed&steamgs.FieldDedicated != 0 {
+		c.dedicated = st.Dedicated
+	}
+	if changed&steamgs.FieldServerName != 0 {
+		c.name = st.ServerName
+	}
+	if changed&steamgs.FieldMapName != 0 {
+		c.mapName = st.MapName
+	}
+	if changed&steamgs.FieldMaxPlayers != 0 {
+		c.maxPlayers = st.MaxPlayers
+	}
+	if changed&steamgs.FieldBots != 0 {
+		c.bots = st.Bots
+	}
+	if changed&steamgs.FieldPasswordProtected != 0 {
+		c.password = st.PasswordProtected
+	}
+	if changed&steamgs.FieldSpectatorPort != 0 {
+		c.specPort = st.SpectatorPort
+	}
+	if changed&steamgs.FieldSpectatorServerName != 0 {
+		c.specName = st.SpectatorServerName
+	}
+	if changed&steamgs.FieldGameTags != 0 {
+		c.tags = st.GameTags
+	}
+}
+
+// Apply takes the server's settings, the arguments of ISteamGameServer's
+// setters, for the fields named in changed, and brings the A2S replies up to
+// date once for all of them. st is only read, and not kept.
+//
+//   - GameDescription is A2S_INFO's game, ModDir its folder, Dedicated its
+//     server type ('d' dedicated, 'l' listen), ServerName its name, MapName
+//     its map, MaxPlayers and Bots its counts (255 at most on the wire),
+//     PasswordProtected its visibility, SpectatorPort and
+//     SpectatorServerName its spectator port (0: none) and name, GameTags
+//     its keywords.
+//   - KeyValues are A2S_RULES's rules: a rule keeps its place while its key
+//     stays, and keys new in one call follow in key order. steamgs.Server
+//     has checked that every rule fits one RULES reply; one given through
+//     steamgs.Server.Raw that would not fit is left out.
+//   - Advertise turns answering A2S queries on or off, after the other
+//     fields are in place; a server that does not advertise answers
+//     nothing.
+//   - Product, GameData and Region change nothing: they go only to a master
+//     server, which the embedded Steam does not have.
+func (s *Server) Apply(st *steamgs.Settings, changed steamgs.Field) {
+	a := &s.a2s
 	s.u.mu.Lock()
-	f(&s.a2s.set)
-	s.pushInfoLocked()
+	if changed&infoFields != 0 {
+		a.set.update(st, changed)
+		s.pushInfoLocked()
+	}
+	if changed&steamgs.FieldKeyValues != 0 {
+		a.rules.apply(a.r, st.KeyValues)
+	}
 	s.u.mu.Unlock()
+	if changed&steamgs.FieldAdvertise != 0 {
+		a.r.SetAdvertise(st.Advertise)
+	}
 }
 
-// SetProduct does nothing: the product identifier goes only to a master
-// server, which the embedded Steam does not have.
-func (s *Server) SetProduct(string) {}
-
-// SetGameDescription sets the description, A2S_INFO's game field.
-func (s *Server) SetGameDescription(description string) {
-	s.set(func(st *settings) { st.description = description })
+// rules are the key/values a server's Responder reports as A2S_RULES rules.
+// The zero value is no rule.
+type rules struct {
+	keys   []string // in the Responder's order
+	values map[string]string
 }
 
-// SetModDir sets the game directory, A2S_INFO's folder field.
-func (s *Server) SetModDir(dir string) { s.set(func(st *settings) { st.modDir = dir }) }
-
-// SetDedicatedServer sets A2S_INFO's server type: 'd' dedicated, 'l' listen.
-func (s *Server) SetDedicatedServer(dedicated bool) {
-	s.set(func(st *settings) { st.dedicated = dedicated })
+// apply makes kv the rules of r. Rules whose key stays keep their place and
+// are set again only when their value changed; new keys follow in key order.
+// The Responder removes rules only all at once, so when a key is gone every
+// rule that stays is set again.
+func (rs *rules) apply(r *query.Responder, kv map[string]string) {
+	var added []string
+	kept := 0
+	for k := range kv {
+		if _, ok := rs.values[k]; ok {
+			kept++
+		} else {
+			added = append(added, k)
+		}
+	}
+	if kept < len(rs.values) {
+		r.ClearRules()
+		keys := rs.keys
+		rs.keys = rs.keys[:0]
+		clear(rs.values)
+		for _, k := range keys {
+			if v, ok := kv[k]; ok {
+				rs.set(r, k, v)
+			}
+		}
+	} else {
+		for _, k := range rs.keys {
+			if v := kv[k]; v != rs.values[k] {
+				rs.set(r, k, v)
+			}
+		}
+	}
+	slices.Sort(added)
+	for _, k := range added {
+		rs.set(r, k, kv[k])
+	}
 }
 
-// SetMaxPlayerCount sets A2S_INFO's max players (255 at most on the wire).
-func (s *Server) SetMaxPlayerCount(n int) { s.set(func(st *settings) { st.maxPlayers = n }) }
-
-// SetBotPlayerCount sets A2S_INFO's bots (255 at most on the wire).
-func (s *Server) SetBotPlayerCount(n int) { s.set(func(st *settings) { st.bots = n }) }
-
-// SetServerName sets A2S_INFO's name.
-func (s *Server) SetServerName(name string) { s.set(func(st *settings) { st.name = name }) }
-
-// SetMapName sets A2S_INFO's map.
-func (s *Server) SetMapName(name string) { s.set(func(st *settings) { st.mapName = name }) }
-
-// SetPasswordProtected sets A2S_INFO's visibility.
-func (s *Server) SetPasswordProtected(protected bool) {
-	s.set(func(st *settings) { st.password = protected })
-}
-
-// SetSpectatorPort sets A2S_INFO's spectator port (0: none).
-func (s *Server) SetSpectatorPort(port uint16) { s.set(func(st *settings) { st.specPort = port }) }
-
-// SetSpectatorServerName sets A2S_INFO's spectator name.
-func (s *Server) SetSpectatorServerName(name string) {
-	s.set(func(st *settings) { st.specName = name })
-}
-
-// SetGameTags sets the game tags, A2S_INFO's keywords.
-func (s *Server) SetGameTags(tags string) { s.set(func(st *settings) { st.tags = tags }) }
-
-// SetGameData does nothing: game data goes only to a master server.
-func (s *Server) SetGameData(string) {}
-
-// SetRegion does nothing: the region goes only to a master server.
-func (s *Server) SetRegion(string) {}
-
-// SetAdvertiseServerActive turns answering A2S queries on or off; a server
-// that does not advertise answers nothing.
-func (s *Server) SetAdvertiseServerActive(active bool) {
-	s.a2s.r.SetAdvertise(active)
-}
-
-// ClearAllKeyValues removes every A2S_RULES rule.
-func (s *Server) ClearAllKeyValues() {
-	s.a2s.r.ClearRules()
-}
-
-// SetKeyValue adds or replaces an A2S_RULES rule. steamgs.Server has
-// checked that every rule fits one RULES reply, so the Responder takes it;
-// a call made through steamgs.Server.Conn that bypasses the check and
-// would not fit is ignored.
-func (s *Server) SetKeyValue(key, value string) {
-	_ = s.a2s.r.SetRule(key, value)
+// set sets rule k to v in r, and records it when r takes it.
+func (rs *rules) set(r *query.Responder, k, v string) {
+	if r.SetRule(k, v) != nil {
+		return
+	}
+	if rs.values == nil {
+		rs.values = make(map[string]string)
+	}
+	if _, ok := rs.values[k]; !ok {
+		rs.keys = append(rs.keys, k)
+	}
+	rs.values[k] = v
 }

@@ -1,6 +1,7 @@
 package local
 
 import (
+	"bytes"
 	"crypto/ed25519"
 	"encoding/binary"
 	"errors"
@@ -211,11 +212,7 @@ func checkIdentityBytes(kind uint8, id []byte) bool {
 	case idIPv6:
 		return !netip.AddrFrom16([16]byte(id[:16])).Is4In6()
 	case idGeneric:
-		for _, c := range id {
-			if c == 0 {
-				return false
-			}
-		}
+		return bytes.IndexByte(id, 0) < 0
 	}
 	return true
 }

@@ -50,7 +50,10 @@ func notRunning(t *testing.T, s *steamgs.Server) {
 	zero["SteamID"] = s.SteamID() == 0
 	zero["WasRestartRequested"] = !s.WasRestartRequested()
 	zero["PublicIP"] = !s.PublicIP().IsValid()
-	zero["Conn"] = s.Conn() == nil
+	rawCalled := false
+	errs["Raw"] = s.Raw(func(any) error { rawCalled = true; return nil })
+	zero["Raw"] = !rawCalled
+	errs["ApplySettings"] = s.ApplySettings(steamgs.Settings{ServerName: "n"}, steamgs.FieldServerName)
 	errs["SetProduct"] = s.SetProduct("480")
 	errs["SetGameDescription"] = s.SetGameDescription("d")
 	errs["SetModDir"] = s.SetModDir("m")

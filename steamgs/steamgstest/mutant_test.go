@@ -59,17 +59,18 @@ func (b mutant) Open(cfg steamgs.Config) (steamgs.Conn, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &mutantConn{Conn: c, m: b.m}, nil
+	return &mutantConn{Server: c.(*local.Server), m: b.m}, nil
 }
 
-// mutantConn is a local server with the mutant's behaviour broken.
+// mutantConn is a local server with the mutant's behaviour broken; it keeps
+// the server's optional interfaces.
 type mutantConn struct {
-	steamgs.Conn
+	*local.Server
 	m string
 }
 
 func (c *mutantConn) RunCallbacks(emit func(steamgs.Callback)) {
-	c.Conn.RunCallbacks(func(cb steamgs.Callback) {
+	c.Server.RunCallbacks(func(cb steamgs.Callback) {
 		switch v := cb.(type) {
 		case steamgs.ValidateAuthTicketResponse:
 			switch c.m {
@@ -92,7 +93,7 @@ func (c *mutantConn) RunCallbacks(emit func(steamgs.Callback)) {
 }
 
 func (c *mutantConn) BeginAuthSession(ticket []byte, user steamgs.SteamID) steamgs.BeginAuthSessionResult {
-	r := c.Conn.BeginAuthSession(ticket, user)
+	r := c.Server.BeginAuthSession(ticket, user)
 	if c.m == "mismatch is invalid" && r == steamgs.BeginAuthGameMismatch {
 		r = steamgs.BeginAuthInvalidTicket
 	}
@@ -103,26 +104,28 @@ func (c *mutantConn) UserHasLicenseForApp(user steamgs.SteamID, app steamgs.AppI
 	if c.m == "always licensed" {
 		return steamgs.HasLicense
 	}
-	return c.Conn.UserHasLicenseForApp(user, app)
+	return c.Server.UserHasLicenseForApp(user, app)
 }
 
 func (c *mutantConn) UpdateUserData(user steamgs.SteamID, name string, score uint32) bool {
-	return c.Conn.UpdateUserData(user, name, score) || c.m == "everyone plays"
+	return c.Server.UpdateUserData(user, name, score) || c.m == "everyone plays"
 }
 
-func (c *mutantConn) AssociateWithClan(clan steamgs.SteamID) steamgs.APICall {
-	call := c.Conn.AssociateWithClan(clan)
-	if c.m == "wrong call" {
+func (c *mutantConn) Request(r steamgs.Request) (steamgs.APICall, bool) {
+	call, ok := c.Server.Request(r)
+	if c.m == "wrong call" && r.Kind == steamgs.RequestAssociateWithClan {
 		call++
 	}
-	return call
+	return call, ok
 }
 
-func (c *mutantConn) SetServerName(name string) {
-	if c.m == "name cut" {
-		name = name[:len(name)/2]
+func (c *mutantConn) Apply(st *steamgs.Settings, changed steamgs.Field) {
+	if c.m == "name cut" && changed&steamgs.FieldServerName != 0 {
+		cut := *st
+		cut.ServerName = cut.ServerName[:len(cut.ServerName)/2]
+		st = &cut
 	}
-	c.Conn.SetServerName(name)
+	c.Server.Apply(st, changed)
 }
 
 // mutantEnv names the mutant TestMutantBackEnd runs when the test binary

@@ -41,14 +41,16 @@ func (b *nullBackend) Open(cfg steamgs.Config) (steamgs.Conn, error) {
 
 func (b *nullBackend) Capabilities() steamgs.Capabilities { return steamgs.Capabilities{} }
 
-// nullConn is a server of a nullBackend.
+// nullConn is a server of a nullBackend: it embeds the no-op Conn and writes
+// only what the suite's cases exercise.
 type nullConn struct {
+	steamgstest.NopConn
 	b        *nullBackend
 	cfg      steamgs.Config
 	failures int // log-on failures to deliver
 }
 
-func (c *nullConn) Shutdown() error { c.b.open = false; return nil }
+func (c *nullConn) Close() error { c.b.open = false; return nil }
 
 func (c *nullConn) RunCallbacks(emit func(steamgs.Callback)) {
 	c.b.emit = emit
@@ -73,71 +75,27 @@ func (c *nullConn) RunCallbacks(emit func(steamgs.Callback)) {
 	}
 }
 
-func (c *nullConn) ReleaseThreadMemory() {}
-func (c *nullConn) QueryPort() uint16 {
+func (c *nullConn) Status() steamgs.Status {
+	st := steamgs.Status{LoggedOn: c.b.fault == "logged on", QueryPort: c.cfg.QueryPort}
 	if c.b.fault == "query port" {
-		return 27016
+		st.QueryPort = 27016
 	}
-	return c.cfg.QueryPort
+	return st
 }
-func (c *nullConn) SetProduct(string)         {}
-func (c *nullConn) SetGameDescription(string) {}
-func (c *nullConn) SetModDir(string)          {}
-func (c *nullConn) SetDedicatedServer(bool)   {}
-func (c *nullConn) LogOn(string)              { c.failures++ }
-func (c *nullConn) LogOnAnonymous() {
+
+func (c *nullConn) LogOn(token string) {
 	c.failures++
-	if c.b.fault == "late" && c.b.emit != nil {
+	if token == "" && c.b.fault == "late" && c.b.emit != nil {
 		c.b.emit(steamgs.ServerConnectFailure{Result: steamgs.ResultNoConnection})
 	}
 }
-func (c *nullConn) LogOff()                                              {}
-func (c *nullConn) LoggedOn() bool                                       { return c.b.fault == "logged on" }
-func (c *nullConn) Secure() bool                                         { return false }
-func (c *nullConn) SteamID() steamgs.SteamID                             { return 0 }
-func (c *nullConn) WasRestartRequested() bool                            { return false }
-func (c *nullConn) SetMaxPlayerCount(int)                                {}
-func (c *nullConn) SetBotPlayerCount(int)                                {}
-func (c *nullConn) SetServerName(string)                                 {}
-func (c *nullConn) SetMapName(string)                                    {}
-func (c *nullConn) SetPasswordProtected(bool)                            {}
-func (c *nullConn) SetSpectatorPort(uint16)                              {}
-func (c *nullConn) SetSpectatorServerName(string)                        {}
-func (c *nullConn) ClearAllKeyValues()                                   {}
-func (c *nullConn) SetKeyValue(string, string)                           {}
-func (c *nullConn) SetGameTags(string)                                   {}
-func (c *nullConn) SetGameData(string)                                   {}
-func (c *nullConn) SetRegion(string)                                     {}
-func (c *nullConn) SetAdvertiseServerActive(bool)                        {}
-func (c *nullConn) EndAuthSession(steamgs.SteamID)                       {}
-func (c *nullConn) CancelAuthTicket(steamgs.AuthTicket)                  {}
-func (c *nullConn) GetGameplayStats()                                    {}
-func (c *nullConn) GetServerReputation() steamgs.APICall                 { return 0 }
-func (c *nullConn) PublicIP() netip.Addr                                 { return netip.Addr{} }
-func (c *nullConn) SendUserDisconnect(steamgs.SteamID)                   {}
-func (c *nullConn) CreateUnauthenticatedUserConnection() steamgs.SteamID { return 0 }
-func (c *nullConn) GetAuthSessionTicket([]byte, steamgs.Identity) (steamgs.AuthTicket, int) {
-	return 0, 0
-}
-func (c *nullConn) BeginAuthSession([]byte, steamgs.SteamID) steamgs.BeginAuthSessionResult {
-	return steamgs.BeginAuthInvalidTicket
-}
-func (c *nullConn) UserHasLicenseForApp(steamgs.SteamID, steamgs.AppID) steamgs.LicenseResult {
-	return steamgs.NoAuth
-}
-func (c *nullConn) RequestUserGroupStatus(steamgs.SteamID, steamgs.SteamID) bool { return false }
-func (c *nullConn) AssociateWithClan(steamgs.SteamID) steamgs.APICall            { return 0 }
-func (c *nullConn) ComputeNewPlayerCompatibility(steamgs.SteamID) steamgs.APICall {
-	return 0
-}
+
+// HandleIncomingPacket and GetNextOutgoingPacket make the null back end one
+// that shares the game socket, as libsteam_api does, answering nothing.
 func (c *nullConn) HandleIncomingPacket([]byte, netip.AddrPort) bool { return false }
 func (c *nullConn) GetNextOutgoingPacket([]byte) (int, netip.AddrPort) {
 	return 0, netip.AddrPort{}
 }
-func (c *nullConn) SendUserConnectAndAuthenticate(netip.Addr, []byte) (steamgs.SteamID, bool) {
-	return 0, false
-}
-func (c *nullConn) UpdateUserData(steamgs.SteamID, string, uint32) bool { return false }
 
 // TestNoConnection runs the suite against a back end without a Steam
 // connection, as the steamworks back end without a Steam client is.
