@@ -110,9 +110,9 @@ type Conn interface {
 	// (SteamAPI_ReleaseCurrentThreadMemory).
 	ReleaseThreadMemory()
 	// Apply hands the back end the server's settings; changed says which
-	// fields differ from what it was last given (every field the first
-	// time). s is read-only and valid only during the call. A change of
-	// FieldKeyValues means the whole set is s.KeyValues.
+	// fields may differ from what it was last given (the zero Settings
+	// before the first Apply). s is read-only and valid only during the
+	// call. A change of FieldKeyValues means the whole set is s.KeyValues.
 	Apply(s *Settings, changed Field)
 	// LogOn begins logging on with a game server log-on token, or
 	// anonymously when token is empty (ISteamGameServer::LogOn,

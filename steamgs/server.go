@@ -145,7 +145,9 @@ func (s *Server) Capabilities() Capabilities {
 	if s.backend == nil {
 		return Capabilities{}
 	}
-	return s.backend.Capabilities()
+	c := s.backend.Capabilities()
+	c.SharedSocket, c.UserConnect = false, false // known only once a Conn is open
+	return c
 }
 
 // Settings returns a copy of the values the server was last given through

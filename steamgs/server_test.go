@@ -15,241 +15,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/steamgs/steamgs/steamgs"
+	"github.com/steamgs/steamgs/steamgs/steamgstest"
 )
-
-// call is one call a fakeBackend or fakeConn received: the method's name and
-// its arguments, copied.
-type call struct {
-	Method string
-	Args   []any
-}
-
-// fakeBackend is a steamgs.Backend that records every call it and its
-// connections receive and answers with canned values.
-type fakeBackend struct {
-	caps    steamgs.Capabilities
-	openErr error
-	calls   []call
-	conn    *fakeConn // the last connection opened
-	// answers are the values every connection returns.
-	answers answers
-}
-
-// answers are the canned return values of a fakeConn.
-type answers struct {
-	shutdownErr  error
-	queryPort    uint16
-	loggedOn     bool
-	secure       bool
-	steamID      steamgs.SteamID
-	restart      bool
-	ticketHandle steamgs.AuthTicket
-	ticket       []byte
-	ticketLen    int // when non-zero, the length GetAuthSessionTicket reports instead of len(ticket)
-	beginResult  steamgs.BeginAuthSessionResult
-	license      steamgs.LicenseResult
-	groupStatus  bool
-	apiCall      steamgs.APICall
-	publicIP     netip.Addr
-	handled      bool
-	outgoing     []byte
-	outgoingTo   netip.AddrPort
-	connectID    steamgs.SteamID
-	connectOK    bool
-	unauthID     steamgs.SteamID
-	updated      bool
-	callbacks    []steamgs.Callback
-}
-
-// hugeBytes stands in a call log for a byte slice too large to copy, such as
-// the fake 2 GiB tickets of the length tests, whose bytes must never be read.
-type hugeBytes int
-
-func (b *fakeBackend) record(method string, args ...any) {
-	if args == nil {
-		args = []any{}
-	}
-	for i, a := range args {
-		if p, ok := a.([]byte); ok {
-			if len(p) > 1<<20 {
-				args[i] = hugeBytes(len(p))
-				continue
-			}
-			args[i] = append([]byte(nil), p...)
-		}
-	}
-	b.calls = append(b.calls, call{method, args})
-}
-
-// Open records cfg and returns a new fakeConn, or openErr.
-func (b *fakeBackend) Open(cfg steamgs.Config) (steamgs.Conn, error) {
-	b.record("Open", cfg)
-	if b.openErr != nil {
-		return nil, b.openErr
-	}
-	b.conn = &fakeConn{b: b}
-	return b.conn, nil
-}
-
-// Capabilities returns caps; it is not recorded.
-func (b *fakeBackend) Capabilities() steamgs.Capabilities { return b.caps }
-
-// fakeConn is the connection of a fakeBackend.
-type fakeConn struct{ b *fakeBackend }
-
-func (c *fakeConn) rec(method string, args ...any) { c.b.record(method, args...) }
-func (c *fakeConn) a() *answers                    { return &c.b.answers }
-
-func (c *fakeConn) Shutdown() error { c.rec("Shutdown"); return c.a().shutdownErr }
-func (c *fakeConn) RunCallbacks(emit func(steamgs.Callback)) {
-	c.rec("RunCallbacks")
-	for _, cb := range c.a().callbacks {
-		emit(cb)
-	}
-}
-func (c *fakeConn) ReleaseThreadMemory()                  { c.rec("ReleaseThreadMemory") }
-func (c *fakeConn) QueryPort() uint16                     { c.rec("QueryPort"); return c.a().queryPort }
-func (c *fakeConn) SetProduct(v string)                   { c.rec("SetProduct", v) }
-func (c *fakeConn) SetGameDescription(v string)           { c.rec("SetGameDescription", v) }
-func (c *fakeConn) SetModDir(v string)                    { c.rec("SetModDir", v) }
-func (c *fakeConn) SetDedicatedServer(v bool)             { c.rec("SetDedicatedServer", v) }
-func (c *fakeConn) LogOn(token string)                    { c.rec("LogOn", token) }
-func (c *fakeConn) LogOnAnonymous()                       { c.rec("LogOnAnonymous") }
-func (c *fakeConn) LogOff()                               { c.rec("LogOff") }
-func (c *fakeConn) LoggedOn() bool                        { c.rec("LoggedOn"); return c.a().loggedOn }
-func (c *fakeConn) Secure() bool                          { c.rec("Secure"); return c.a().secure }
-func (c *fakeConn) SteamID() steamgs.SteamID              { c.rec("SteamID"); return c.a().steamID }
-func (c *fakeConn) WasRestartRequested() bool             { c.rec("WasRestartRequested"); return c.a().restart }
-func (c *fakeConn) SetMaxPlayerCount(n int)               { c.rec("SetMaxPlayerCount", n) }
-func (c *fakeConn) SetBotPlayerCount(n int)               { c.rec("SetBotPlayerCount", n) }
-func (c *fakeConn) SetServerName(v string)                { c.rec("SetServerName", v) }
-func (c *fakeConn) SetMapName(v string)                   { c.rec("SetMapName", v) }
-func (c *fakeConn) SetPasswordProtected(v bool)           { c.rec("SetPasswordProtected", v) }
-func (c *fakeConn) SetSpectatorPort(p uint16)             { c.rec("SetSpectatorPort", p) }
-func (c *fakeConn) SetSpectatorServerName(v string)       { c.rec("SetSpectatorServerName", v) }
-func (c *fakeConn) ClearAllKeyValues()                    { c.rec("ClearAllKeyValues") }
-func (c *fakeConn) SetKeyValue(k, v string)               { c.rec("SetKeyValue", k, v) }
-func (c *fakeConn) SetGameTags(v string)                  { c.rec("SetGameTags", v) }
-func (c *fakeConn) SetGameData(v string)                  { c.rec("SetGameData", v) }
-func (c *fakeConn) SetRegion(v string)                    { c.rec("SetRegion", v) }
-func (c *fakeConn) SetAdvertiseServerActive(v bool)       { c.rec("SetAdvertiseServerActive", v) }
-func (c *fakeConn) EndAuthSession(u steamgs.SteamID)      { c.rec("EndAuthSession", u) }
-func (c *fakeConn) CancelAuthTicket(h steamgs.AuthTicket) { c.rec("CancelAuthTicket", h) }
-func (c *fakeConn) GetGameplayStats()                     { c.rec("GetGameplayStats") }
-func (c *fakeConn) SendUserDisconnect(u steamgs.SteamID)  { c.rec("SendUserDisconnect", u) }
-func (c *fakeConn) PublicIP() netip.Addr                  { c.rec("PublicIP"); return c.a().publicIP }
-
-func (c *fakeConn) GetAuthSessionTicket(buf []byte, forID steamgs.Identity) (steamgs.AuthTicket, int) {
-	c.rec("GetAuthSessionTicket", len(buf), forID)
-	n := copy(buf, c.a().ticket)
-	if c.a().ticketLen != 0 {
-		n = c.a().ticketLen
-	}
-	return c.a().ticketHandle, n
-}
-
-func (c *fakeConn) BeginAuthSession(ticket []byte, user steamgs.SteamID) steamgs.BeginAuthSessionResult {
-	c.rec("BeginAuthSession", ticket, user)
-	return c.a().beginResult
-}
-
-func (c *fakeConn) UserHasLicenseForApp(user steamgs.SteamID, app steamgs.AppID) steamgs.LicenseResult {
-	c.rec("UserHasLicenseForApp", user, app)
-	return c.a().license
-}
-
-func (c *fakeConn) RequestUserGroupStatus(user, group steamgs.SteamID) bool {
-	c.rec("RequestUserGroupStatus", user, group)
-	return c.a().groupStatus
-}
-
-func (c *fakeConn) GetServerReputation() steamgs.APICall {
-	c.rec("GetServerReputation")
-	return c.a().apiCall
-}
-
-func (c *fakeConn) AssociateWithClan(clan steamgs.SteamID) steamgs.APICall {
-	c.rec("AssociateWithClan", clan)
-	return c.a().apiCall
-}
-
-func (c *fakeConn) ComputeNewPlayerCompatibility(user steamgs.SteamID) steamgs.APICall {
-	c.rec("ComputeNewPlayerCompatibility", user)
-	return c.a().apiCall
-}
-
-func (c *fakeConn) HandleIncomingPacket(pkt []byte, from netip.AddrPort) bool {
-	c.rec("HandleIncomingPacket", pkt, from)
-	return c.a().handled
-}
-
-func (c *fakeConn) GetNextOutgoingPacket(buf []byte) (int, netip.AddrPort) {
-	c.rec("GetNextOutgoingPacket", len(buf))
-	return copy(buf, c.a().outgoing), c.a().outgoingTo
-}
-
-func (c *fakeConn) SendUserConnectAndAuthenticate(ip netip.Addr, ticket []byte) (steamgs.SteamID, bool) {
-	c.rec("SendUserConnectAndAuthenticate", ip, ticket)
-	return c.a().connectID, c.a().connectOK
-}
-
-func (c *fakeConn) CreateUnauthenticatedUserConnection() steamgs.SteamID {
-	c.rec("CreateUnauthenticatedUserConnection")
-	return c.a().unauthID
-}
-
-func (c *fakeConn) UpdateUserData(user steamgs.SteamID, name string, score uint32) bool {
-	c.rec("UpdateUserData", user, name, score)
-	return c.a().updated
-}
-
-// goodConfig is a Config that Init accepts.
-var goodConfig = steamgs.Config{
-	IP:        netip.MustParseAddr("127.0.0.1"),
-	GamePort:  27015,
-	QueryPort: 27016,
-	Mode:      steamgs.ModeAuthentication,
-	Version:   "1.0.0.0",
-	AppID:     480,
-}
-
-// ticketBuffer is the size of the buffer GetAuthSessionTicket hands the back
-// end (steamgs's unexported authTicketBuffer).
-const ticketBuffer = 4096
-
-// running returns an initialized server over a new fakeBackend whose call
-// log is empty.
-func running(t *testing.T) (*steamgs.Server, *fakeBackend) {
-	t.Helper()
-	b := &fakeBackend{}
-	s := steamgs.NewServer(b)
-	require.NoError(t, s.Init(goodConfig))
-	b.calls = nil
-	return s, b
-}
-
-// ready returns a running server whose required settings (product and game
-// description, no more) are set, so that it may log on, with an empty call
-// log.
-func ready(t *testing.T) (*steamgs.Server, *fakeBackend) {
-	t.Helper()
-	s, b := running(t)
-	require.NoError(t, s.SetProduct("480"))
-	require.NoError(t, s.SetGameDescription("Spacewar"))
-	b.calls = nil
-	return s, b
-}
-
-// op builds a call.
-func op(method string, args ...any) call {
-	if args == nil {
-		args = []any{}
-	}
-	return call{method, args}
-}
-
-// calls builds a call log.
-func calls(cs ...call) []call { return cs }
 
 // hugeTicket returns a ticket of math.MaxInt32+1 bytes without allocating
 // them: Server checks only its length before refusing it, and nothing may
@@ -306,7 +73,14 @@ var notRunningCalls = []struct {
 	{"SteamID", false, func(s *steamgs.Server) (error, bool) { return nil, s.SteamID() == 0 }},
 	{"WasRestartRequested", false, func(s *steamgs.Server) (error, bool) { return nil, !s.WasRestartRequested() }},
 	{"PublicIP", false, func(s *steamgs.Server) (error, bool) { return nil, !s.PublicIP().IsValid() }},
-	{"Conn", false, func(s *steamgs.Server) (error, bool) { return nil, s.Conn() == nil }},
+	{"Raw", true, func(s *steamgs.Server) (error, bool) {
+		called := false
+		err := s.Raw(func(any) error { called = true; return nil })
+		return err, !called
+	}},
+	{"ApplySettings", true, func(s *steamgs.Server) (error, bool) {
+		return s.ApplySettings(steamgs.Settings{ServerName: "name", MaxPlayers: 8}, steamgs.FieldServerName|steamgs.FieldMaxPlayers), true
+	}},
 	{"SetProduct", true, func(s *steamgs.Server) (error, bool) { return s.SetProduct("480"), true }},
 	{"SetGameDescription", true, func(s *steamgs.Server) (error, bool) { return s.SetGameDescription("Spacewar"), true }},
 	{"SetModDir", true, func(s *steamgs.Server) (error, bool) { return s.SetModDir("spacewar"), true }},
@@ -403,38 +177,42 @@ func TestNotRunningCoversEveryMethod(t *testing.T) {
 func TestNotRunning(t *testing.T) {
 	states := []struct {
 		name string
-		make func(t *testing.T) (*steamgs.Server, *fakeBackend)
+		make func(t *testing.T) (*steamgs.Server, *steamgstest.Recorder)
 	}{
-		{"before Init", func(t *testing.T) (*steamgs.Server, *fakeBackend) {
-			b := &fakeBackend{}
-			return steamgs.NewServer(b), b
+		{"before Init", func(t *testing.T) (*steamgs.Server, *steamgstest.Recorder) {
+			rec := steamgstest.NewRecorder(&fakeBackend{conn: &fakeConn{}})
+			return steamgs.NewServer(rec), rec
 		}},
-		{"zero Server", func(t *testing.T) (*steamgs.Server, *fakeBackend) { return &steamgs.Server{}, nil }},
-		{"nil back end", func(t *testing.T) (*steamgs.Server, *fakeBackend) { return steamgs.NewServer(nil), nil }},
-		{"after failed Init", func(t *testing.T) (*steamgs.Server, *fakeBackend) {
-			b := &fakeBackend{openErr: &steamgs.InitError{Result: steamgs.InitNoSteamClient}}
-			s := steamgs.NewServer(b)
+		{"zero Server", func(t *testing.T) (*steamgs.Server, *steamgstest.Recorder) { return &steamgs.Server{}, nil }},
+		{"nil back end", func(t *testing.T) (*steamgs.Server, *steamgstest.Recorder) { return steamgs.NewServer(nil), nil }},
+		{"after failed Init", func(t *testing.T) (*steamgs.Server, *steamgstest.Recorder) {
+			rec := steamgstest.NewRecorder(&fakeBackend{openErr: &steamgs.InitError{Result: steamgs.InitNoSteamClient}})
+			s := steamgs.NewServer(rec)
 			require.Error(t, s.Init(goodConfig), "Init over a failing back end")
-			b.calls = nil
-			return s, b
+			rec.Reset()
+			return s, rec
 		}},
-		{"after Shutdown", func(t *testing.T) (*steamgs.Server, *fakeBackend) {
-			s, b := ready(t)
-			b.answers = answers{loggedOn: true, secure: true, steamID: anonSrv, restart: true, queryPort: 27016,
-				publicIP: netip.MustParseAddr("10.0.0.1"), apiCall: 9, unauthID: anonUser, updated: true,
-				ticketHandle: 4, ticket: []byte{1}, groupStatus: true, handled: true, outgoing: []byte{1},
-				connectID: user, connectOK: true, callbacks: []steamgs.Callback{steamgs.ServerConnected{}}}
+		{"after Shutdown", func(t *testing.T) (*steamgs.Server, *steamgstest.Recorder) {
+			s, f := ready(t)
+			// A back end that answers everything with a value other than
+			// the zero one of a server that is not running.
+			*f.fakeConn = fakeConn{status: steamgs.Status{LoggedOn: true, Secure: true, SteamID: anonSrv, Restarts: 1,
+				QueryPort: 27016, PublicIP: netip.MustParseAddr("10.0.0.1")}, apiCall: 9, requested: true,
+				unauthID: anonUser, updated: true, ticketHandle: 4, ticket: []byte{1}, beginResult: steamgs.BeginAuthOK,
+				license: steamgs.HasLicense, callbacks: []steamgs.Callback{steamgs.ServerConnected{}}}
+			*f.packets = packets{handled: true, outgoing: []byte{1}, outgoingTo: netip.MustParseAddrPort("10.0.0.1:5")}
+			*f.userConnect = userConnect{connectID: user, connectOK: true}
 			require.NoError(t, s.LogOnAnonymous())
 			require.NoError(t, s.Shutdown())
-			b.calls = nil
-			return s, b
+			f.rec.Reset()
+			return s, f.rec
 		}},
 	}
 	for _, st := range states {
 		t.Run(st.name, func(t *testing.T) {
 			for _, row := range notRunningCalls {
 				t.Run(row.method, func(t *testing.T) {
-					s, b := st.make(t)
+					s, rec := st.make(t)
 					err, zero := row.call(s)
 					if row.errs {
 						require.ErrorIs(t, err, steamgs.ErrNotInitialized)
@@ -443,8 +221,8 @@ func TestNotRunning(t *testing.T) {
 						assert.ErrorContains(t, err, "not running")
 					}
 					assert.True(t, zero, "%s returned a value other than that of a server that is not running", row.method)
-					if b != nil {
-						assert.Empty(t, b.calls, "a call on a server that is not running reached the back end")
+					if rec != nil {
+						assert.Empty(t, rec.Calls(), "a call on a server that is not running reached the back end")
 					}
 				})
 			}
@@ -501,7 +279,8 @@ func TestInit(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			b := &fakeBackend{}
+			c := &fakeConn{}
+			b := &fakeBackend{conn: c}
 			s := steamgs.NewServer(b)
 			err := s.Init(tt.cfg)
 			if tt.err != nil {
@@ -510,15 +289,18 @@ func TestInit(t *testing.T) {
 				for _, m := range tt.mentions {
 					assert.ErrorContains(t, err, m)
 				}
-				assert.Empty(t, b.calls, "a refused Init reached the back end")
+				assert.Empty(t, b.opened, "a refused Init reached the back end")
 				assert.False(t, s.Running(), "Running() after a refused Init")
 				return
 			}
 			require.NoError(t, err)
-			assert.Equal(t, calls(op("Open", tt.opened)), b.calls)
+			assert.Equal(t, []steamgs.Config{tt.opened}, b.opened)
 			assert.Equal(t, tt.opened, s.Config())
 			assert.True(t, s.Running())
-			assert.Equal(t, steamgs.Conn(b.conn), s.Conn())
+			var raw any
+			require.NoError(t, s.Raw(func(conn any) error { raw = conn; return nil }))
+			assert.Same(t, c, raw, "Raw must see the back end's Conn")
+			assert.Zero(t, c.settings, "a Config without settings applied some")
 		})
 	}
 }
@@ -534,7 +316,7 @@ func TestInitBackEndErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			b := &fakeBackend{openErr: tt.openErr}
+			b := &fakeBackend{openErr: tt.openErr, conn: &fakeConn{}}
 			s := steamgs.NewServer(b)
 			err := s.Init(goodConfig)
 			assert.Same(t, tt.openErr, err, "Init must return the back end's error")
@@ -543,13 +325,13 @@ func TestInitBackEndErrors(t *testing.T) {
 			assert.Equal(t, steamgs.Config{}, s.Config())
 			b.openErr = nil
 			assert.NoError(t, s.Init(goodConfig), "Init after a failed Init")
-			assert.Equal(t, calls(op("Open", goodConfig), op("Open", goodConfig)), b.calls)
+			assert.Equal(t, []steamgs.Config{goodConfig, goodConfig}, b.opened)
 		})
 	}
 }
 
 func TestInitTwice(t *testing.T) {
-	s, b := running(t)
+	s, f := running(t)
 	other := goodConfig
 	other.GamePort = 1
 	err := s.Init(other)
@@ -557,7 +339,7 @@ func TestInitTwice(t *testing.T) {
 	assert.Regexp(t, `^steamgs: `, err.Error())
 	assert.ErrorContains(t, err, "Init")
 	assert.ErrorContains(t, err, "Shutdown")
-	assert.Empty(t, b.calls)
+	assert.Empty(t, f.rec.Calls())
 	assert.Equal(t, goodConfig, s.Config(), "a refused second Init changed the server")
 	assert.True(t, s.Running(), "a refused second Init stopped the server")
 }
@@ -582,18 +364,18 @@ func TestShutdown(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s, b := running(t)
-			b.answers.shutdownErr = tt.err
+			s, f := running(t)
+			f.closeErr = tt.err
 			assert.ErrorIs(t, s.Shutdown(), tt.err, "Shutdown must return the back end's error")
-			assert.Equal(t, calls(op("Shutdown")), b.calls)
+			assert.Equal(t, calls(op("Close")), f.rec.Calls())
 			assert.False(t, s.Running(), "server runs after Shutdown")
-			assert.Nil(t, s.Conn())
-			b.calls = nil
+			require.ErrorIs(t, s.Raw(func(any) error { return nil }), steamgs.ErrNotInitialized, "Raw after Shutdown")
+			f.rec.Reset()
 			err := s.Shutdown()
 			require.ErrorIs(t, err, steamgs.ErrNotInitialized)
 			assert.Regexp(t, `^steamgs: `, err.Error())
 			assert.ErrorContains(t, err, "Shutdown")
-			assert.Empty(t, b.calls)
+			assert.Empty(t, f.rec.Calls())
 		})
 	}
 }
@@ -601,7 +383,7 @@ func TestShutdown(t *testing.T) {
 // TestReInit checks that a server initialized again after Shutdown starts
 // afresh: no settings, not logged on, key/value room empty.
 func TestReInit(t *testing.T) {
-	s, b := ready(t)
+	s, f := ready(t)
 	full := strings.Repeat("x", steamgs.MaxKeyValueBytes-3)
 	require.NoError(t, s.SetServerName("old"))
 	require.NoError(t, s.SetKeyValue("k", full))
@@ -616,10 +398,12 @@ func TestReInit(t *testing.T) {
 		require.NoError(t, s.Init(cfg), "Init after Shutdown (cycle %d)", cycle)
 		assert.Equal(t, cfg, s.Config())
 		assert.Equal(t, steamgs.Settings{}, s.Settings(), "Settings() after a new Init")
-		b.calls = nil
+		f.rec.Reset()
 		assert.NoError(t, s.SetProduct("480"), "SetProduct after a new Init")
 		assert.NoError(t, s.SetKeyValue("z", full), "SetKeyValue of a full reply after a new Init")
-		assert.Equal(t, calls(op("SetProduct", "480"), op("SetKeyValue", "z", full)), b.calls)
+		assert.Equal(t, calls(op("Apply", steamgs.FieldProduct), op("Apply", steamgs.FieldKeyValues)), f.rec.Calls())
+		assert.Equal(t, steamgs.Settings{Product: "480", KeyValues: map[string]string{"z": full}}, f.settings,
+			"what the back end was given after a new Init")
 		require.NoError(t, s.Shutdown())
 	}
 }
@@ -630,29 +414,30 @@ const noLimit = -1
 // stringSetters are the setters of string settings with their limits.
 var stringSetters = []struct {
 	method     string
+	field      steamgs.Field
 	what       string // how error messages name the value
 	limit      int    // bytes, or noLimit
 	allowEmpty bool
 	set        func(*steamgs.Server, string) error
 	get        func(steamgs.Settings) string
 }{
-	{"SetProduct", "product", noLimit, false, (*steamgs.Server).SetProduct,
+	{"SetProduct", steamgs.FieldProduct, "product", noLimit, false, (*steamgs.Server).SetProduct,
 		func(s steamgs.Settings) string { return s.Product }},
-	{"SetGameDescription", "game description", steamgs.MaxGameDescriptionLen, false, (*steamgs.Server).SetGameDescription,
+	{"SetGameDescription", steamgs.FieldGameDescription, "game description", steamgs.MaxGameDescriptionLen, false, (*steamgs.Server).SetGameDescription,
 		func(s steamgs.Settings) string { return s.GameDescription }},
-	{"SetModDir", "mod dir", steamgs.MaxModDirLen, true, (*steamgs.Server).SetModDir,
+	{"SetModDir", steamgs.FieldModDir, "mod dir", steamgs.MaxModDirLen, true, (*steamgs.Server).SetModDir,
 		func(s steamgs.Settings) string { return s.ModDir }},
-	{"SetServerName", "server name", steamgs.MaxServerNameLen, false, (*steamgs.Server).SetServerName,
+	{"SetServerName", steamgs.FieldServerName, "server name", steamgs.MaxServerNameLen, false, (*steamgs.Server).SetServerName,
 		func(s steamgs.Settings) string { return s.ServerName }},
-	{"SetMapName", "map name", steamgs.MaxMapNameLen, false, (*steamgs.Server).SetMapName,
+	{"SetMapName", steamgs.FieldMapName, "map name", steamgs.MaxMapNameLen, false, (*steamgs.Server).SetMapName,
 		func(s steamgs.Settings) string { return s.MapName }},
-	{"SetSpectatorServerName", "spectator server name", steamgs.MaxSpectatorNameLen, false, (*steamgs.Server).SetSpectatorServerName,
+	{"SetSpectatorServerName", steamgs.FieldSpectatorServerName, "spectator server name", steamgs.MaxSpectatorNameLen, false, (*steamgs.Server).SetSpectatorServerName,
 		func(s steamgs.Settings) string { return s.SpectatorServerName }},
-	{"SetGameTags", "game tags", steamgs.MaxGameTagsLen, true, (*steamgs.Server).SetGameTags,
+	{"SetGameTags", steamgs.FieldGameTags, "game tags", steamgs.MaxGameTagsLen, true, (*steamgs.Server).SetGameTags,
 		func(s steamgs.Settings) string { return s.GameTags }},
-	{"SetGameData", "game data", steamgs.MaxGameDataLen, true, (*steamgs.Server).SetGameData,
+	{"SetGameData", steamgs.FieldGameData, "game data", steamgs.MaxGameDataLen, true, (*steamgs.Server).SetGameData,
 		func(s steamgs.Settings) string { return s.GameData }},
-	{"SetRegion", "region", noLimit, true, (*steamgs.Server).SetRegion,
+	{"SetRegion", steamgs.FieldRegion, "region", noLimit, true, (*steamgs.Server).SetRegion,
 		func(s steamgs.Settings) string { return s.Region }},
 }
 
@@ -726,9 +511,9 @@ func TestStringSetters(t *testing.T) {
 				row{"NUL byte", "ab\x00c", steamgs.ErrInvalidString, []string{st.what, "NUL", "at 2"}})
 			for _, tt := range tests {
 				t.Run(tt.name, func(t *testing.T) {
-					s, b := running(t)
+					s, f := running(t)
 					require.NoError(t, st.set(s, "before"))
-					b.calls = nil
+					f.rec.Reset()
 					err := st.set(s, tt.v)
 					if tt.err != nil {
 						require.ErrorIs(t, err, tt.err)
@@ -736,12 +521,13 @@ func TestStringSetters(t *testing.T) {
 						for _, m := range tt.mentions {
 							assert.ErrorContains(t, err, m)
 						}
-						assert.Empty(t, b.calls, "a refused %s reached the back end", st.method)
+						assert.Empty(t, f.rec.Calls(), "a refused %s reached the back end", st.method)
 						assert.Equal(t, "before", st.get(s.Settings()), "a refused %s changed the setting", st.method)
 						return
 					}
 					require.NoError(t, err, "%s(%d bytes)", st.method, len(tt.v))
-					assert.Equal(t, calls(op(st.method, tt.v)), b.calls)
+					assert.Equal(t, calls(op("Apply", st.field)), f.rec.Calls())
+					assert.Equal(t, tt.v, st.get(f.settings), "what Apply received from %s", st.method)
 					assert.Equal(t, tt.v, st.get(s.Settings()), "Settings after %s", st.method)
 				})
 			}
@@ -756,35 +542,38 @@ func TestStringSetters(t *testing.T) {
 func TestClearableSettings(t *testing.T) {
 	tests := []struct {
 		method string
+		field  steamgs.Field
 		set    func(*steamgs.Server, string) error
 		get    func(steamgs.Settings) string
 		err    error // for the empty string
 	}{
-		{"SetGameTags", (*steamgs.Server).SetGameTags, func(s steamgs.Settings) string { return s.GameTags }, nil},
-		{"SetGameData", (*steamgs.Server).SetGameData, func(s steamgs.Settings) string { return s.GameData }, nil},
-		{"SetModDir", (*steamgs.Server).SetModDir, func(s steamgs.Settings) string { return s.ModDir }, nil},
-		{"SetRegion", (*steamgs.Server).SetRegion, func(s steamgs.Settings) string { return s.Region }, nil},
-		{"SetProduct", (*steamgs.Server).SetProduct, func(s steamgs.Settings) string { return s.Product }, steamgs.ErrEmpty},
-		{"SetGameDescription", (*steamgs.Server).SetGameDescription,
+		{"SetGameTags", steamgs.FieldGameTags, (*steamgs.Server).SetGameTags, func(s steamgs.Settings) string { return s.GameTags }, nil},
+		{"SetGameData", steamgs.FieldGameData, (*steamgs.Server).SetGameData, func(s steamgs.Settings) string { return s.GameData }, nil},
+		{"SetModDir", steamgs.FieldModDir, (*steamgs.Server).SetModDir, func(s steamgs.Settings) string { return s.ModDir }, nil},
+		{"SetRegion", steamgs.FieldRegion, (*steamgs.Server).SetRegion, func(s steamgs.Settings) string { return s.Region }, nil},
+		{"SetProduct", steamgs.FieldProduct, (*steamgs.Server).SetProduct, func(s steamgs.Settings) string { return s.Product }, steamgs.ErrEmpty},
+		{"SetGameDescription", steamgs.FieldGameDescription, (*steamgs.Server).SetGameDescription,
 			func(s steamgs.Settings) string { return s.GameDescription }, steamgs.ErrEmpty},
-		{"SetServerName", (*steamgs.Server).SetServerName, func(s steamgs.Settings) string { return s.ServerName }, steamgs.ErrEmpty},
-		{"SetMapName", (*steamgs.Server).SetMapName, func(s steamgs.Settings) string { return s.MapName }, steamgs.ErrEmpty},
-		{"SetSpectatorServerName", (*steamgs.Server).SetSpectatorServerName,
+		{"SetServerName", steamgs.FieldServerName, (*steamgs.Server).SetServerName, func(s steamgs.Settings) string { return s.ServerName }, steamgs.ErrEmpty},
+		{"SetMapName", steamgs.FieldMapName, (*steamgs.Server).SetMapName, func(s steamgs.Settings) string { return s.MapName }, steamgs.ErrEmpty},
+		{"SetSpectatorServerName", steamgs.FieldSpectatorServerName, (*steamgs.Server).SetSpectatorServerName,
 			func(s steamgs.Settings) string { return s.SpectatorServerName }, steamgs.ErrEmpty},
 	}
 	for _, tt := range tests {
 		t.Run(tt.method, func(t *testing.T) {
-			s, b := running(t)
+			s, f := running(t)
 			require.NoError(t, tt.set(s, "set"))
 			err := tt.set(s, "")
 			if tt.err != nil {
 				require.ErrorIs(t, err, tt.err)
-				assert.Equal(t, calls(op(tt.method, "set")), b.calls, "a refused empty value reached the back end")
+				assert.Equal(t, calls(op("Apply", tt.field)), f.rec.Calls(), "a refused empty value reached the back end")
+				assert.Equal(t, "set", tt.get(f.settings))
 				assert.Equal(t, "set", tt.get(s.Settings()))
 				return
 			}
 			require.NoError(t, err, "%s(\"\") clears the setting", tt.method)
-			assert.Equal(t, calls(op(tt.method, "set"), op(tt.method, "")), b.calls)
+			assert.Equal(t, calls(op("Apply", tt.field), op("Apply", tt.field)), f.rec.Calls())
+			assert.Empty(t, tt.get(f.settings), "what Apply received")
 			assert.Empty(t, tt.get(s.Settings()))
 		})
 	}
@@ -800,48 +589,54 @@ func TestServerNameMessage(t *testing.T) {
 var beforeLogOnSetters = []struct {
 	method string
 	set    func(*steamgs.Server) error
-	want   call
+	field  steamgs.Field              // what Apply receives
+	get    func(steamgs.Settings) any // the value it receives, which is val
+	val    any
 }{
-	{"SetProduct", func(s *steamgs.Server) error { return s.SetProduct("481") }, op("SetProduct", "481")},
-	{"SetGameDescription", func(s *steamgs.Server) error { return s.SetGameDescription("Other") },
-		op("SetGameDescription", "Other")},
-	{"SetModDir", func(s *steamgs.Server) error { return s.SetModDir("other") }, op("SetModDir", "other")},
-	{"SetDedicatedServer", func(s *steamgs.Server) error { return s.SetDedicatedServer(true) },
-		op("SetDedicatedServer", true)},
+	{"SetProduct", func(s *steamgs.Server) error { return s.SetProduct("481") }, steamgs.FieldProduct,
+		func(s steamgs.Settings) any { return s.Product }, "481"},
+	{"SetGameDescription", func(s *steamgs.Server) error { return s.SetGameDescription("Other") }, steamgs.FieldGameDescription,
+		func(s steamgs.Settings) any { return s.GameDescription }, "Other"},
+	{"SetModDir", func(s *steamgs.Server) error { return s.SetModDir("other") }, steamgs.FieldModDir,
+		func(s steamgs.Settings) any { return s.ModDir }, "other"},
+	{"SetDedicatedServer", func(s *steamgs.Server) error { return s.SetDedicatedServer(true) }, steamgs.FieldDedicated,
+		func(s steamgs.Settings) any { return s.Dedicated }, true},
 }
 
 // logOns are the two ways to log on, for tests that hold for both.
 var logOns = []struct {
 	name  string
 	logOn func(*steamgs.Server) error
-	want  call // what the back end receives
+	want  steamgstest.Call // what the back end receives: LogOn with the token, or "" for anonymous
 }{
 	{"LogOn", func(s *steamgs.Server) error { return s.LogOn("token") }, op("LogOn", "token")},
-	{"LogOnAnonymous", (*steamgs.Server).LogOnAnonymous, op("LogOnAnonymous")},
+	{"LogOnAnonymous", (*steamgs.Server).LogOnAnonymous, op("LogOn", "")},
 }
 
 func TestBeforeLogOn(t *testing.T) {
 	for _, lo := range logOns {
 		for _, st := range beforeLogOnSetters {
 			t.Run(lo.name+"/"+st.method, func(t *testing.T) {
-				s, b := ready(t)
+				s, f := ready(t)
 				require.NoError(t, st.set(s), "%s before log-on", st.method)
 				require.NoError(t, lo.logOn(s))
 				before := s.Settings()
-				b.calls = nil
+				f.rec.Reset()
 				err := st.set(s)
 				require.ErrorIs(t, err, steamgs.ErrAfterLogOn)
 				assert.Regexp(t, `^steamgs: `, err.Error())
 				assert.ErrorContains(t, err, st.method)
 				assert.ErrorContains(t, err, "after log-on")
-				assert.Empty(t, b.calls)
+				assert.Empty(t, f.rec.Calls())
 				assert.Equal(t, before, s.Settings(), "a refused %s changed the settings", st.method)
 				// Other settings may change at any time.
 				assert.NoError(t, s.SetServerName("still allowed"), "SetServerName after log-on")
 				require.NoError(t, s.LogOff())
-				b.calls = nil
+				f.rec.Reset()
+				f.settings = steamgs.Settings{}
 				assert.NoError(t, st.set(s), "%s after LogOff", st.method)
-				assert.Equal(t, calls(st.want), b.calls)
+				assert.Equal(t, calls(op("Apply", st.field)), f.rec.Calls())
+				assert.Equal(t, st.val, st.get(f.settings), "what Apply received from %s after LogOff", st.method)
 			})
 		}
 	}
@@ -850,14 +645,14 @@ func TestBeforeLogOn(t *testing.T) {
 // TestRefusedLogOnKeepsSettingsOpen checks that a log-on refused by Server
 // does not count as a log-on.
 func TestRefusedLogOnKeepsSettingsOpen(t *testing.T) {
-	s, b := running(t)
+	s, f := running(t)
 	err := s.LogOnAnonymous()
 	require.ErrorIs(t, err, steamgs.ErrRequired)
 	assert.Regexp(t, `^steamgs: `, err.Error())
 	err = s.LogOn("")
 	require.ErrorIs(t, err, steamgs.ErrEmpty)
 	assert.Regexp(t, `^steamgs: `, err.Error())
-	assert.Empty(t, b.calls)
+	assert.Empty(t, f.rec.Calls())
 	for _, st := range beforeLogOnSetters {
 		assert.NoError(t, st.set(s), "%s after a refused log-on", st.method)
 	}
@@ -895,13 +690,13 @@ func TestRequired(t *testing.T) {
 	for _, lo := range logOns {
 		for _, tt := range tests {
 			t.Run(lo.name+"/"+tt.name, func(t *testing.T) {
-				s, b := running(t)
+				s, f := running(t)
 				require.NoError(t, tt.set(s))
-				b.calls = nil
+				f.rec.Reset()
 				err := lo.logOn(s)
 				if tt.err == nil {
 					require.NoError(t, err)
-					assert.Equal(t, calls(lo.want), b.calls)
+					assert.Equal(t, calls(lo.want), f.rec.Calls())
 					return
 				}
 				require.ErrorIs(t, err, tt.err)
@@ -912,13 +707,13 @@ func TestRequired(t *testing.T) {
 				for _, m := range tt.absent {
 					assert.NotContains(t, err.Error(), m)
 				}
-				assert.Empty(t, b.calls)
+				assert.Empty(t, f.rec.Calls())
 			})
 		}
 		t.Run(lo.name+"/all set", func(t *testing.T) {
-			s, b := ready(t)
+			s, f := ready(t)
 			require.NoError(t, lo.logOn(s))
-			assert.Equal(t, calls(lo.want), b.calls)
+			assert.Equal(t, calls(lo.want), f.rec.Calls())
 		})
 	}
 }
@@ -928,12 +723,12 @@ func TestRequired(t *testing.T) {
 func TestRequiredBothMissing(t *testing.T) {
 	for _, lo := range logOns {
 		t.Run(lo.name, func(t *testing.T) {
-			s, b := running(t)
+			s, f := running(t)
 			err := lo.logOn(s)
 			require.ErrorIs(t, err, steamgs.ErrRequired)
 			assert.EqualError(t, err, "steamgs: "+lo.name+" before setting the product (SetProduct) and the "+
 				"game description (SetGameDescription), which every game server needs")
-			assert.Empty(t, b.calls)
+			assert.Empty(t, f.rec.Calls())
 		})
 	}
 }
@@ -954,7 +749,7 @@ func TestLogOnToken(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s, b := ready(t)
+			s, f := ready(t)
 			err := s.LogOn(tt.token)
 			if tt.err != nil {
 				require.ErrorIs(t, err, tt.err)
@@ -962,11 +757,11 @@ func TestLogOnToken(t *testing.T) {
 				for _, m := range tt.mentions {
 					assert.ErrorContains(t, err, m)
 				}
-				assert.Empty(t, b.calls)
+				assert.Empty(t, f.rec.Calls())
 				return
 			}
 			require.NoError(t, err)
-			assert.Equal(t, calls(op("LogOn", tt.token)), b.calls)
+			assert.Equal(t, calls(op("LogOn", tt.token)), f.rec.Calls())
 		})
 	}
 }
@@ -974,13 +769,14 @@ func TestLogOnToken(t *testing.T) {
 func TestCounts(t *testing.T) {
 	setters := []struct {
 		method string
+		field  steamgs.Field
 		what   string
 		set    func(*steamgs.Server, int) error
 		get    func(steamgs.Settings) int
 	}{
-		{"SetMaxPlayerCount", "max player count", (*steamgs.Server).SetMaxPlayerCount,
+		{"SetMaxPlayerCount", steamgs.FieldMaxPlayers, "max player count", (*steamgs.Server).SetMaxPlayerCount,
 			func(s steamgs.Settings) int { return s.MaxPlayers }},
-		{"SetBotPlayerCount", "bot player count", (*steamgs.Server).SetBotPlayerCount,
+		{"SetBotPlayerCount", steamgs.FieldBots, "bot player count", (*steamgs.Server).SetBotPlayerCount,
 			func(s steamgs.Settings) int { return s.Bots }},
 	}
 	values := []struct {
@@ -991,20 +787,22 @@ func TestCounts(t *testing.T) {
 	for _, st := range setters {
 		for _, v := range values {
 			t.Run(st.method+"/"+strconv.Itoa(v.n), func(t *testing.T) {
-				s, b := running(t)
+				s, f := running(t)
 				require.NoError(t, st.set(s, 7))
-				b.calls = nil
+				f.rec.Reset()
 				err := st.set(s, v.n)
 				if !v.ok {
 					require.ErrorIs(t, err, steamgs.ErrOutOfRange)
 					assert.Regexp(t, `^steamgs: `, err.Error())
 					assert.ErrorContains(t, err, fmt.Sprintf("%s is %d, want 0 to 2147483647", st.what, v.n))
-					assert.Empty(t, b.calls)
+					assert.Empty(t, f.rec.Calls())
 					assert.Equal(t, 7, st.get(s.Settings()), "a refused %s changed the setting", st.method)
+					assert.Equal(t, 7, st.get(f.settings), "a refused %s reached the back end", st.method)
 					return
 				}
 				require.NoError(t, err)
-				assert.Equal(t, calls(op(st.method, v.n)), b.calls)
+				assert.Equal(t, calls(op("Apply", st.field)), f.rec.Calls())
+				assert.Equal(t, v.n, st.get(f.settings), "what Apply received")
 				assert.Equal(t, v.n, st.get(s.Settings()))
 			})
 		}
@@ -1015,28 +813,29 @@ func TestPlainSetters(t *testing.T) {
 	tests := []struct {
 		name string
 		set  func(*steamgs.Server) error
-		want call
+		want steamgs.Field // what Apply receives
 		get  func(steamgs.Settings) any
 		val  any
 	}{
 		{"SetDedicatedServer true", func(s *steamgs.Server) error { return s.SetDedicatedServer(true) },
-			op("SetDedicatedServer", true), func(s steamgs.Settings) any { return s.Dedicated }, true},
+			steamgs.FieldDedicated, func(s steamgs.Settings) any { return s.Dedicated }, true},
 		{"SetPasswordProtected true", func(s *steamgs.Server) error { return s.SetPasswordProtected(true) },
-			op("SetPasswordProtected", true), func(s steamgs.Settings) any { return s.PasswordProtected }, true},
+			steamgs.FieldPasswordProtected, func(s steamgs.Settings) any { return s.PasswordProtected }, true},
 		{"SetSpectatorPort 0", func(s *steamgs.Server) error { return s.SetSpectatorPort(0) },
-			op("SetSpectatorPort", uint16(0)), func(s steamgs.Settings) any { return s.SpectatorPort }, uint16(0)},
+			steamgs.FieldSpectatorPort, func(s steamgs.Settings) any { return s.SpectatorPort }, uint16(0)},
 		{"SetSpectatorPort 65535", func(s *steamgs.Server) error { return s.SetSpectatorPort(65535) },
-			op("SetSpectatorPort", uint16(65535)), func(s steamgs.Settings) any { return s.SpectatorPort }, uint16(65535)},
+			steamgs.FieldSpectatorPort, func(s steamgs.Settings) any { return s.SpectatorPort }, uint16(65535)},
 		{"SetAdvertiseServerActive true", func(s *steamgs.Server) error { return s.SetAdvertiseServerActive(true) },
-			op("SetAdvertiseServerActive", true), func(s steamgs.Settings) any { return s.Advertise }, true},
+			steamgs.FieldAdvertise, func(s steamgs.Settings) any { return s.Advertise }, true},
 		{"SetAdvertiseServerActive false", func(s *steamgs.Server) error { return s.SetAdvertiseServerActive(false) },
-			op("SetAdvertiseServerActive", false), func(s steamgs.Settings) any { return s.Advertise }, false},
+			steamgs.FieldAdvertise, func(s steamgs.Settings) any { return s.Advertise }, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s, b := running(t)
+			s, f := running(t)
 			require.NoError(t, tt.set(s))
-			assert.Equal(t, calls(tt.want), b.calls)
+			assert.Equal(t, calls(op("Apply", tt.want)), f.rec.Calls())
+			assert.Equal(t, tt.val, tt.get(f.settings), "what Apply received")
 			assert.Equal(t, tt.val, tt.get(s.Settings()))
 		})
 	}
@@ -1071,75 +870,79 @@ func TestKeyValues(t *testing.T) {
 	const limit = steamgs.MaxKeyValueBytes
 	fill := func(n int) string { return strings.Repeat("v", n) }
 	t.Run("exactly full", func(t *testing.T) {
-		s, b := running(t)
+		s, f := running(t)
 		v := fill(limit - 3) // key "k" + value + 2 NULs
 		require.NoError(t, s.SetKeyValue("k", v), "SetKeyValue of exactly MaxKeyValueBytes")
-		assert.Equal(t, calls(op("SetKeyValue", "k", v)), b.calls)
-		b.calls = nil
+		assert.Equal(t, calls(op("Apply", steamgs.FieldKeyValues)), f.rec.Calls())
+		assert.Equal(t, map[string]string{"k": v}, f.settings.KeyValues, "what Apply received")
+		f.rec.Reset()
 		err := s.SetKeyValue("x", "")
 		require.ErrorIs(t, err, steamgs.ErrTooLarge)
 		assert.Regexp(t, `^steamgs: `, err.Error())
 		assert.ErrorContains(t, err, fmt.Sprintf("%d bytes", limit+3))
 		assert.ErrorContains(t, err, fmt.Sprintf("limit %d", limit))
-		assert.Empty(t, b.calls)
+		assert.Empty(t, f.rec.Calls())
 		assert.Equal(t, map[string]string{"k": v}, s.Settings().KeyValues, "key/values after a refused one")
 	})
 	t.Run("one byte over", func(t *testing.T) {
-		s, b := running(t)
+		s, f := running(t)
 		err := s.SetKeyValue("k", fill(limit-2))
 		require.ErrorIs(t, err, steamgs.ErrTooLarge)
 		assert.Regexp(t, `^steamgs: `, err.Error())
 		assert.ErrorContains(t, err, fmt.Sprintf("%d bytes", limit+1))
 		assert.ErrorContains(t, err, fmt.Sprintf("limit %d", limit))
-		assert.Empty(t, b.calls)
+		assert.Empty(t, f.rec.Calls())
 		assert.Empty(t, s.Settings().KeyValues, "a refused key/value was kept")
 	})
 	t.Run("replacing frees the old bytes", func(t *testing.T) {
-		s, b := running(t)
+		s, f := running(t)
 		require.NoError(t, s.SetKeyValue("k", fill(limit-3)))
 		assert.NoError(t, s.SetKeyValue("k", fill(limit-3)), "replacing a key/value with one of the same size")
 		require.NoError(t, s.SetKeyValue("k", "small"))
 		// "k"+"small"+2 = 8 bytes used; the rest is free again.
 		assert.NoError(t, s.SetKeyValue("j", fill(limit-8-3)), "SetKeyValue into the room a replaced value freed")
-		b.calls = nil
+		f.rec.Reset()
 		require.ErrorIs(t, s.SetKeyValue("i", ""), steamgs.ErrTooLarge)
-		assert.Empty(t, b.calls)
+		assert.Empty(t, f.rec.Calls())
 		kv := s.Settings().KeyValues
 		assert.Len(t, kv, 2)
 		assert.Equal(t, "small", kv["k"])
 	})
 	t.Run("ClearAllKeyValues resets", func(t *testing.T) {
-		s, b := running(t)
+		s, f := running(t)
 		require.NoError(t, s.SetKeyValue("k", fill(limit-3)))
-		b.calls = nil
+		f.rec.Reset()
 		require.NoError(t, s.ClearAllKeyValues())
-		assert.Equal(t, calls(op("ClearAllKeyValues")), b.calls)
+		assert.Equal(t, calls(op("Apply", steamgs.FieldKeyValues)), f.rec.Calls())
+		assert.Empty(t, f.settings.KeyValues, "what Apply received from ClearAllKeyValues")
 		assert.Empty(t, s.Settings().KeyValues, "key/values after ClearAllKeyValues")
 		assert.NoError(t, s.SetKeyValue("z", fill(limit-3)), "SetKeyValue of a full reply after ClearAllKeyValues")
 	})
 	t.Run("count limit", func(t *testing.T) {
-		s, b := running(t)
+		// A NopConn: a fakeConn would copy every key/value on each call.
+		s, rec := runningOver(t, steamgstest.NopConn{})
 		keys := kvKeys(steamgs.MaxKeyValueCount + 1)
 		for _, k := range keys[:steamgs.MaxKeyValueCount] {
 			require.NoError(t, s.SetKeyValue(k, ""), "SetKeyValue(%q)", k)
 		}
-		b.calls = nil
+		rec.Reset()
 		err := s.SetKeyValue(keys[steamgs.MaxKeyValueCount], "")
 		require.ErrorIs(t, err, steamgs.ErrTooLarge)
 		assert.Regexp(t, `^steamgs: `, err.Error())
 		assert.ErrorContains(t, err, "number 65536, limit 65535")
-		assert.Empty(t, b.calls)
+		assert.Empty(t, rec.Calls())
 		assert.NoError(t, s.SetKeyValue(keys[0], "replaced"), "replacing a key/value at the count limit")
 		assert.Len(t, s.Settings().KeyValues, steamgs.MaxKeyValueCount)
 	})
 	t.Run("empty key counts its two NULs", func(t *testing.T) {
-		s, b := running(t)
+		s, f := running(t)
 		// "" + value + 2 NULs fills the reply exactly.
 		require.NoError(t, s.SetKeyValue("", fill(limit-2)))
-		assert.Equal(t, calls(op("SetKeyValue", "", fill(limit-2))), b.calls)
-		b.calls = nil
+		assert.Equal(t, calls(op("Apply", steamgs.FieldKeyValues)), f.rec.Calls())
+		assert.Equal(t, map[string]string{"": fill(limit - 2)}, f.settings.KeyValues, "what Apply received")
+		f.rec.Reset()
 		require.ErrorIs(t, s.SetKeyValue("k", ""), steamgs.ErrTooLarge)
-		assert.Empty(t, b.calls)
+		assert.Empty(t, f.rec.Calls())
 		assert.Equal(t, map[string]string{"": fill(limit - 2)}, s.Settings().KeyValues)
 	})
 	tests := []struct {
@@ -1159,7 +962,7 @@ func TestKeyValues(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s, b := running(t)
+			s, f := running(t)
 			err := s.SetKeyValue(tt.key, tt.value)
 			if tt.err != nil {
 				require.ErrorIs(t, err, tt.err)
@@ -1167,12 +970,13 @@ func TestKeyValues(t *testing.T) {
 				for _, m := range tt.mentions {
 					assert.ErrorContains(t, err, m)
 				}
-				assert.Empty(t, b.calls)
+				assert.Empty(t, f.rec.Calls())
 				assert.Empty(t, s.Settings().KeyValues, "a refused key/value was kept")
 				return
 			}
 			require.NoError(t, err)
-			assert.Equal(t, calls(op("SetKeyValue", tt.key, tt.value)), b.calls)
+			assert.Equal(t, calls(op("Apply", steamgs.FieldKeyValues)), f.rec.Calls())
+			assert.Equal(t, map[string]string{tt.key: tt.value}, f.settings.KeyValues, "what Apply received")
 			assert.Equal(t, map[string]string{tt.key: tt.value}, s.Settings().KeyValues)
 		})
 	}
@@ -1218,8 +1022,8 @@ func TestGetAuthSessionTicket(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s, b := running(t)
-			b.answers.ticketHandle, b.answers.ticket = 42, []byte("ticket bytes")
+			s, f := running(t)
+			f.ticketHandle, f.ticket = 42, []byte("ticket bytes")
 			h, tk, err := s.GetAuthSessionTicket(tt.id)
 			if tt.err != nil {
 				require.ErrorIs(t, err, tt.err)
@@ -1227,13 +1031,13 @@ func TestGetAuthSessionTicket(t *testing.T) {
 				for _, m := range tt.mentions {
 					assert.ErrorContains(t, err, m)
 				}
-				assert.Empty(t, b.calls)
+				assert.Empty(t, f.rec.Calls())
 				assert.Zero(t, h, "handle of a refused GetAuthSessionTicket")
 				assert.Nil(t, tk, "ticket of a refused GetAuthSessionTicket")
 				return
 			}
 			require.NoError(t, err)
-			assert.Equal(t, calls(op("GetAuthSessionTicket", ticketBuffer, tt.id)), b.calls)
+			assert.Equal(t, calls(op("GetAuthSessionTicket", ticketBuffer, tt.id)), f.rec.Calls())
 			assert.Equal(t, steamgs.AuthTicket(42), h)
 			assert.Equal(t, []byte("ticket bytes"), tk)
 			assert.Equal(t, len(tk), cap(tk), "the ticket has no spare capacity")
@@ -1244,9 +1048,9 @@ func TestGetAuthSessionTicket(t *testing.T) {
 // TestGetAuthSessionTicketFillsBuffer checks that a ticket as large as the
 // buffer the back end is given comes back whole.
 func TestGetAuthSessionTicketFillsBuffer(t *testing.T) {
-	s, b := running(t)
+	s, f := running(t)
 	full := []byte(strings.Repeat("T", ticketBuffer))
-	b.answers.ticketHandle, b.answers.ticket = 7, full
+	f.ticketHandle, f.ticket = 7, full
 	h, tk, err := s.GetAuthSessionTicket(steamgs.Identity{})
 	require.NoError(t, err)
 	assert.Equal(t, steamgs.AuthTicket(7), h)
@@ -1268,8 +1072,8 @@ func TestGetAuthSessionTicketBackEndFailure(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s, b := running(t)
-			b.answers.ticketHandle, b.answers.ticket, b.answers.ticketLen = tt.handle, tt.ticket, tt.n
+			s, f := running(t)
+			f.ticketHandle, f.ticket, f.ticketLen = tt.handle, tt.ticket, tt.n
 			h, tk, err := s.GetAuthSessionTicket(steamgs.Identity{})
 			require.ErrorIs(t, err, steamgs.ErrUnsupported)
 			assert.Regexp(t, `^steamgs: `, err.Error())
@@ -1313,8 +1117,8 @@ func TestBeginAuthSession(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s, b := running(t)
-			b.answers.beginResult = steamgs.BeginAuthDuplicateRequest
+			s, f := running(t)
+			f.beginResult = steamgs.BeginAuthDuplicateRequest
 			r, err := s.BeginAuthSession(tt.ticket, tt.user)
 			if tt.err != nil {
 				require.ErrorIs(t, err, tt.err)
@@ -1322,12 +1126,12 @@ func TestBeginAuthSession(t *testing.T) {
 				for _, m := range tt.mentions {
 					assert.ErrorContains(t, err, m)
 				}
-				assert.Empty(t, b.calls)
+				assert.Empty(t, f.rec.Calls())
 				assert.Equal(t, steamgs.BeginAuthInvalidTicket, r, "answer of a refused BeginAuthSession")
 				return
 			}
 			require.NoError(t, err)
-			assert.Equal(t, calls(op("BeginAuthSession", tt.ticket, tt.user)), b.calls)
+			assert.Equal(t, calls(op("BeginAuthSession", tt.ticket, tt.user)), f.rec.Calls())
 			assert.Equal(t, steamgs.BeginAuthDuplicateRequest, r, "BeginAuthSession must answer the back end's result")
 		})
 	}
@@ -1338,35 +1142,35 @@ func TestBeginAuthSession(t *testing.T) {
 type idMethod struct {
 	name   string
 	accept map[steamgs.SteamID]bool // for TestSteamIDRules: the IDs of its set that the method accepts
-	call   func(s *steamgs.Server, id steamgs.SteamID) (call, error)
+	call   func(s *steamgs.Server, id steamgs.SteamID) (steamgstest.Call, error)
 }
 
 // ticketSourceMethods are the methods that take the Steam ID of whoever
 // made an auth ticket.
 var ticketSourceMethods = []idMethod{
-	{name: "BeginAuthSession", call: func(s *steamgs.Server, id steamgs.SteamID) (call, error) {
+	{name: "BeginAuthSession", call: func(s *steamgs.Server, id steamgs.SteamID) (steamgstest.Call, error) {
 		r, err := s.BeginAuthSession([]byte("ticket"), id)
 		if err != nil && r != steamgs.BeginAuthInvalidTicket {
 			err = errors.Join(err, fmt.Errorf("and %v", r))
 		}
 		return op("BeginAuthSession", []byte("ticket"), id), err
 	}},
-	{name: "EndAuthSession", call: func(s *steamgs.Server, id steamgs.SteamID) (call, error) {
+	{name: "EndAuthSession", call: func(s *steamgs.Server, id steamgs.SteamID) (steamgstest.Call, error) {
 		return op("EndAuthSession", id), s.EndAuthSession(id)
 	}},
-	{name: "UserHasLicenseForApp", call: func(s *steamgs.Server, id steamgs.SteamID) (call, error) {
+	{name: "UserHasLicenseForApp", call: func(s *steamgs.Server, id steamgs.SteamID) (steamgstest.Call, error) {
 		r, err := s.UserHasLicenseForApp(id, 1234)
 		if err != nil && r != steamgs.NoAuth {
 			err = errors.Join(err, fmt.Errorf("and %v", r))
 		}
 		return op("UserHasLicenseForApp", id, steamgs.AppID(1234)), err
 	}},
-	{name: "ComputeNewPlayerCompatibility", call: func(s *steamgs.Server, id steamgs.SteamID) (call, error) {
+	{name: "ComputeNewPlayerCompatibility", call: func(s *steamgs.Server, id steamgs.SteamID) (steamgstest.Call, error) {
 		h, err := s.ComputeNewPlayerCompatibility(id)
 		if err != nil && h != 0 {
 			err = errors.Join(err, fmt.Errorf("and call %d", h))
 		}
-		return op("ComputeNewPlayerCompatibility", id), err
+		return op("Request", steamgs.Request{Kind: steamgs.RequestPlayerCompatibility, User: id}), err
 	}},
 }
 
@@ -1387,24 +1191,24 @@ func TestTicketSources(t *testing.T) {
 	for _, m := range ticketSourceMethods {
 		for _, id := range accepted {
 			t.Run(m.name+"/accepts/"+id.String(), func(t *testing.T) {
-				s, b := running(t)
-				b.answers = answers{license: steamgs.HasLicense, apiCall: 5}
+				s, f := running(t)
+				f.license, f.apiCall, f.requested = steamgs.HasLicense, 5, true
 				want, err := m.call(s, id)
 				require.NoError(t, err)
-				assert.Equal(t, calls(want), b.calls)
+				assert.Equal(t, calls(want), f.rec.Calls())
 			})
 		}
 		for _, id := range refused {
 			t.Run(m.name+"/refuses/"+id.String(), func(t *testing.T) {
 				require.True(t, id.IsValid(), "%s must be valid, so that only its type is refused", id)
-				s, b := running(t)
-				b.answers = answers{license: steamgs.HasLicense, apiCall: 5}
+				s, f := running(t)
+				f.license, f.apiCall, f.requested = steamgs.HasLicense, 5, true
 				_, err := m.call(s, id)
 				require.ErrorIs(t, err, steamgs.ErrInvalidSteamID)
 				assert.Regexp(t, `^steamgs: `, err.Error())
 				assert.ErrorContains(t, err, id.String())
 				assert.ErrorContains(t, err, id.Type().String()+" account, and no auth ticket comes from one")
-				assert.Empty(t, b.calls)
+				assert.Empty(t, f.rec.Calls())
 			})
 		}
 	}
@@ -1417,11 +1221,11 @@ func TestSteamIDRules(t *testing.T) {
 	players := map[steamgs.SteamID]bool{user: true, anonUser: true}
 	methods := []idMethod{
 		{"SendUserDisconnect", players,
-			func(s *steamgs.Server, id steamgs.SteamID) (call, error) {
+			func(s *steamgs.Server, id steamgs.SteamID) (steamgstest.Call, error) {
 				return op("SendUserDisconnect", id), s.SendUserDisconnect(id)
 			}},
 		{"UpdateUserData", players,
-			func(s *steamgs.Server, id steamgs.SteamID) (call, error) {
+			func(s *steamgs.Server, id steamgs.SteamID) (steamgstest.Call, error) {
 				ok, err := s.UpdateUserData(id, "name", 7)
 				if err != nil && ok {
 					err = errors.Join(err, errors.New("and true"))
@@ -1429,32 +1233,32 @@ func TestSteamIDRules(t *testing.T) {
 				return op("UpdateUserData", id, "name", uint32(7)), err
 			}},
 		{"RequestUserGroupStatus user", map[steamgs.SteamID]bool{user: true},
-			func(s *steamgs.Server, id steamgs.SteamID) (call, error) {
+			func(s *steamgs.Server, id steamgs.SteamID) (steamgstest.Call, error) {
 				ok, err := s.RequestUserGroupStatus(id, clan)
 				if err != nil && ok {
 					err = errors.Join(err, errors.New("and true"))
 				}
-				return op("RequestUserGroupStatus", id, clan), err
+				return op("Request", steamgs.Request{Kind: steamgs.RequestUserGroupStatus, User: id, Group: clan}), err
 			}},
 		{"RequestUserGroupStatus group", map[steamgs.SteamID]bool{clan: true},
-			func(s *steamgs.Server, id steamgs.SteamID) (call, error) {
+			func(s *steamgs.Server, id steamgs.SteamID) (steamgstest.Call, error) {
 				ok, err := s.RequestUserGroupStatus(user, id)
 				if err != nil && ok {
 					err = errors.Join(err, errors.New("and true"))
 				}
-				return op("RequestUserGroupStatus", user, id), err
+				return op("Request", steamgs.Request{Kind: steamgs.RequestUserGroupStatus, User: user, Group: id}), err
 			}},
 		{"AssociateWithClan", map[steamgs.SteamID]bool{clan: true},
-			func(s *steamgs.Server, id steamgs.SteamID) (call, error) {
+			func(s *steamgs.Server, id steamgs.SteamID) (steamgstest.Call, error) {
 				h, err := s.AssociateWithClan(id)
 				if err != nil && h != 0 {
 					err = errors.Join(err, fmt.Errorf("and call %d", h))
 				}
-				return op("AssociateWithClan", id), err
+				return op("Request", steamgs.Request{Kind: steamgs.RequestAssociateWithClan, Group: id}), err
 			}},
 		{"Identity", map[steamgs.SteamID]bool{user: true, anonUser: true, clan: true, chat: true, gameSrv: true,
 			anonSrv: true, anonSrv0: true},
-			func(s *steamgs.Server, id steamgs.SteamID) (call, error) {
+			func(s *steamgs.Server, id steamgs.SteamID) (steamgstest.Call, error) {
 				_, _, err := s.GetAuthSessionTicket(steamgs.Identity{SteamID: id})
 				return op("GetAuthSessionTicket", ticketBuffer, steamgs.Identity{SteamID: id}), err
 			}},
@@ -1471,62 +1275,63 @@ func TestSteamIDRules(t *testing.T) {
 	for _, m := range methods {
 		for _, id := range ids {
 			t.Run(m.name+"/"+id.String(), func(t *testing.T) {
-				s, b := running(t)
-				b.answers = answers{ticketHandle: 1, ticket: []byte{1}, updated: true, license: steamgs.HasLicense,
-					apiCall: 5, groupStatus: true}
+				s, f := running(t)
+				*f.fakeConn = fakeConn{ticketHandle: 1, ticket: []byte{1}, updated: true, license: steamgs.HasLicense,
+					apiCall: 5, requested: true}
 				want, err := m.call(s, id)
 				if m.accept[id] {
 					require.NoError(t, err, "%s refused %s", m.name, id)
-					assert.Equal(t, calls(want), b.calls)
+					assert.Equal(t, calls(want), f.rec.Calls())
 					return
 				}
 				require.ErrorIs(t, err, steamgs.ErrInvalidSteamID)
 				assert.Regexp(t, `^steamgs: `, err.Error())
 				assert.ErrorContains(t, err, id.String())
-				assert.Empty(t, b.calls)
+				assert.Empty(t, f.rec.Calls())
 			})
 		}
 	}
 }
 
 func TestPassThrough(t *testing.T) {
-	s, b := running(t)
+	s, f := running(t)
 	pub := netip.MustParseAddr("203.0.113.9")
-	b.answers = answers{loggedOn: true, secure: true, steamID: anonSrv, restart: true, queryPort: 40000,
-		publicIP: pub, apiCall: 77, unauthID: anonUser, license: steamgs.DoesNotHaveLicense, groupStatus: true,
-		updated: true}
+	*f.fakeConn = fakeConn{status: steamgs.Status{LoggedOn: true, Secure: true, SteamID: anonSrv, Restarts: 1,
+		QueryPort: 40000, PublicIP: pub}, apiCall: 77, requested: true, unauthID: anonUser,
+		license: steamgs.DoesNotHaveLicense, updated: true}
+	request := func(r steamgs.Request) steamgstest.Call { return op("Request", r) }
 	tests := []struct {
 		name string
 		do   func() (got, want any)
-		call call
+		call steamgstest.Call
 	}{
-		{"LoggedOn", func() (any, any) { return s.LoggedOn(), true }, op("LoggedOn")},
-		{"Secure", func() (any, any) { return s.Secure(), true }, op("Secure")},
-		{"SteamID", func() (any, any) { return s.SteamID(), anonSrv }, op("SteamID")},
-		{"WasRestartRequested", func() (any, any) { return s.WasRestartRequested(), true }, op("WasRestartRequested")},
-		{"QueryPort", func() (any, any) { return s.QueryPort(), uint16(40000) }, op("QueryPort")},
-		{"PublicIP", func() (any, any) { return s.PublicIP(), pub }, op("PublicIP")},
+		{"LoggedOn", func() (any, any) { return s.LoggedOn(), true }, op("Status")},
+		{"Secure", func() (any, any) { return s.Secure(), true }, op("Status")},
+		{"SteamID", func() (any, any) { return s.SteamID(), anonSrv }, op("Status")},
+		{"WasRestartRequested", func() (any, any) { return s.WasRestartRequested(), true }, op("Status")},
+		{"QueryPort", func() (any, any) { return s.QueryPort(), uint16(40000) }, op("Status")},
+		{"PublicIP", func() (any, any) { return s.PublicIP(), pub }, op("Status")},
 		{"ReleaseThreadMemory", func() (any, any) { s.ReleaseThreadMemory(); return nil, nil }, op("ReleaseThreadMemory")},
 		{"LogOff", func() (any, any) { return s.LogOff(), nil }, op("LogOff")},
 		{"GetGameplayStats", func() (any, any) {
 			return s.GetGameplayStats(), nil
-		}, op("GetGameplayStats")},
+		}, request(steamgs.Request{Kind: steamgs.RequestGameplayStats})},
 		{"GetServerReputation", func() (any, any) {
 			h, err := s.GetServerReputation()
 			return [2]any{h, err}, [2]any{steamgs.APICall(77), nil}
-		}, op("GetServerReputation")},
+		}, request(steamgs.Request{Kind: steamgs.RequestServerReputation})},
 		{"AssociateWithClan", func() (any, any) {
 			h, err := s.AssociateWithClan(clan)
 			return [2]any{h, err}, [2]any{steamgs.APICall(77), nil}
-		}, op("AssociateWithClan", clan)},
+		}, request(steamgs.Request{Kind: steamgs.RequestAssociateWithClan, Group: clan})},
 		{"ComputeNewPlayerCompatibility", func() (any, any) {
 			h, err := s.ComputeNewPlayerCompatibility(user)
 			return [2]any{h, err}, [2]any{steamgs.APICall(77), nil}
-		}, op("ComputeNewPlayerCompatibility", user)},
+		}, request(steamgs.Request{Kind: steamgs.RequestPlayerCompatibility, User: user})},
 		{"ComputeNewPlayerCompatibility game server", func() (any, any) {
 			h, err := s.ComputeNewPlayerCompatibility(gameSrv)
 			return [2]any{h, err}, [2]any{steamgs.APICall(77), nil}
-		}, op("ComputeNewPlayerCompatibility", gameSrv)},
+		}, request(steamgs.Request{Kind: steamgs.RequestPlayerCompatibility, User: gameSrv})},
 		{"UserHasLicenseForApp", func() (any, any) {
 			r, err := s.UserHasLicenseForApp(user, 1_000_000)
 			return [2]any{r, err}, [2]any{steamgs.DoesNotHaveLicense, nil}
@@ -1541,7 +1346,7 @@ func TestPassThrough(t *testing.T) {
 		{"RequestUserGroupStatus", func() (any, any) {
 			ok, err := s.RequestUserGroupStatus(user, clan)
 			return [2]any{ok, err}, [2]any{true, nil}
-		}, op("RequestUserGroupStatus", user, clan)},
+		}, request(steamgs.Request{Kind: steamgs.RequestUserGroupStatus, User: user, Group: clan})},
 		{"CreateUnauthenticatedUserConnection", func() (any, any) {
 			id, err := s.CreateUnauthenticatedUserConnection()
 			return [2]any{id, err}, [2]any{anonUser, nil}
@@ -1554,32 +1359,31 @@ func TestPassThrough(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			b.calls = nil
+			f.rec.Reset()
 			got, want := tt.do()
 			assert.Equal(t, want, got)
-			assert.Equal(t, calls(tt.call), b.calls)
+			assert.Equal(t, calls(tt.call), f.rec.Calls())
 		})
 	}
 }
 
 func TestCapabilities(t *testing.T) {
 	caps := steamgs.Capabilities{SteamConnection: true, Queries: true}
-	b := &fakeBackend{caps: caps}
-	s := steamgs.NewServer(b)
+	s := steamgs.NewServer(&fakeBackend{caps: caps, conn: &fakeConn{}})
 	assert.Equal(t, caps, s.Capabilities(), "Capabilities() before Init")
 	require.NoError(t, s.Init(goodConfig))
 	assert.Equal(t, caps, s.Capabilities(), "Capabilities() after Init")
 }
 
 func TestCancelAuthTicket(t *testing.T) {
-	s, b := running(t)
+	s, f := running(t)
 	err := s.CancelAuthTicket(0)
 	require.ErrorIs(t, err, steamgs.ErrOutOfRange)
 	assert.Regexp(t, `^steamgs: `, err.Error())
 	assert.ErrorContains(t, err, "handle is 0")
-	assert.Empty(t, b.calls)
+	assert.Empty(t, f.rec.Calls())
 	require.NoError(t, s.CancelAuthTicket(1<<32-1))
-	assert.Equal(t, calls(op("CancelAuthTicket", steamgs.AuthTicket(1<<32-1))), b.calls)
+	assert.Equal(t, calls(op("CancelAuthTicket", steamgs.AuthTicket(1<<32-1))), f.rec.Calls())
 }
 
 func TestUpdateUserDataName(t *testing.T) {
@@ -1598,8 +1402,8 @@ func TestUpdateUserDataName(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s, b := running(t)
-			b.answers.updated = true
+			s, f := running(t)
+			f.updated = true
 			ok, err := s.UpdateUserData(user, tt.player, 5)
 			if tt.err != nil {
 				require.ErrorIs(t, err, tt.err)
@@ -1607,13 +1411,13 @@ func TestUpdateUserDataName(t *testing.T) {
 				for _, m := range tt.mentions {
 					assert.ErrorContains(t, err, m)
 				}
-				assert.Empty(t, b.calls)
+				assert.Empty(t, f.rec.Calls())
 				assert.False(t, ok, "a refused UpdateUserData returned true")
 				return
 			}
 			require.NoError(t, err)
 			assert.True(t, ok)
-			assert.Equal(t, calls(op("UpdateUserData", user, tt.player, uint32(5))), b.calls)
+			assert.Equal(t, calls(op("UpdateUserData", user, tt.player, uint32(5))), f.rec.Calls())
 		})
 	}
 }
@@ -1643,8 +1447,8 @@ func TestHandleIncomingPacket(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s, b := running(t)
-			b.answers.handled = true
+			s, f := running(t)
+			f.handled = true
 			ok, err := s.HandleIncomingPacket(tt.pkt, tt.from)
 			if tt.err != nil {
 				require.ErrorIs(t, err, tt.err)
@@ -1652,19 +1456,19 @@ func TestHandleIncomingPacket(t *testing.T) {
 				for _, m := range tt.mentions {
 					assert.ErrorContains(t, err, m)
 				}
-				assert.Empty(t, b.calls)
+				assert.Empty(t, f.rec.Calls())
 				assert.False(t, ok, "a refused packet was reported handled")
 				return
 			}
 			if !tt.sent.IsValid() {
 				require.NoError(t, err, "a packet that is not Steam's is no error")
 				assert.False(t, ok, "a packet that is not Steam's was reported handled")
-				assert.Empty(t, b.calls, "a packet that is not Steam's reached the back end")
+				assert.Empty(t, f.rec.Calls(), "a packet that is not Steam's reached the back end")
 				return
 			}
 			require.NoError(t, err)
 			assert.True(t, ok)
-			assert.Equal(t, calls(op("HandleIncomingPacket", tt.pkt, tt.sent)), b.calls)
+			assert.Equal(t, calls(op("HandleIncomingPacket", tt.pkt, tt.sent)), f.rec.Calls())
 		})
 	}
 }
@@ -1686,8 +1490,8 @@ func TestGetNextOutgoingPacket(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s, b := running(t)
-			b.answers.outgoing, b.answers.outgoingTo = []byte("reply"), to
+			s, f := running(t)
+			f.outgoing, f.outgoingTo = []byte("reply"), to
 			var buf []byte
 			if tt.size > 0 {
 				buf = make([]byte, tt.size)
@@ -1697,7 +1501,7 @@ func TestGetNextOutgoingPacket(t *testing.T) {
 				require.ErrorIs(t, err, steamgs.ErrOutOfRange)
 				assert.Regexp(t, `^steamgs: `, err.Error())
 				assert.ErrorContains(t, err, fmt.Sprintf("%d bytes, need at least 16384", tt.size))
-				assert.Empty(t, b.calls)
+				assert.Empty(t, f.rec.Calls())
 				assert.Zero(t, n, "length returned by a refused call")
 				assert.False(t, dst.IsValid(), "destination returned by a refused call")
 				return
@@ -1706,7 +1510,7 @@ func TestGetNextOutgoingPacket(t *testing.T) {
 			assert.Equal(t, 5, n)
 			assert.Equal(t, "reply", string(buf[:n]))
 			assert.Equal(t, to, dst)
-			assert.Equal(t, calls(op("GetNextOutgoingPacket", tt.size)), b.calls)
+			assert.Equal(t, calls(op("GetNextOutgoingPacket", tt.size)), f.rec.Calls())
 		})
 	}
 }
@@ -1733,8 +1537,8 @@ func TestSendUserConnectAndAuthenticate(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s, b := running(t)
-			b.answers.connectID, b.answers.connectOK = user, true
+			s, f := running(t)
+			f.connectID, f.connectOK = user, true
 			id, ok, err := s.SendUserConnectAndAuthenticate(tt.ip, tt.ticket)
 			if tt.err != nil {
 				require.ErrorIs(t, err, tt.err)
@@ -1742,7 +1546,7 @@ func TestSendUserConnectAndAuthenticate(t *testing.T) {
 				for _, m := range tt.mentions {
 					assert.ErrorContains(t, err, m)
 				}
-				assert.Empty(t, b.calls)
+				assert.Empty(t, f.rec.Calls())
 				assert.Zero(t, id, "Steam ID returned by a refused call")
 				assert.False(t, ok, "a refused call returned true")
 				return
@@ -1750,19 +1554,19 @@ func TestSendUserConnectAndAuthenticate(t *testing.T) {
 			require.NoError(t, err)
 			assert.Equal(t, user, id)
 			assert.True(t, ok)
-			assert.Equal(t, calls(op("SendUserConnectAndAuthenticate", tt.sent, tt.ticket)), b.calls)
+			assert.Equal(t, calls(op("SendUserConnectAndAuthenticate", tt.sent, tt.ticket)), f.rec.Calls())
 		})
 	}
 }
 
 func TestRunCallbacks(t *testing.T) {
-	s, b := running(t)
+	s, f := running(t)
 	want := []steamgs.Callback{
 		steamgs.ServerConnected{},
 		steamgs.PolicyResponse{Secure: true},
 		steamgs.ValidateAuthTicketResponse{SteamID: user, Response: steamgs.AuthOK, Owner: user},
 	}
-	b.answers.callbacks = want
+	f.callbacks = want
 	var got []steamgs.Callback
 	s.RunCallbacks(func(cb steamgs.Callback) {
 		got = append(got, cb)
@@ -1770,9 +1574,9 @@ func TestRunCallbacks(t *testing.T) {
 		assert.NoError(t, s.SetServerName("from a callback"), "SetServerName in a callback")
 	})
 	assert.Equal(t, want, got)
-	b.calls = nil
+	f.rec.Reset()
 	assert.NotPanics(t, func() { s.RunCallbacks(nil) })
-	assert.Equal(t, calls(op("RunCallbacks")), b.calls)
+	assert.Equal(t, calls(op("RunCallbacks")), f.rec.Calls())
 }
 
 func TestCallbackIDs(t *testing.T) {
@@ -1854,35 +1658,6 @@ func TestIdentityIsZero(t *testing.T) {
 	for _, tt := range tests {
 		assert.Equal(t, tt.want, tt.id.IsZero(), "%+v.IsZero()", tt.id)
 	}
-}
-
-// nopBackend opens nopConns: connections that do nothing and allocate
-// nothing, so that a benchmark measures Server alone.
-type nopBackend struct{}
-
-func (nopBackend) Open(steamgs.Config) (steamgs.Conn, error) { return nopConn{}, nil }
-func (nopBackend) Capabilities() steamgs.Capabilities        { return steamgs.Capabilities{} }
-
-// nopConn implements the methods the benchmarks call; the embedded nil Conn
-// stands for the others.
-type nopConn struct{ steamgs.Conn }
-
-func (nopConn) Shutdown() error                                     { return nil }
-func (nopConn) RunCallbacks(func(steamgs.Callback))                 {}
-func (nopConn) SetServerName(string)                                {}
-func (nopConn) SetKeyValue(string, string)                          {}
-func (nopConn) HandleIncomingPacket([]byte, netip.AddrPort) bool    { return true }
-func (nopConn) UpdateUserData(steamgs.SteamID, string, uint32) bool { return true }
-func (nopConn) BeginAuthSession([]byte, steamgs.SteamID) steamgs.BeginAuthSessionResult {
-	return steamgs.BeginAuthOK
-}
-
-// benchServer returns a running server over a nopBackend.
-func benchServer(b *testing.B) *steamgs.Server {
-	b.Helper()
-	s := steamgs.NewServer(nopBackend{})
-	require.NoError(b, s.Init(goodConfig))
-	return s
 }
 
 // The per-tick paths of Server allocate nothing.

@@ -14,21 +14,21 @@ type stringField struct {
 	what       string // how error messages name the value
 	limit      int
 	allowEmpty bool
-	get        func(*Settings) string
+	get        func(Settings) string // by value: a pointer would move every setter's copy to the heap
 }
 
 // stringFields are the string settings and their rules; see each setter for
 // the source of its limit and of its "not empty".
 var stringFields = [...]stringField{
-	{FieldProduct, "product", math.MaxInt, false, func(s *Settings) string { return s.Product }},
-	{FieldGameDescription, "game description", MaxGameDescriptionLen, false, func(s *Settings) string { return s.GameDescription }},
-	{FieldModDir, "mod dir", MaxModDirLen, true, func(s *Settings) string { return s.ModDir }},
-	{FieldServerName, "server name", MaxServerNameLen, false, func(s *Settings) string { return s.ServerName }},
-	{FieldMapName, "map name", MaxMapNameLen, false, func(s *Settings) string { return s.MapName }},
-	{FieldSpectatorServerName, "spectator server name", MaxSpectatorNameLen, false, func(s *Settings) string { return s.SpectatorServerName }},
-	{FieldGameTags, "game tags", MaxGameTagsLen, true, func(s *Settings) string { return s.GameTags }},
-	{FieldGameData, "game data", MaxGameDataLen, true, func(s *Settings) string { return s.GameData }},
-	{FieldRegion, "region", math.MaxInt, true, func(s *Settings) string { return s.Region }},
+	{FieldProduct, "product", math.MaxInt, false, func(s Settings) string { return s.Product }},
+	{FieldGameDescription, "game description", MaxGameDescriptionLen, false, func(s Settings) string { return s.GameDescription }},
+	{FieldModDir, "mod dir", MaxModDirLen, true, func(s Settings) string { return s.ModDir }},
+	{FieldServerName, "server name", MaxServerNameLen, false, func(s Settings) string { return s.ServerName }},
+	{FieldMapName, "map name", MaxMapNameLen, false, func(s Settings) string { return s.MapName }},
+	{FieldSpectatorServerName, "spectator server name", MaxSpectatorNameLen, false, func(s Settings) string { return s.SpectatorServerName }},
+	{FieldGameTags, "game tags", MaxGameTagsLen, true, func(s Settings) string { return s.GameTags }},
+	{FieldGameData, "game data", MaxGameDataLen, true, func(s Settings) string { return s.GameData }},
+	{FieldRegion, "region", math.MaxInt, true, func(s Settings) string { return s.Region }},
 }
 
 // fieldMethods names the setter of each field, for error messages.
@@ -55,7 +55,7 @@ func checkSettings(st *Settings, fields Field) (int, error) {
 	for i := range stringFields {
 		sf := &stringFields[i]
 		if fields&sf.field != 0 {
-			if err := checkString(sf.what, sf.get(st), sf.limit, sf.allowEmpty); err != nil {
+			if err := checkString(sf.what, sf.get(*st), sf.limit, sf.allowEmpty); err != nil {
 				errs = append(errs, err)
 			}
 		}
@@ -110,7 +110,9 @@ func checkKeyValue(key, value string) error {
 // embedded Steam rebuilds its A2S replies once. Nothing is set unless every
 // field is valid; the error then names every bad one (errors.Is matches each
 // sentinel). Fields fixed at log-on (FieldsBeforeLogOn) are refused after
-// log-on with ErrAfterLogOn. The server keeps its own copy of st.KeyValues.
+// log-on with ErrAfterLogOn. Fields of st not named in fields are ignored:
+// the server keeps its values of those. The server keeps its own copy of
+// st.KeyValues.
 func (s *Server) ApplySettings(st Settings, fields Field) error {
 	if s.conn == nil {
 		return s.notInit("ApplySettings")
@@ -118,12 +120,49 @@ func (s *Server) ApplySettings(st Settings, fields Field) error {
 	if fields == 0 {
 		return nil
 	}
-	if fields&FieldKeyValues != 0 {
-		st.KeyValues = maps.Clone(st.KeyValues)
-	} else {
-		st.KeyValues = s.settings.KeyValues
+	merged := s.settings
+	merged.copyFields(&st, fields)
+	return s.apply(fields.method(), &merged, fields)
+}
+
+// copyFields copies the fields of src named in fields into st, the
+// key/values as a copy of src's map; the others keep their values.
+func (st *Settings) copyFields(src *Settings, fields Field) {
+	copyIf := func(f Field, dst *string, v string) {
+		if fields&f != 0 {
+			*dst = v
+		}
 	}
-	return s.apply(fields.method(), &st, fields)
+	copyIf(FieldProduct, &st.Product, src.Product)
+	copyIf(FieldGameDescription, &st.GameDescription, src.GameDescription)
+	copyIf(FieldModDir, &st.ModDir, src.ModDir)
+	copyIf(FieldServerName, &st.ServerName, src.ServerName)
+	copyIf(FieldMapName, &st.MapName, src.MapName)
+	copyIf(FieldSpectatorServerName, &st.SpectatorServerName, src.SpectatorServerName)
+	copyIf(FieldGameTags, &st.GameTags, src.GameTags)
+	copyIf(FieldGameData, &st.GameData, src.GameData)
+	copyIf(FieldRegion, &st.Region, src.Region)
+	if fields&FieldDedicated != 0 {
+		st.Dedicated = src.Dedicated
+	}
+	if fields&FieldMaxPlayers != 0 {
+		st.MaxPlayers = src.MaxPlayers
+	}
+	if fields&FieldBots != 0 {
+		st.Bots = src.Bots
+	}
+	if fields&FieldPasswordProtected != 0 {
+		st.PasswordProtected = src.PasswordProtected
+	}
+	if fields&FieldSpectatorPort != 0 {
+		st.SpectatorPort = src.SpectatorPort
+	}
+	if fields&FieldKeyValues != 0 {
+		st.KeyValues = maps.Clone(src.KeyValues)
+	}
+	if fields&FieldAdvertise != 0 {
+		st.Advertise = src.Advertise
+	}
 }
 
 // apply checks the fields of st named in fields and, when they are valid,
