@@ -10,6 +10,7 @@ import (
 
 	"github.com/ebitengine/purego"
 	"github.com/steamgs/steamgs/steamgs"
+	"github.com/steamgs/steamgs/steamgs/internal/text"
 )
 
 // errMsgSize is sizeof(SteamErrMsg), the buffer Init_V2 writes its message to.
@@ -53,6 +54,14 @@ type conn struct {
 	outIP     uint32
 	outPort   uint16
 	steamID   uint64
+	ip        steamIPAddress // GetPublicIP's result (see getPublicIP)
+
+	// kv is the key/values last sent to libsteam_api, which Apply sends the
+	// difference from; keys is Apply's reusable list of keys to send.
+	kv   map[string]string
+	keys []string
+	// restarts counts the times WasRestartRequested returned true.
+	restarts uint64
 
 	drops dropCounts // callbacks received but not delivered
 }
@@ -75,15 +84,6 @@ func (c *conn) cstr(i int, s string) *byte {
 	b = append(b, 0)
 	c.str[i] = b
 	return &b[0]
-}
-
-// cString returns the C string at the start of b: the bytes before the
-// first NUL, or all of b.
-func cString(b []byte) string {
-	if i := indexNUL(b); i >= 0 {
-		return string(b[:i])
-	}
-	return string(b)
 }
 
 // Open initializes the process's game server through
@@ -116,7 +116,7 @@ func (l *Library) Open(cfg steamgs.Config) (steamgs.Conn, error) {
 		uintptr(ipv4ToHost(cfg.IP)), uintptr(cfg.GamePort), uintptr(cfg.QueryPort), uintptr(uint32(cfg.Mode)),
 		uintptr(unsafe.Pointer(version)), uintptr(unsafe.Pointer(&l.versionList[0])), uintptr(unsafe.Pointer(&errMsg[0])))
 	if res := steamgs.InitResult(int32(r)); res != steamgs.InitOK {
-		return nil, &steamgs.InitError{Result: res, Message: strings.TrimSpace(cString(errMsg))}
+		return nil, &steamgs.InitError{Result: res, Message: strings.TrimSpace(text.CString(errMsg, errMsgSize-1))}
 	}
 	self, _, _ := purego.SyscallN(l.sym.gameServer)
 	if self == 0 {
@@ -137,9 +137,10 @@ func (l *Library) Open(cfg steamgs.Config) (steamgs.Conn, error) {
 	return c, nil
 }
 
-// Shutdown ends the game server (SteamGameServer_Shutdown) and lets the
-// process start another one.
-func (c *conn) Shutdown() error {
+// Close implements steamgs.Conn: it ends the game server
+// (SteamGameServer_Shutdown) and lets the process start another one. A
+// second Close does nothing.
+func (c *conn) Close() error {
 	process.mu.Lock()
 	defer process.mu.Unlock()
 	if c.self == 0 {
@@ -233,7 +234,3 @@ func (c *conn) takeCallResult(done callCompleted) (steamgs.Callback, bool) {
 func (c *conn) ReleaseThreadMemory() {
 	purego.SyscallN(c.sym.releaseThreadMemory)
 }
-
-// QueryPort returns the query port given to Init; libsteam_api does not
-// report the port it bound.
-func (c *conn) QueryPort() uint16 { return c.queryPort }

@@ -3,11 +3,10 @@ package steamworks
 import (
 	"encoding/binary"
 	"net/netip"
-	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/steamgs/steamgs/steamgs"
+	"github.com/steamgs/steamgs/steamgs/internal/text"
 )
 
 // idAPICallCompleted is the ID of SteamAPICallCompleted_t, the callback that
@@ -72,8 +71,9 @@ func (r *reader) u64(off int) uint64 {
 // bool reads a C bool: any byte other than zero is true.
 func (r *reader) bool(off int) bool { return r.u8(off) != 0 }
 
-// text reads a char[128] field at off as charText does, or gives "" when
-// r is already bad, so that a refused payload makes no string.
+// text reads a char[128] field at off as Go text (see text.CString): up
+// to the first NUL and at most limit bytes, valid UTF-8. It gives "" when r
+// is already bad, so that a refused payload makes no string.
 func (r *reader) text(off, limit int) string {
 	if r.bad {
 		return ""
@@ -82,7 +82,7 @@ func (r *reader) text(off, limit int) string {
 	if b == nil {
 		return ""
 	}
-	return charText(b, limit)
+	return text.CString(b, limit)
 }
 
 func (r *reader) id(off int) steamgs.SteamID        { return steamgs.SteamID(r.u64(off)) }
@@ -212,39 +212,6 @@ func decodeReputation(r *reader, pack int, call steamgs.APICall) steamgs.ServerR
 		}
 	}
 	return rep
-}
-
-// charText turns the bytes of a char[128] field (GSClientDeny_t's text,
-// GSClientAchievementStatus_t's name) into a string: up to the first NUL
-// and at most limit bytes, with bytes that are not UTF-8 replaced by U+FFFD
-// and the result cut back to limit bytes at a character boundary.
-func charText(b []byte, limit int) string {
-	if i := indexNUL(b); i >= 0 {
-		b = b[:i]
-	}
-	if len(b) > limit {
-		b = b[:limit]
-	}
-	s := string(b)
-	if utf8.ValidString(s) {
-		return s
-	}
-	s = strings.ToValidUTF8(s, "\uFFFD")
-	for len(s) > limit {
-		_, size := utf8.DecodeLastRuneInString(s)
-		s = s[:len(s)-size]
-	}
-	return s
-}
-
-// indexNUL returns the index of the first zero byte of b, or -1.
-func indexNUL(b []byte) int {
-	for i, c := range b {
-		if c == 0 {
-			return i
-		}
-	}
-	return -1
 }
 
 // callCompleted is SteamAPICallCompleted_t: the call whose result is ready,

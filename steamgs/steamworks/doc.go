@@ -21,6 +21,20 @@
 // results of AssociateWithClan, ComputeNewPlayerCompatibility and
 // GetServerReputation.
 //
+// # The Conn
+//
+// The steamgs.Conn that a Library opens calls one flat C function per
+// steamgs call, with its strings and out parameters in buffers it reuses,
+// so a call allocates nothing beyond purego's own. Apply calls the setter
+// of each changed setting in the order of the steamgs.Field constants, and
+// sends key/values as the difference from what it last sent: SetKeyValue
+// for new or changed pairs, or, when a key was removed, ClearAllKeyValues
+// and every pair left. Status calls BLoggedOn, BSecure, GetSteamID,
+// GetPublicIP and WasRestartRequested, counting restart requests so that
+// none is lost whichever caller polls. The Conn also implements
+// steamgs.PacketConn (GameSocketShare mode) and steamgs.UserConnectConn
+// (the SDK's deprecated user-connect flow); steamgs.Server.Raw reaches it.
+//
 // # Callbacks that are not delivered
 //
 // The real Steam also sends the game server's pipe callbacks of interfaces

@@ -106,8 +106,7 @@ var _ steamgs.CallbackDropCounter = (*conn)(nil)
 // pipe) and callbacks or call results whose payload did not decode. The
 // result is sorted by ID, holds only IDs with a count and belongs to the
 // caller; drops of IDs without a count of their own are reported under
-// OtherCallbackID. It may be called from any goroutine, also after
-// Shutdown.
+// OtherCallbackID. It may be called from any goroutine, also after Close.
 func (c *conn) DroppedCallbacks() []steamgs.CallbackDrop {
 	return c.drops.snapshot()
 }

@@ -204,7 +204,7 @@ func TestDroppedCallbacks(t *testing.T) {
 		assert.Empty(t, fx.drops(t))
 		fx.fake.queueRaw(9999, nil)
 		collect(fx.srv)
-		dc := fx.srv.Conn().(steamgs.CallbackDropCounter)
+		dc := dropCounter(t, fx.srv)
 		got := dc.DroppedCallbacks()
 		got[0].ID, got[0].Unknown = 1, 77
 		require.NoError(t, fx.srv.Shutdown())
@@ -212,7 +212,7 @@ func TestDroppedCallbacks(t *testing.T) {
 	})
 	t.Run("counts may be read while callbacks run", func(t *testing.T) {
 		fx := newFixture(t, Options{Logger: discardLogger()})
-		dc := fx.srv.Conn().(steamgs.CallbackDropCounter)
+		dc := dropCounter(t, fx.srv)
 		var wg sync.WaitGroup
 		stop := make(chan struct{})
 		wg.Go(func() {

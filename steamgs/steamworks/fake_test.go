@@ -12,6 +12,7 @@ import (
 
 	"github.com/ebitengine/purego"
 	"github.com/steamgs/steamgs/steamgs"
+	"github.com/steamgs/steamgs/steamgs/internal/text"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -223,7 +224,7 @@ func (f *fake) layouts() map[int]cStruct {
 			return out
 		}
 		s := out[int(id)]
-		if n := cString(name); n == "" {
+		if n := text.CString(name, len(name)); n == "" {
 			s.size = int(size)
 		} else {
 			s.fields = append(s.fields, cField{name: n, offset: int(off), size: int(size)})
@@ -328,10 +329,23 @@ func newFixtureOf(t *testing.T, path string, pack int, opts Options) *fixture {
 	return fx
 }
 
-// conn returns the fixture's steamgs.Conn as this package's type.
+// conn returns the fixture's steamgs.Conn as this package's type, reached
+// through steamgs.Server.Raw.
 func (fx *fixture) conn(t *testing.T) *conn {
-	c, ok := fx.srv.Conn().(*conn)
-	require.True(t, ok, "Conn is %T", fx.srv.Conn())
+	t.Helper()
+	return rawConn(t, fx.srv)
+}
+
+// rawConn returns the *conn under a running srv, through steamgs.Server.Raw.
+func rawConn(t testing.TB, srv *steamgs.Server) *conn {
+	t.Helper()
+	var c *conn
+	require.NoError(t, srv.Raw(func(raw any) error {
+		var ok bool
+		c, ok = raw.(*conn)
+		require.True(t, ok, "the Conn is %T", raw)
+		return nil
+	}))
 	return c
 }
 
@@ -339,9 +353,21 @@ func (fx *fixture) conn(t *testing.T) *conn {
 // interface steamgs.CallbackDropCounter.
 func (fx *fixture) drops(t *testing.T) []steamgs.CallbackDrop {
 	t.Helper()
-	dc, ok := fx.srv.Conn().(steamgs.CallbackDropCounter)
-	require.True(t, ok, "%T does not implement steamgs.CallbackDropCounter", fx.srv.Conn())
-	return dc.DroppedCallbacks()
+	return dropCounter(t, fx.srv).DroppedCallbacks()
+}
+
+// dropCounter returns the Conn under a running srv as the optional
+// interface steamgs.CallbackDropCounter.
+func dropCounter(t *testing.T, srv *steamgs.Server) steamgs.CallbackDropCounter {
+	t.Helper()
+	var dc steamgs.CallbackDropCounter
+	require.NoError(t, srv.Raw(func(raw any) error {
+		var ok bool
+		dc, ok = raw.(steamgs.CallbackDropCounter)
+		require.True(t, ok, "%T does not implement steamgs.CallbackDropCounter", raw)
+		return nil
+	}))
+	return dc
 }
 
 // logOnReady sets what LogOn needs.

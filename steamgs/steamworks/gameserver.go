@@ -9,10 +9,17 @@ import (
 	"github.com/steamgs/steamgs/steamgs"
 )
 
-// The methods below call the 41 SteamAPI_ISteamGameServer_* functions, one
-// each, with the ISteamGameServer pointer first. After Shutdown they do
-// nothing and return zero values. Strings go through the conn's reusable
-// buffers; IPv4 addresses and ports are passed in host order.
+// The methods below call the 41 SteamAPI_ISteamGameServer_* functions, with
+// the ISteamGameServer pointer first; the setters are called by Apply (see
+// apply.go). After Close they make no C call and return zero values.
+// Strings go through the conn's reusable buffers; IPv4 addresses and ports
+// are passed in host order.
+
+var (
+	_ steamgs.Conn            = (*conn)(nil)
+	_ steamgs.PacketConn      = (*conn)(nil)
+	_ steamgs.UserConnectConn = (*conn)(nil)
+)
 
 // setString calls fn(self, s) with s as a C string.
 func (c *conn) setString(fn uintptr, s string) {
@@ -41,64 +48,80 @@ func (c *conn) call1(fn, a uintptr) uintptr {
 	return r
 }
 
-func (c *conn) SetProduct(product string)        { c.setString(c.sym.setProduct, product) }
-func (c *conn) SetGameDescription(desc string)   { c.setString(c.sym.setGameDescription, desc) }
-func (c *conn) SetModDir(dir string)             { c.setString(c.sym.setModDir, dir) }
-func (c *conn) SetDedicatedServer(ded bool)      { c.call1(c.sym.setDedicatedServer, cbool(ded)) }
-func (c *conn) LogOn(token string)               { c.setString(c.sym.logOn, token) }
-func (c *conn) LogOnAnonymous()                  { c.call0(c.sym.logOnAnonymous) }
-func (c *conn) LogOff()                          { c.call0(c.sym.logOff) }
-func (c *conn) LoggedOn() bool                   { return isTrue(c.call0(c.sym.bLoggedOn)) }
-func (c *conn) Secure() bool                     { return isTrue(c.call0(c.sym.bSecure)) }
-func (c *conn) SteamID() steamgs.SteamID         { return steamgs.SteamID(c.call0(c.sym.getSteamID)) }
-func (c *conn) WasRestartRequested() bool        { return isTrue(c.call0(c.sym.wasRestartRequested)) }
-func (c *conn) SetMaxPlayerCount(n int)          { c.call1(c.sym.setMaxPlayerCount, uintptr(int32(n))) }
-func (c *conn) SetBotPlayerCount(n int)          { c.call1(c.sym.setBotPlayerCount, uintptr(int32(n))) }
-func (c *conn) SetServerName(name string)        { c.setString(c.sym.setServerName, name) }
-func (c *conn) SetMapName(name string)           { c.setString(c.sym.setMapName, name) }
-func (c *conn) SetPasswordProtected(p bool)      { c.call1(c.sym.setPasswordProtected, cbool(p)) }
-func (c *conn) SetSpectatorPort(port uint16)     { c.call1(c.sym.setSpectatorPort, uintptr(port)) }
-func (c *conn) SetSpectatorServerName(n string)  { c.setString(c.sym.setSpectatorServerName, n) }
-func (c *conn) ClearAllKeyValues()               { c.call0(c.sym.clearAllKeyValues) }
-func (c *conn) SetGameTags(tags string)          { c.setString(c.sym.setGameTags, tags) }
-func (c *conn) SetGameData(data string)          { c.setString(c.sym.setGameData, data) }
-func (c *conn) SetRegion(region string)          { c.setString(c.sym.setRegion, region) }
-func (c *conn) SetAdvertiseServerActive(a bool)  { c.call1(c.sym.setAdvertiseServerActive, cbool(a)) }
-func (c *conn) EndAuthSession(u steamgs.SteamID) { c.call1(c.sym.endAuthSession, uintptr(u)) }
+// LogOn calls LogOn with the token, or LogOnAnonymous when it is empty.
+func (c *conn) LogOn(token string) {
+	if token == "" {
+		c.call0(c.sym.logOnAnonymous)
+		return
+	}
+	c.setString(c.sym.logOn, token)
+}
 
+// LogOff calls LogOff.
+func (c *conn) LogOff() { c.call0(c.sym.logOff) }
+
+// Status calls BLoggedOn, BSecure, GetSteamID, GetPublicIP and
+// WasRestartRequested, in that order, and counts a restart request each
+// time WasRestartRequested returns true (libsteam_api reports each request
+// once). The query port is the one given to Open: libsteam_api does not
+// report the port it bound. After Close it makes no C call and reports the
+// query port and the restart count alone.
+func (c *conn) Status() steamgs.Status {
+	st := steamgs.Status{QueryPort: c.queryPort}
+	if c.self != 0 {
+		st.LoggedOn = isTrue(c.call0(c.sym.bLoggedOn))
+		st.Secure = isTrue(c.call0(c.sym.bSecure))
+		st.SteamID = steamgs.SteamID(c.call0(c.sym.getSteamID))
+		st.PublicIP = publicIPAddr(c.getPublicIP())
+		if isTrue(c.call0(c.sym.wasRestartRequested)) {
+			c.restarts++
+		}
+	}
+	st.Restarts = c.restarts
+	return st
+}
+
+// EndAuthSession calls EndAuthSession with the whole 64-bit ID.
+func (c *conn) EndAuthSession(user steamgs.SteamID) { c.call1(c.sym.endAuthSession, uintptr(user)) }
+
+// CancelAuthTicket calls CancelAuthTicket with the 32-bit handle.
 func (c *conn) CancelAuthTicket(t steamgs.AuthTicket) {
 	c.call1(c.sym.cancelAuthTicket, uintptr(uint32(t)))
 }
 
-func (c *conn) GetGameplayStats() { c.call0(c.sym.getGameplayStats) }
-
-func (c *conn) GetServerReputation() steamgs.APICall {
-	return steamgs.APICall(c.call0(c.sym.getServerReputation))
-}
-
-func (c *conn) AssociateWithClan(clan steamgs.SteamID) steamgs.APICall {
-	return steamgs.APICall(c.call1(c.sym.associateWithClan, uintptr(clan)))
-}
-
-func (c *conn) ComputeNewPlayerCompatibility(user steamgs.SteamID) steamgs.APICall {
-	return steamgs.APICall(c.call1(c.sym.computeNewPlayerCompatibility, uintptr(user)))
-}
-
+// CreateUnauthenticatedUserConnection returns the Steam ID
+// CreateUnauthenticatedUserConnection makes.
 func (c *conn) CreateUnauthenticatedUserConnection() steamgs.SteamID {
 	return steamgs.SteamID(c.call0(c.sym.createUnauthenticatedUser))
 }
 
-func (c *conn) SendUserDisconnect(user steamgs.SteamID) {
-	c.call1(c.sym.sendUserDisconnect, uintptr(user))
-}
-
-// SetKeyValue passes key and value in two buffers.
-func (c *conn) SetKeyValue(key, value string) {
+// Request makes the C call r asks for: AssociateWithClan,
+// ComputeNewPlayerCompatibility and GetServerReputation return their call
+// handle (false when it is k_uAPICallInvalid, 0); RequestUserGroupStatus
+// returns no handle and its C bool; GetGameplayStats returns nothing, so
+// (0, true). An unknown kind makes no call and returns (0, false).
+func (c *conn) Request(r steamgs.Request) (steamgs.APICall, bool) {
 	if c.self == 0 {
-		return
+		return 0, false
 	}
-	k, v := c.cstr(0, key), c.cstr(1, value)
-	purego.SyscallN(c.sym.setKeyValue, c.self, uintptr(unsafe.Pointer(k)), uintptr(unsafe.Pointer(v)))
+	var call steamgs.APICall
+	switch r.Kind {
+	case steamgs.RequestAssociateWithClan:
+		call = steamgs.APICall(c.call1(c.sym.associateWithClan, uintptr(r.Group)))
+	case steamgs.RequestPlayerCompatibility:
+		call = steamgs.APICall(c.call1(c.sym.computeNewPlayerCompatibility, uintptr(r.User)))
+	case steamgs.RequestServerReputation:
+		call = steamgs.APICall(c.call0(c.sym.getServerReputation))
+	case steamgs.RequestUserGroupStatus:
+		ok, _, _ := purego.SyscallN(c.sym.requestUserGroupStatus, c.self, uintptr(r.User), uintptr(r.Group))
+		return 0, isTrue(ok)
+	case steamgs.RequestGameplayStats:
+		c.call0(c.sym.getGameplayStats)
+		return 0, true
+	default:
+		return 0, false
+	}
+	return call, call != 0
 }
 
 // GetAuthSessionTicket passes forID as a SteamNetworkingIdentity, or NULL
@@ -139,25 +162,18 @@ func (c *conn) UserHasLicenseForApp(user steamgs.SteamID, app steamgs.AppID) ste
 	return steamgs.LicenseResult(int32(r))
 }
 
-// RequestUserGroupStatus passes both 64-bit IDs whole.
-func (c *conn) RequestUserGroupStatus(user, group steamgs.SteamID) bool {
+// UpdateUserData calls BUpdateUserData with the name in a reusable buffer.
+func (c *conn) UpdateUserData(user steamgs.SteamID, name string, score uint32) bool {
 	if c.self == 0 {
 		return false
 	}
-	r, _, _ := purego.SyscallN(c.sym.requestUserGroupStatus, c.self, uintptr(user), uintptr(group))
+	p := c.cstr(0, name)
+	r, _, _ := purego.SyscallN(c.sym.bUpdateUserData, c.self, uintptr(user), uintptr(unsafe.Pointer(p)), uintptr(score))
 	return isTrue(r)
 }
 
-// PublicIP calls GetPublicIP, which returns SteamIPAddress_t by value.
-func (c *conn) PublicIP() netip.Addr {
-	if c.self == 0 {
-		return netip.Addr{}
-	}
-	return publicIPAddr(c.lib.publicIP(c.self))
-}
-
-// HandleIncomingPacket passes the datagram in place and its source in host
-// order.
+// HandleIncomingPacket implements steamgs.PacketConn: it passes the
+// datagram in place and its source in host order.
 func (c *conn) HandleIncomingPacket(pkt []byte, from netip.AddrPort) bool {
 	if c.self == 0 || len(pkt) == 0 || len(pkt) > math.MaxInt32 || !from.Addr().Unmap().Is4() {
 		return false
@@ -167,8 +183,8 @@ func (c *conn) HandleIncomingPacket(pkt []byte, from netip.AddrPort) bool {
 	return isTrue(r)
 }
 
-// GetNextOutgoingPacket lets Steam write into buf and reads the destination
-// back from host order.
+// GetNextOutgoingPacket implements steamgs.PacketConn: it lets Steam write
+// into buf and reads the destination back from host order.
 func (c *conn) GetNextOutgoingPacket(buf []byte) (int, netip.AddrPort) {
 	if c.self == 0 || len(buf) == 0 {
 		return 0, netip.AddrPort{}
@@ -184,8 +200,9 @@ func (c *conn) GetNextOutgoingPacket(buf []byte) (int, netip.AddrPort) {
 	return min(n, limit), netip.AddrPortFrom(hostToIPv4(c.outIP), c.outPort)
 }
 
-// SendUserConnectAndAuthenticate calls the SDK's _DEPRECATED function and
-// reads the user's Steam ID from its out parameter.
+// SendUserConnectAndAuthenticate implements steamgs.UserConnectConn: it
+// calls the SDK's _DEPRECATED function and reads the user's Steam ID from
+// its out parameter.
 func (c *conn) SendUserConnectAndAuthenticate(clientIP netip.Addr, ticket []byte) (steamgs.SteamID, bool) {
 	if c.self == 0 || len(ticket) == 0 || len(ticket) > math.MaxInt32 {
 		return 0, false
@@ -199,12 +216,8 @@ func (c *conn) SendUserConnectAndAuthenticate(clientIP netip.Addr, ticket []byte
 	return steamgs.SteamID(c.steamID), true
 }
 
-// UpdateUserData calls BUpdateUserData with the name in a reusable buffer.
-func (c *conn) UpdateUserData(user steamgs.SteamID, name string, score uint32) bool {
-	if c.self == 0 {
-		return false
-	}
-	p := c.cstr(0, name)
-	r, _, _ := purego.SyscallN(c.sym.bUpdateUserData, c.self, uintptr(user), uintptr(unsafe.Pointer(p)), uintptr(score))
-	return isTrue(r)
+// SendUserDisconnect implements steamgs.UserConnectConn: it calls
+// SendUserDisconnect_DEPRECATED.
+func (c *conn) SendUserDisconnect(user steamgs.SteamID) {
+	c.call1(c.sym.sendUserDisconnect, uintptr(user))
 }

@@ -18,15 +18,21 @@ import (
 var maxUser = steamgs.NewSteamID(steamgs.UniverseDev, steamgs.AccountTypeIndividual, steamgs.InstanceDesktop, math.MaxUint32)
 
 // gsCase is one call through steamgs.Server (or the Conn under it) and the
-// single C call the fake must have seen.
+// C calls the fake must have seen: want alone, or calls when it is set.
 type gsCase struct {
-	name string
-	prep func(t *testing.T, fx *fixture)
-	rets map[string]uint64
-	call func(t *testing.T, fx *fixture) any
-	want string // the C call, as the fake renders it
-	res  any    // what call returns
+	name  string
+	prep  func(t *testing.T, fx *fixture)
+	rets  map[string]uint64
+	call  func(t *testing.T, fx *fixture) any
+	want  string   // the C call, as the fake renders it
+	calls []string // the C calls, for a call that makes several
+	res   any      // what call returns
 }
+
+// statusCalls are the C calls of Conn.Status, in order, as the fake
+// renders them.
+var statusCalls = []string{"BLoggedOn(self)", "BSecure(self)", "GetSteamID(self)", "GetPublicIP(self)",
+	"WasRestartRequested(self)"}
 
 // errAny returns err as an any that is nil when err is.
 func errAny(err error) any {
@@ -71,17 +77,17 @@ func gameServerCases() []gsCase {
 		{name: "LogOff", prep: loggedOn, call: func(t *testing.T, fx *fixture) any { return errAny(fx.srv.LogOff()) },
 			want: `LogOff(self)`},
 		{name: "BLoggedOn/true", rets: map[string]uint64{"BLoggedOn": 1},
-			call: func(t *testing.T, fx *fixture) any { return fx.srv.LoggedOn() }, want: `BLoggedOn(self)`, res: true},
+			call: func(t *testing.T, fx *fixture) any { return fx.srv.LoggedOn() }, calls: statusCalls, res: true},
 		{name: "BLoggedOn/false", call: func(t *testing.T, fx *fixture) any { return fx.srv.LoggedOn() },
-			want: `BLoggedOn(self)`, res: false},
+			calls: statusCalls, res: false},
 		{name: "BSecure", rets: map[string]uint64{"BSecure": 1},
-			call: func(t *testing.T, fx *fixture) any { return fx.srv.Secure() }, want: `BSecure(self)`, res: true},
+			call: func(t *testing.T, fx *fixture) any { return fx.srv.Secure() }, calls: statusCalls, res: true},
 		{name: "GetSteamID/max", rets: map[string]uint64{"GetSteamID": math.MaxUint64},
-			call: func(t *testing.T, fx *fixture) any { return fx.srv.SteamID() }, want: `GetSteamID(self)`,
+			call: func(t *testing.T, fx *fixture) any { return fx.srv.SteamID() }, calls: statusCalls,
 			res: steamgs.SteamID(math.MaxUint64)},
 		{name: "WasRestartRequested", rets: map[string]uint64{"WasRestartRequested": 1},
-			call: func(t *testing.T, fx *fixture) any { return fx.srv.WasRestartRequested() },
-			want: `WasRestartRequested(self)`, res: true},
+			call:  func(t *testing.T, fx *fixture) any { return fx.srv.WasRestartRequested() },
+			calls: statusCalls, res: true},
 		{name: "SetMaxPlayerCount", call: func(t *testing.T, fx *fixture) any {
 			return errAny(fx.srv.SetMaxPlayerCount(steamgs.MaxPlayerCount))
 		}, want: `SetMaxPlayerCount(self, 2147483647)`},
@@ -102,7 +108,8 @@ func gameServerCases() []gsCase {
 		{name: "SetSpectatorServerName", call: func(t *testing.T, fx *fixture) any {
 			return errAny(fx.srv.SetSpectatorServerName("spec \"tv\""))
 		}, want: `SetSpectatorServerName(self, "spec \x22tv\x22")`},
-		{name: "ClearAllKeyValues", call: func(t *testing.T, fx *fixture) any { return errAny(fx.srv.ClearAllKeyValues()) },
+		{name: "ClearAllKeyValues", prep: func(t *testing.T, fx *fixture) { require.NoError(t, fx.srv.SetKeyValue("k", "v")) },
+			call: func(t *testing.T, fx *fixture) any { return errAny(fx.srv.ClearAllKeyValues()) },
 			want: `ClearAllKeyValues(self)`},
 		{name: "SetKeyValue", call: func(t *testing.T, fx *fixture) any {
 			return errAny(fx.srv.SetKeyValue("mode", "capture the flag"))
@@ -162,8 +169,9 @@ func gameServerCases() []gsCase {
 			}, want: `RequestUserGroupStatus(self, ` + u(uint64(user)) + `, ` + u(uint64(steamgs.ClanID(math.MaxUint32))) + `)`,
 			res: true},
 		{name: "RequestUserGroupStatus/max uint64 through Conn", call: func(t *testing.T, fx *fixture) any {
-			return fx.conn(t).RequestUserGroupStatus(math.MaxUint64, math.MaxUint64-1)
-		}, want: `RequestUserGroupStatus(self, 18446744073709551615, 18446744073709551614)`, res: false},
+			return fmt.Sprint(fx.conn(t).Request(steamgs.Request{Kind: steamgs.RequestUserGroupStatus,
+				User: math.MaxUint64, Group: math.MaxUint64 - 1}))
+		}, want: `RequestUserGroupStatus(self, 18446744073709551615, 18446744073709551614)`, res: "0 false"},
 		{name: "GetGameplayStats", call: func(t *testing.T, fx *fixture) any {
 			//lint:ignore SA1019 the deprecated call is what is tested
 			return errAny(fx.srv.GetGameplayStats())
@@ -178,7 +186,7 @@ func gameServerCases() []gsCase {
 		{name: "GetPublicIP", prep: func(t *testing.T, fx *fixture) {
 			fx.fake.setPublicIP([16]byte{4, 3, 2, 1}, 0)
 		}, call: func(t *testing.T, fx *fixture) any { return fx.srv.PublicIP() },
-			want: `GetPublicIP(self)`, res: netip.MustParseAddr("1.2.3.4")},
+			calls: statusCalls, res: netip.MustParseAddr("1.2.3.4")},
 		{name: "HandleIncomingPacket", rets: map[string]uint64{"HandleIncomingPacket": 1},
 			call: func(t *testing.T, fx *fixture) any {
 				ok, err := fx.srv.HandleIncomingPacket([]byte{0xFF, 0xFF, 0xFF, 0xFF, 0x54, 0x00},
@@ -249,13 +257,45 @@ func gameServerCases() []gsCase {
 			require.NoError(t, err)
 			return ok
 		}, want: `BUpdateUserData(self, ` + u(uint64(user)) + `, "", 0)`, res: false},
+		{name: "LogOn/empty token through Conn", call: func(t *testing.T, fx *fixture) any {
+			fx.conn(t).LogOn("")
+			return nil
+		}, want: `LogOnAnonymous(self)`},
+		{name: "SetMaxPlayerCount/negative through Conn", call: func(t *testing.T, fx *fixture) any {
+			fx.conn(t).Apply(&steamgs.Settings{MaxPlayers: -1}, steamgs.FieldMaxPlayers)
+			return nil
+		}, want: `SetMaxPlayerCount(self, -1)`},
+		{name: "SetBotPlayerCount/past int32 through Conn", call: func(t *testing.T, fx *fixture) any {
+			fx.conn(t).Apply(&steamgs.Settings{Bots: 1<<32 + 5}, steamgs.FieldBots)
+			return nil
+		}, want: `SetBotPlayerCount(self, 5)`},
+		{name: "SetProduct/empty through Conn", call: func(t *testing.T, fx *fixture) any {
+			fx.conn(t).Apply(&steamgs.Settings{}, steamgs.FieldProduct)
+			return nil
+		}, want: `SetProduct(self, "")`},
+		{name: "AssociateWithClan/invalid call through Conn", call: func(t *testing.T, fx *fixture) any {
+			return fmt.Sprint(fx.conn(t).Request(steamgs.Request{Kind: steamgs.RequestAssociateWithClan, Group: math.MaxUint64}))
+		}, want: `AssociateWithClan(self, 18446744073709551615)`, res: "0 false"},
+		{name: "ComputeNewPlayerCompatibility through Conn", rets: map[string]uint64{"ComputeNewPlayerCompatibility": 9},
+			call: func(t *testing.T, fx *fixture) any {
+				return fmt.Sprint(fx.conn(t).Request(steamgs.Request{Kind: steamgs.RequestPlayerCompatibility, User: math.MaxUint64}))
+			}, want: `ComputeNewPlayerCompatibility(self, 18446744073709551615)`, res: "9 true"},
+		{name: "GetServerReputation through Conn", rets: map[string]uint64{"GetServerReputation": 3},
+			call: func(t *testing.T, fx *fixture) any {
+				return fmt.Sprint(fx.conn(t).Request(steamgs.Request{Kind: steamgs.RequestServerReputation}))
+			}, want: `GetServerReputation(self)`, res: "3 true"},
+		{name: "GetGameplayStats through Conn", call: func(t *testing.T, fx *fixture) any {
+			return fmt.Sprint(fx.conn(t).Request(steamgs.Request{Kind: steamgs.RequestGameplayStats}))
+		}, want: `GetGameplayStats(self)`, res: "0 true"},
 	}
 }
 
 // TestGameServerFunctions calls each of the 41 ISteamGameServer functions of
-// the fake through steamgs.Server (and a few through the Conn with values
-// Server would refuse) and checks the arguments the C side received, the
-// value Go got back and that no other C call happened.
+// the fake through steamgs.Server (setters through Server's setters, which
+// Conn.Apply turns into C calls; getters through Conn.Status) and a few
+// through the Conn with values Server would refuse, and checks the
+// arguments the C side received, the value Go got back and that no other C
+// call happened.
 func TestGameServerFunctions(t *testing.T) {
 	seen := make(map[string]bool)
 	for _, tc := range gameServerCases() {
@@ -270,9 +310,15 @@ func TestGameServerFunctions(t *testing.T) {
 			fx.fake.clearLog()
 			got := tc.call(t, fx)
 			assert.Equal(t, tc.res, got)
+			want := tc.calls
+			if want == nil {
+				want = []string{tc.want}
+			}
 			calls := fx.fake.calls()
-			require.Equal(t, []string{tc.want}, calls)
-			seen[gameServerPrefix+calls[0][:strings.IndexByte(calls[0], '(')]] = true
+			require.Equal(t, want, calls)
+			for _, c := range calls {
+				seen[gameServerPrefix+c[:strings.IndexByte(c, '(')]] = true
+			}
 		})
 	}
 	var missing []string
@@ -329,7 +375,8 @@ func TestIdentity(t *testing.T) {
 }
 
 // TestPublicIP checks the SteamIPAddress_t that GetPublicIP returns by
-// value, for each address type.
+// value, for each address type, as Status reads it and as purego's typed
+// function reads it.
 func TestPublicIP(t *testing.T) {
 	v6 := netip.MustParseAddr("2001:db8::42")
 	cases := []struct {
@@ -350,32 +397,96 @@ func TestPublicIP(t *testing.T) {
 			fx := newFixture(t, Options{})
 			fx.fake.setPublicIP(tc.addr, tc.typ)
 			assert.Equal(t, tc.want, fx.srv.PublicIP())
+			// The SyscallN path of amd64 and purego's typed function agree.
+			c := fx.conn(t)
+			want := steamIPAddress{Addr: tc.addr, Type: tc.typ}
+			assert.Equal(t, want, c.getPublicIP())
+			assert.Equal(t, want, c.lib.publicIP(c.self))
 		})
 	}
 }
 
-// TestShutDownConnDoesNothing checks that a Conn used after Shutdown makes
-// no C call (ISteamGameServer is gone) and returns zero values.
+// TestStatus checks the C calls of Conn.Status, in order, and what it
+// makes of their results.
+func TestStatus(t *testing.T) {
+	fx := newFixture(t, Options{})
+	id := steamgs.NewSteamID(steamgs.UniversePublic, steamgs.AccountTypeGameServer, 0, 99)
+	for k, v := range map[string]uint64{"BLoggedOn": 1, "BSecure": 1, "GetSteamID": uint64(id), "WasRestartRequested": 1} {
+		fx.fake.setReturn(k, v)
+	}
+	v6 := netip.MustParseAddr("2001:db8::7")
+	fx.fake.setPublicIP(v6.As16(), 1)
+	fx.fake.clearLog()
+	c := fx.conn(t)
+	assert.Equal(t, steamgs.Status{LoggedOn: true, Secure: true, SteamID: id, PublicIP: v6,
+		QueryPort: baseConfig().QueryPort, Restarts: 1}, c.Status())
+	assert.Equal(t, statusCalls, fx.fake.calls())
+
+	fx.fake.reset(false)
+	assert.Equal(t, steamgs.Status{QueryPort: baseConfig().QueryPort, Restarts: 1}, c.Status(),
+		"the restart count does not go down")
+}
+
+// TestRestartRequests checks that restart requests are counted whichever
+// call polls WasRestartRequested: a request that a getter of
+// steamgs.Server saw through Status is still reported by
+// Server.WasRestartRequested, once per request.
+func TestRestartRequests(t *testing.T) {
+	fx := newFixture(t, Options{})
+	fx.fake.setReturn("WasRestartRequested", 1) // a request in each of the next two polls
+	assert.False(t, fx.srv.LoggedOn())
+	assert.False(t, fx.srv.Secure())
+	fx.fake.setReturn("WasRestartRequested", 0)
+	assert.True(t, fx.srv.WasRestartRequested(), "the first request, seen by LoggedOn")
+	assert.True(t, fx.srv.WasRestartRequested(), "the second request, seen by Secure")
+	assert.False(t, fx.srv.WasRestartRequested())
+	assert.Equal(t, uint64(2), fx.conn(t).Status().Restarts)
+
+	// A new server counts from zero.
+	require.NoError(t, fx.srv.Shutdown())
+	require.NoError(t, fx.srv.Init(baseConfig()))
+	assert.Equal(t, uint64(0), fx.conn(t).Status().Restarts)
+	assert.False(t, fx.srv.WasRestartRequested())
+}
+
+// TestShutDownConnDoesNothing checks that a Conn used after Close makes no
+// C call (ISteamGameServer is gone) and returns zero values; Status keeps
+// the query port and the restart count.
 func TestShutDownConnDoesNothing(t *testing.T) {
 	fx := newFixture(t, Options{})
+	fx.fake.setReturn("WasRestartRequested", 1)
 	c := fx.conn(t)
+	assert.Equal(t, uint64(1), c.Status().Restarts)
 	require.NoError(t, fx.srv.Shutdown())
 	fx.fake.clearLog()
-	c.SetProduct("x")
-	c.SetKeyValue("k", "v")
-	c.SetMaxPlayerCount(3)
-	assert.False(t, c.LoggedOn())
-	assert.Equal(t, steamgs.SteamID(0), c.SteamID())
+	all := steamgs.Settings{Product: "x", ServerName: "x", MaxPlayers: 3, KeyValues: map[string]string{"k": "v"}, Advertise: true}
+	c.Apply(&all, steamgs.AllFields)
+	c.LogOn("")
+	c.LogOn("token")
+	c.LogOff()
+	assert.Equal(t, steamgs.Status{QueryPort: baseConfig().QueryPort, Restarts: 1}, c.Status())
 	h, n := c.GetAuthSessionTicket(make([]byte, 16), steamgs.Identity{})
 	assert.Equal(t, steamgs.AuthTicket(0), h)
 	assert.Equal(t, 0, n)
+	c.CancelAuthTicket(1)
 	assert.Equal(t, steamgs.BeginAuthInvalidTicket, c.BeginAuthSession([]byte{1}, 1))
+	c.EndAuthSession(1)
+	assert.Equal(t, steamgs.NoAuth, c.UserHasLicenseForApp(1, 480))
+	assert.Equal(t, steamgs.SteamID(0), c.CreateUnauthenticatedUserConnection())
+	for kind := steamgs.RequestAssociateWithClan; kind <= steamgs.RequestGameplayStats; kind++ {
+		call, ok := c.Request(steamgs.Request{Kind: kind, User: 1, Group: 2})
+		assert.Equal(t, steamgs.APICall(0), call, "request %d", kind)
+		assert.False(t, ok, "request %d", kind)
+	}
 	assert.False(t, c.HandleIncomingPacket([]byte{1}, netip.MustParseAddrPort("1.2.3.4:5")))
 	n, _ = c.GetNextOutgoingPacket(make([]byte, 16))
 	assert.Equal(t, 0, n)
+	id, ok := c.SendUserConnectAndAuthenticate(netip.MustParseAddr("1.2.3.4"), []byte{1})
+	assert.Equal(t, steamgs.SteamID(0), id)
+	assert.False(t, ok)
+	c.SendUserDisconnect(1)
 	assert.False(t, c.UpdateUserData(1, "x", 1))
-	assert.False(t, c.PublicIP().IsValid())
 	c.RunCallbacks(func(cb steamgs.Callback) { assert.Fail(t, "a callback after shutdown", "%T", cb) })
-	require.NoError(t, c.Shutdown(), "a second Shutdown")
+	require.NoError(t, c.Close(), "a second Close")
 	assert.Equal(t, []string(nil), fx.fake.calls())
 }

@@ -61,7 +61,9 @@ type Library struct {
 	// versionList is versions as Init_V2 takes them, NUL-separated.
 	versionList []byte
 	// publicIP calls GetPublicIP, which returns a 20-byte struct by value:
-	// purego's typed functions handle struct returns on every ABI.
+	// purego's typed functions handle struct returns on every ABI. On amd64
+	// conn.getPublicIP calls it through SyscallN instead; the tests check
+	// that both agree.
 	publicIP func(self uintptr) steamIPAddress
 }
 
