@@ -15,28 +15,29 @@ func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
 func TestSettersMarkWhatChanged(t *testing.T) {
 	tests := []struct {
-		name string
-		set  func(s *components.SettingsData)
-		want components.Field
+		name  string
+		set   func(s *components.SettingsData)
+		want  components.Field
+		logOn bool
 	}{
-		{"product", func(s *components.SettingsData) { s.SetProduct("480") }, components.FieldProduct},
-		{"description", func(s *components.SettingsData) { s.SetGameDescription("d") }, components.FieldGameDescription},
-		{"mod dir", func(s *components.SettingsData) { s.SetModDir("m") }, components.FieldModDir},
-		{"dedicated", func(s *components.SettingsData) { s.SetDedicatedServer(true) }, components.FieldDedicated},
-		{"log-on", func(s *components.SettingsData) { s.LogOnAnonymous() }, components.FieldLogOn},
-		{"log-on token", func(s *components.SettingsData) { s.LogOnWithToken("t") }, components.FieldLogOn},
-		{"name", func(s *components.SettingsData) { s.SetServerName("n") }, components.FieldServerName},
-		{"map", func(s *components.SettingsData) { s.SetMapName("m") }, components.FieldMapName},
-		{"max players", func(s *components.SettingsData) { s.SetMaxPlayerCount(8) }, components.FieldMaxPlayers},
-		{"bots", func(s *components.SettingsData) { s.SetBotPlayerCount(2) }, components.FieldBots},
-		{"password", func(s *components.SettingsData) { s.SetPasswordProtected(true) }, components.FieldPassword},
-		{"spectator port", func(s *components.SettingsData) { s.SetSpectatorPort(1) }, components.FieldSpectatorPort},
-		{"spectator name", func(s *components.SettingsData) { s.SetSpectatorServerName("s") }, components.FieldSpectatorName},
-		{"tags", func(s *components.SettingsData) { s.SetGameTags("a,b") }, components.FieldGameTags},
-		{"data", func(s *components.SettingsData) { s.SetGameData("x") }, components.FieldGameData},
-		{"region", func(s *components.SettingsData) { s.SetRegion("eu") }, components.FieldRegion},
-		{"key/value", func(s *components.SettingsData) { s.SetKeyValue("k", "v") }, components.FieldKeyValues},
-		{"advertise", func(s *components.SettingsData) { s.SetAdvertiseServerActive(true) }, components.FieldAdvertise},
+		{"product", func(s *components.SettingsData) { s.SetProduct("480") }, components.FieldProduct, false},
+		{"description", func(s *components.SettingsData) { s.SetGameDescription("d") }, components.FieldGameDescription, false},
+		{"mod dir", func(s *components.SettingsData) { s.SetModDir("m") }, components.FieldModDir, false},
+		{"dedicated", func(s *components.SettingsData) { s.SetDedicatedServer(true) }, components.FieldDedicated, false},
+		{"log-on", func(s *components.SettingsData) { s.LogOnAnonymous() }, 0, true},
+		{"log-on token", func(s *components.SettingsData) { s.LogOnWithToken("t") }, 0, true},
+		{"name", func(s *components.SettingsData) { s.SetServerName("n") }, components.FieldServerName, false},
+		{"map", func(s *components.SettingsData) { s.SetMapName("m") }, components.FieldMapName, false},
+		{"max players", func(s *components.SettingsData) { s.SetMaxPlayerCount(8) }, components.FieldMaxPlayers, false},
+		{"bots", func(s *components.SettingsData) { s.SetBotPlayerCount(2) }, components.FieldBots, false},
+		{"password", func(s *components.SettingsData) { s.SetPasswordProtected(true) }, components.FieldPassword, false},
+		{"spectator port", func(s *components.SettingsData) { s.SetSpectatorPort(1) }, components.FieldSpectatorPort, false},
+		{"spectator name", func(s *components.SettingsData) { s.SetSpectatorServerName("s") }, components.FieldSpectatorName, false},
+		{"tags", func(s *components.SettingsData) { s.SetGameTags("a,b") }, components.FieldGameTags, false},
+		{"data", func(s *components.SettingsData) { s.SetGameData("x") }, components.FieldGameData, false},
+		{"region", func(s *components.SettingsData) { s.SetRegion("eu") }, components.FieldRegion, false},
+		{"key/value", func(s *components.SettingsData) { s.SetKeyValue("k", "v") }, components.FieldKeyValues, false},
+		{"advertise", func(s *components.SettingsData) { s.SetAdvertiseServerActive(true) }, components.FieldAdvertise, false},
 		{"unchanged values", func(s *components.SettingsData) {
 			s.SetServerName("")
 			s.SetMaxPlayerCount(0)
@@ -44,26 +45,36 @@ func TestSettersMarkWhatChanged(t *testing.T) {
 			s.SetSpectatorPort(0)
 			s.DeleteKeyValue("missing")
 			s.ClearKeyValues()
-		}, 0},
+		}, 0, false},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			var s components.SettingsData
 			tc.set(&s)
 			assert.Equal(t, tc.want, s.Dirty(), "dirty")
-			assert.Equal(t, tc.want != 0, s.Version() > 0, "version moved")
+			assert.Equal(t, tc.logOn, s.LogOnRequested(), "log-on requested")
+			assert.Equal(t, tc.want != 0 || tc.logOn, s.Version() > 0, "version moved")
 			s.ClearDirty()
 			assert.Equal(t, components.Field(0), s.Dirty(), "dirty after ClearDirty")
+			assert.False(t, s.LogOnRequested(), "log-on requested after ClearDirty")
 			v := s.Version()
 			tc.set(&s) // the same values again
-			if tc.want != components.FieldLogOn {
-				assert.Equal(t, components.Field(0), s.Dirty(), "dirty after setting the same values")
+			assert.Equal(t, components.Field(0), s.Dirty(), "dirty after setting the same values")
+			if !tc.logOn {
 				assert.Equal(t, v, s.Version(), "version after setting the same values")
 			} else {
-				assert.Equal(t, components.FieldLogOn, s.Dirty(), "a log-on request always counts")
+				assert.True(t, s.LogOnRequested(), "a log-on request always counts")
+				assert.Greater(t, s.Version(), v, "version after a second log-on request")
 			}
 		})
 	}
+}
+
+func TestFieldsAreSteamgsFields(t *testing.T) {
+	assert.Equal(t, steamgs.FieldPasswordProtected, components.FieldPassword, "password")
+	assert.Equal(t, steamgs.FieldSpectatorServerName, components.FieldSpectatorName, "spectator name")
+	assert.Equal(t, steamgs.FieldsBeforeLogOn, components.FieldsBeforeLogOn, "before log-on")
+	assert.Equal(t, steamgs.AllFields, components.AllFields, "all fields")
 }
 
 func TestSettingsGetters(t *testing.T) {
@@ -90,36 +101,40 @@ func TestSettingsGetters(t *testing.T) {
 	want := []any{"480", "Spacewar", "spacewar", true, components.LogOn{Token: "tok"}, "name", "map", 16, 3, true,
 		uint16(27020), "spec", "tags", "data", "eu", true}
 	assert.Equal(t, want, got, "getters")
-	assert.Equal(t, (components.AllFields|components.FieldLogOn)&^components.FieldKeyValues, s.Dirty(), "dirty")
+	assert.Equal(t, components.AllFields&^components.FieldKeyValues, s.Dirty(), "dirty")
+	assert.True(t, s.LogOnRequested(), "log-on requested")
+	assert.Equal(t, steamgs.Settings{Product: "480", GameDescription: "Spacewar", ModDir: "spacewar", Dedicated: true,
+		ServerName: "name", MapName: "map", MaxPlayers: 16, Bots: 3, PasswordProtected: true, SpectatorPort: 27020,
+		SpectatorServerName: "spec", GameTags: "tags", GameData: "data", Region: "eu", Advertise: true}, s.Settings(), "Settings()")
 }
 
-func TestKeyValueChanges(t *testing.T) {
+func TestKeyValues(t *testing.T) {
 	var s components.SettingsData
 	s.SetKeyValue("b", "1")
 	s.SetKeyValue("a", "1")
 	s.SetKeyValue("b", "2")
-	reset, keys := s.KeyValueChanges()
-	assert.False(t, reset)
-	assert.Equal(t, []string{"b", "a"}, keys, "keys, in order of first change")
+	assert.Equal(t, components.FieldKeyValues, s.Dirty(), "dirty")
+	assert.Equal(t, map[string]string{"a": "1", "b": "2"}, s.Settings().KeyValues, "the set")
 	v, ok := s.KeyValue("b")
 	assert.Equal(t, []any{"2", true, 2}, []any{v, ok, s.KeyValueCount()}, "value of b, count")
 	s.ClearDirty()
 
+	s.SetKeyValue("a", "1") // unchanged
+	assert.Zero(t, s.Dirty(), "dirty after an unchanged key/value")
 	s.SetKeyValue("c", "3")
 	s.DeleteKeyValue("a")
 	s.SetKeyValue("d", "4")
-	reset, keys = s.KeyValueChanges()
-	assert.True(t, reset, "reset after a deletion")
-	assert.Empty(t, keys, "no key list with a reset")
+	assert.Equal(t, components.FieldKeyValues, s.Dirty(), "dirty after a deletion")
 	assert.Equal(t, []string{"b", "c", "d"}, s.KeyValueKeys(), "sorted keys")
+	assert.Equal(t, map[string]string{"b": "2", "c": "3", "d": "4"}, s.Settings().KeyValues, "the set")
 	s.ClearDirty()
 
 	s.ClearKeyValues()
-	reset, _ = s.KeyValueChanges()
-	assert.True(t, reset, "reset after ClearKeyValues")
+	assert.Equal(t, components.FieldKeyValues, s.Dirty(), "dirty after ClearKeyValues")
 	assert.Equal(t, 0, s.KeyValueCount(), "count")
 	_, ok = s.KeyValue("b")
 	assert.False(t, ok, "b is gone")
+	assert.Empty(t, s.KeyValueKeys(), "keys")
 }
 
 func TestMarkAllDirty(t *testing.T) {
@@ -134,8 +149,7 @@ func TestMarkAllDirty(t *testing.T) {
 	s.ClearDirty()
 	s.MarkAllDirty()
 	assert.Equal(t, components.FieldServerName|components.FieldBots|components.FieldKeyValues, s.Dirty(), "dirty")
-	reset, _ := s.KeyValueChanges()
-	assert.True(t, reset, "key/values are cleared and set again")
+	assert.False(t, s.LogOnRequested(), "MarkAllDirty asks for no log-on")
 }
 
 func TestStrings(t *testing.T) {

@@ -8,12 +8,13 @@
 // [SettingsData] and [PlayerData] keep their fields unexported: a game reads
 // them through getters and changes them through setters (SetServerName,
 // SetKeyValue, SetScore, ...). Each setter records what it changed: settings
-// keep a bit mask of changed fields ([SettingsData.Dirty]) and the changed
-// key/values; a player counts its changes and, once the systems have taken it
-// on, puts itself on its world's [Roster] of changed players. That is what
-// makes a quiet tick cheap: the systems compare one integer for the settings
-// and look at one list for the players, and neither compares values nor walks
-// every player. A setter given the value a field already has changes nothing.
+// keep a bit mask of changed fields ([SettingsData.Dirty], a steamgs.Field,
+// the mask Server.ApplySettings takes); a player counts its changes and, once
+// the systems have taken it on, puts itself on its world's [Roster] of
+// changed players. That is what makes a quiet tick cheap: the systems check a
+// bit mask and a flag for the settings and look at one list for the players,
+// and neither compares values nor walks every player. A setter given the
+// value a field already has changes nothing.
 //
 // Setters are the only way to change these components. Replacing a component
 // wholesale (ComponentType.SetValue or Set with another value) after the

@@ -15,12 +15,11 @@ func ExampleSettingsData() {
 	s.SetMapName("dm_1") // the same value: no change
 	s.SetKeyValue("mode", "ffa")
 	fmt.Println(s.Dirty())
-	_, keys := s.KeyValueChanges()
-	fmt.Println(keys)
-	s.ClearDirty() // what the settings system does after a push
+	fmt.Println(s.Settings().KeyValues) // what Server.ApplySettings is given
+	s.ClearDirty()                      // what the settings system does after a push
 	fmt.Println(s.Dirty(), s.ServerName())
 	// Output:
 	// ServerName|MapName|KeyValues
-	// [mode]
+	// map[mode:ffa]
 	// 0 Arena
 }

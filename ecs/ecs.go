@@ -48,8 +48,10 @@ type Options struct {
 	Now func() time.Time
 }
 
-// Plugin is the Steam game server installed in one donburi world. Make it
-// with Install. Like its world, a Plugin belongs to one goroutine.
+// Plugin is the Steam game server installed in one donburi world, and all a
+// game needs of it besides the *steamgs.Server: the tick, the events, the
+// settings and status components, the players and their auth sessions. Make
+// it with Install. Like its world, a Plugin belongs to one goroutine.
 type Plugin struct {
 	sys   *systems.Systems
 	ecs   *decs.ECS
@@ -138,9 +140,6 @@ func (p *Plugin) World() donburi.World { return p.sys.World() }
 // Server returns the game server.
 func (p *Plugin) Server() *steamgs.Server { return p.sys.Server() }
 
-// Systems returns the Steam systems.
-func (p *Plugin) Systems() *systems.Systems { return p.sys }
-
 // Events returns the Steam events of the world, to subscribe to.
 func (p *Plugin) Events() *systems.Events { return p.sys.Events() }
 
@@ -169,3 +168,58 @@ func (p *Plugin) Remove(e donburi.Entity) bool { return p.sys.Remove(e) }
 // Player returns the player component of e, or nil when e is gone or no
 // player.
 func (p *Plugin) Player(e donburi.Entity) *components.PlayerData { return p.sys.Player(e) }
+
+// Track takes on an entity that received its Player component after it was
+// created (an entity created with the component is seen by itself): the
+// next tick begins its auth session. It reports whether e is a valid entity
+// with a Player component.
+func (p *Plugin) Track(e donburi.Entity) bool { return p.sys.Track(e) }
+
+// Players returns the query of the world's player entities, built once for
+// this world: iterate it rather than components.Player's Each, which shares
+// one query across worlds.
+func (p *Plugin) Players() *donburi.Query { return p.sys.Players() }
+
+// PlayerBySteamID returns the entity of the player id that has an auth
+// session (or is a registered bot).
+func (p *Plugin) PlayerBySteamID(id steamgs.SteamID) (donburi.Entity, bool) {
+	return p.sys.PlayerBySteamID(id)
+}
+
+// HasSession reports whether the player id has an auth session.
+func (p *Plugin) HasSession(id steamgs.SteamID) bool { return p.sys.HasSession(id) }
+
+// Sessions returns the number of players with an auth session, bots
+// included.
+func (p *Plugin) Sessions() int { return p.sys.Sessions() }
+
+// Roster returns the world's roster of players whose name or score changed
+// since the last tick.
+func (p *Plugin) Roster() *components.Roster { return p.sys.Roster() }
+
+// SettingsEntity returns the entity that holds the settings component.
+func (p *Plugin) SettingsEntity() donburi.Entity { return p.sys.SettingsEntity() }
+
+// StatusEntity returns the entity that holds the status component.
+func (p *Plugin) StatusEntity() donburi.Entity { return p.sys.StatusEntity() }
+
+// RemovePlayers removes every player's entity and ends their auth sessions
+// now, without waiting for a tick, and returns how many it removed: for a
+// server that is shutting down (then LogOff, SendPackets and Shutdown).
+func (p *Plugin) RemovePlayers() int {
+	w := p.World()
+	var gone []donburi.Entity
+	for e := range p.sys.Players().Iter(w) {
+		gone = append(gone, e.Entity())
+	}
+	for _, e := range gone {
+		w.Remove(e)
+	}
+	p.sys.Authenticate(p.ecs)
+	return len(gone)
+}
+
+// SendPackets runs the packets-out system now: it sends every datagram Steam
+// has queued through Options.Send, such as the last ones after a LogOff. It
+// does nothing without Options.Send.
+func (p *Plugin) SendPackets() { p.sys.SendPackets(p.ecs) }

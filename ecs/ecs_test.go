@@ -11,6 +11,7 @@ import (
 	"github.com/steamgs/steamgs/ecs/ecstest"
 	"github.com/steamgs/steamgs/steamgs"
 	"github.com/steamgs/steamgs/steamgs/local"
+	"github.com/steamgs/steamgs/steamgs/steamgstest"
 	"github.com/steamgs/steamgs/systems"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -22,7 +23,7 @@ import (
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
 // methods returns the methods of calls, in order.
-func methods(calls []ecstest.Call) []string {
+func methods(calls []steamgstest.Call) []string {
 	out := make([]string, len(calls))
 	for i, c := range calls {
 		out[i] = c.Method
@@ -30,8 +31,17 @@ func methods(calls []ecstest.Call) []string {
 	return out
 }
 
+// texts returns calls as text, in order.
+func texts(calls []steamgstest.Call) []string {
+	out := make([]string, len(calls))
+	for i, c := range calls {
+		out[i] = c.String()
+	}
+	return out
+}
+
 // step runs one tick and returns the Steam calls it made, polls left out.
-func step(h *ecstest.Harness) []ecstest.Call {
+func step(h *ecstest.Harness) []steamgstest.Call {
 	h.Recorder.Reset()
 	h.Step(1)
 	return h.Recorder.SteamCalls()
@@ -135,7 +145,7 @@ func TestDenials(t *testing.T) {
 					h.Remove(e)
 				}
 				assert.Empty(t, step(h), "calls after the denial")
-				assert.Equal(t, 0, h.Plugin.Systems().Sessions(), "sessions")
+				assert.Equal(t, 0, h.Plugin.Sessions(), "sessions")
 			})
 		}
 	}
@@ -214,8 +224,8 @@ func TestQuietTick(t *testing.T) {
 	h.Step(3)
 	h.Recorder.Reset()
 	h.Step(1)
-	assert.Equal(t, []string{"RunCallbacks", "WasRestartRequested", "GetNextOutgoingPacket"}, methods(h.Recorder.Calls()), "the polls of a quiet tick")
-	for _, m := range []string{"UpdateUserData", "BeginAuthSession", "EndAuthSession", "SetServerName", "SetKeyValue"} {
+	assert.Equal(t, []string{"RunCallbacks", "Status", "GetNextOutgoingPacket"}, methods(h.Recorder.Calls()), "the polls of a quiet tick")
+	for _, m := range []string{"UpdateUserData", "BeginAuthSession", "EndAuthSession", "Apply", "LogOn"} {
 		assert.Equal(t, 0, h.Recorder.Count(m), m)
 	}
 }
@@ -229,21 +239,16 @@ func TestSettingsPushedOnce(t *testing.T) {
 	set.SetKeyValue("mode", "ffa")
 	set.SetKeyValue("round", "1")
 	set.SetBotPlayerCount(1)
-	calls := step(h)
-	got := make([]string, len(calls))
-	for i, c := range calls {
-		got[i] = c.String()
-	}
-	assert.Equal(t, []string{`SetServerName("Arena")`, `SetMapName("dm_2")`, "SetBotPlayerCount(1)",
-		`SetGameTags("ffa")`, `SetKeyValue("mode", "ffa")`, `SetKeyValue("round", "1")`}, got, "calls")
+	assert.Equal(t, []string{"Apply(ServerName|MapName|Bots|GameTags|KeyValues)"}, texts(step(h)), "one push")
 	assert.Empty(t, step(h), "calls of the next tick")
-	assert.Equal(t, "Arena", h.Server.Settings().ServerName, "the server's name")
-	assert.Equal(t, map[string]string{"mode": "ffa", "round": "1"}, h.Server.Settings().KeyValues, "the server's key/values")
+	st := h.Server.Settings()
+	assert.Equal(t, []any{"Arena", "dm_2", 1, "ffa"}, []any{st.ServerName, st.MapName, st.Bots, st.GameTags}, "the server's settings")
+	assert.Equal(t, map[string]string{"mode": "ffa", "round": "1"}, st.KeyValues, "the server's key/values")
 
 	set.SetKeyValue("round", "2")
-	assert.Equal(t, []string{"SetKeyValue"}, methods(step(h)), "one key changed")
+	assert.Equal(t, []string{"Apply(KeyValues)"}, texts(step(h)), "one key changed")
 	set.DeleteKeyValue("mode")
-	assert.Equal(t, []string{"ClearAllKeyValues", "SetKeyValue"}, methods(step(h)), "a key deleted")
+	assert.Equal(t, []string{"Apply(KeyValues)"}, texts(step(h)), "a key deleted")
 	assert.Equal(t, map[string]string{"round": "2"}, h.Server.Settings().KeyValues, "the server's key/values")
 }
 
@@ -254,8 +259,8 @@ func TestLogOnSettingsFirst(t *testing.T) {
 	assert.False(t, h.Status().LoggedOn, "not logged on")
 	h.Settings().LogOnAnonymous()
 	calls := step(h)
-	assert.Equal(t, []string{"SetProduct", "SetGameDescription", "SetModDir", "SetDedicatedServer", "LogOnAnonymous",
-		"SetServerName", "SetMapName", "SetMaxPlayerCount", "SetAdvertiseServerActive"}, methods(calls), "first push")
+	assert.Equal(t, []string{"Apply(Product|GameDescription|ModDir|Dedicated)", `LogOn("")`,
+		"Apply(ServerName|MapName|MaxPlayers|Advertise)"}, texts(calls), "first push")
 	assert.Equal(t, components.LoggingOn, h.Status().State, "state")
 	h.Step(1)
 	st := h.Status()
@@ -271,7 +276,8 @@ func TestLogOnSettingsFirst(t *testing.T) {
 	h.Settings().SetProduct("481")
 	assert.Empty(t, step(h), "calls")
 	require.Len(t, failed, 1)
-	assert.Equal(t, "SetProduct", failed[0].Call, "failed call")
+	assert.Equal(t, "ApplySettings", failed[0].Call, "failed call")
+	assert.Equal(t, components.FieldProduct, failed[0].Fields, "failed setting")
 	assert.ErrorIs(t, h.Status().LastError, steamgs.ErrAfterLogOn, fmt.Sprint(h.Status().LastError))
 	assert.Empty(t, step(h), "no retry")
 }
@@ -384,7 +390,7 @@ func TestGameSystemsRunBetween(t *testing.T) {
 	})
 	h.Plugin.AddSystem(func(e *decs.ECS) {
 		order = append(order, "game")
-		h.Plugin.Systems().Players().Each(e.World, func(en *donburi.Entry) {
+		h.Plugin.Players().Each(e.World, func(en *donburi.Entry) {
 			if p := components.Player.Get(en); p.Active() && p.Score() == 0 {
 				p.SetScore(100)
 			}
@@ -403,7 +409,7 @@ func TestGameSystemsRunBetween(t *testing.T) {
 func TestAddToDonburiECS(t *testing.T) {
 	u, err := local.NewUniverse(local.Options{Key: local.KeyFromPassphrase("x"), Clock: local.NewManualClock(ecstest.DefaultStart())})
 	require.NoError(t, err)
-	rec := ecstest.NewRecorder(u)
+	rec := steamgstest.NewRecorder(u)
 	srv := steamgs.NewServer(rec)
 	require.NoError(t, srv.Init(steamgs.Config{QueryPort: steamgs.QueryPortShared, Mode: steamgs.ModeAuthentication, Version: "1", AppID: 480}), "init")
 	defer srv.Shutdown()
@@ -422,7 +428,7 @@ func TestAddToDonburiECS(t *testing.T) {
 	rec.Reset()
 	e.Update()
 	assert.Equal(t, 1, ran, "game system runs")
-	assert.Equal(t, []string{"SetServerName"}, methods(rec.SteamCalls()), "calls")
+	assert.Equal(t, []string{"Apply(ServerName)"}, texts(rec.SteamCalls()), "calls")
 	assert.NoError(t, p.Update(), "Update returns nil")
 	assert.Equal(t, uint64(1), p.Ticks(), "ticks")
 	assert.Same(t, w, p.World(), "World")
@@ -501,4 +507,55 @@ func TestParallelWorlds(t *testing.T) {
 	for i, r := range results {
 		assert.Equal(t, "false 1 9 3", r, "world %d", i)
 	}
+}
+
+// TestPluginFacade reaches through the plugin what a game needs of the
+// systems: the players, their sessions, the singletons, a late Player
+// component, and the shutdown steps.
+func TestPluginFacade(t *testing.T) {
+	h := ecstest.Start(t, ecstest.Options{})
+	p := h.Plugin
+	e, id := h.Join("alice")
+	b := h.AddBot("bot")
+	h.Step(2)
+	assert.Equal(t, 2, p.Sessions(), "sessions")
+	assert.True(t, p.HasSession(id), "alice's session")
+	got, ok := p.PlayerBySteamID(id)
+	assert.True(t, ok, "alice found")
+	assert.Equal(t, e, got, "alice's entity")
+	assert.Equal(t, 2, p.Players().Count(h.World), "players")
+	assert.True(t, h.World.Entry(p.SettingsEntity()).HasComponent(components.Settings), "settings entity")
+	assert.True(t, h.World.Entry(p.StatusEntity()).HasComponent(components.Status), "status entity")
+
+	h.Player(e).SetScore(3)
+	assert.Equal(t, 1, p.Roster().Len(), "changed players")
+	h.Step(1)
+	assert.Equal(t, 0, p.Roster().Len(), "changed players after a tick")
+
+	// A Player component added after the entity was created.
+	late := h.World.Create(components.Settings)
+	bob := h.AddUser("bob")
+	tk, err := h.Ticket(bob)
+	require.NoError(t, err)
+	lp := components.NewPlayer(bob, "bob", tk, h.Clock.Now())
+	donburi.Add(h.World.Entry(late), components.Player, &lp)
+	assert.True(t, p.Track(late), "Track")
+	assert.False(t, p.Track(p.StatusEntity()), "Track of an entity without a player")
+	assert.Equal(t, []string{"BeginAuthSession"}, methods(step(h)), "the late player's session")
+
+	// Shutting down: the sessions end at once, Steam's last packets go out.
+	h.Recorder.Reset()
+	assert.Equal(t, 3, p.RemovePlayers(), "players removed")
+	assert.Equal(t, []string{"EndAuthSession", "EndAuthSession", "EndAuthSession"}, methods(h.Recorder.SteamCalls()), "sessions ended")
+	assert.False(t, h.Valid(e) || h.Valid(b) || h.Valid(late), "entities removed")
+	assert.Zero(t, p.Sessions(), "sessions")
+	from := netip.MustParseAddrPort("127.0.0.1:40000")
+	_, err = h.Server.HandleIncomingPacket(append([]byte{0xFF, 0xFF, 0xFF, 0xFF, 'T'}, "Source Engine Query\x00"...), from)
+	require.NoError(t, err)
+	p.SendPackets()
+	sent := h.Sent()
+	require.Len(t, sent, 1, "Steam's reply, sent without a tick")
+	assert.Equal(t, from, sent[0].To, "reply's destination")
+	p.SendPackets()
+	assert.Empty(t, h.Sent(), "nothing more queued")
 }

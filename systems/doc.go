@@ -12,7 +12,8 @@
 //     CreateUnauthenticatedUserConnection); removed and rejected ones get
 //     EndAuthSession;
 //  5. SyncScores: UpdateUserData for the players whose name or score changed;
-//  6. PushSettings: the setters of the settings that changed;
+//  6. PushSettings: Server.ApplySettings with the settings that changed,
+//     those fixed at log-on before a requested log-on, the others after;
 //  7. SendPackets: GetNextOutgoingPacket until it is empty, sent through the
 //     game's [SendFunc].
 //
@@ -20,8 +21,9 @@
 // records kept by the components' setters (see package components): a quiet
 // tick allocates nothing, visits no player and makes no Steam call but
 // RunCallbacks, WasRestartRequested and (with a SendFunc)
-// GetNextOutgoingPacket. Package ecs installs the systems in a world in this
-// order around the game's own.
+// GetNextOutgoingPacket, which reach the back end's Conn as RunCallbacks,
+// Status and GetNextOutgoingPacket. Package ecs installs the systems in a
+// world in this order around the game's own.
 //
 // Players are entities with a components.Player component. The systems see
 // a player arrive when its entity is created with the component (donburi's

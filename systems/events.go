@@ -30,9 +30,12 @@ type RestartRequested struct {
 // settings, a player's name that is too long. The error is also kept in
 // StatusData.LastError.
 type CallFailed struct {
-	Call    string          // the method, such as "SetServerName"
+	Call    string          // the method, such as "ApplySettings" or "LogOn"
 	SteamID steamgs.SteamID // the player concerned, or zero
-	Err     error
+	// Fields are the settings of a failed ApplySettings, one field: the
+	// one Steam's rules refused.
+	Fields components.Field
+	Err    error
 }
 
 // Events are the typed donburi events that the systems of one world publish:

@@ -279,10 +279,19 @@ func (s *Systems) reject(e donburi.Entity, p *components.PlayerData, state compo
 
 // fail records the error of a Steam call in the status and publishes it.
 func (s *Systems) fail(call string, id steamgs.SteamID, err error) {
+	s.failed(CallFailed{Call: call, SteamID: id, Err: err})
+}
+
+// failSettings records the error of an ApplySettings of fields.
+func (s *Systems) failSettings(fields components.Field, err error) {
+	s.failed(CallFailed{Call: "ApplySettings", Fields: fields, Err: err})
+}
+
+func (s *Systems) failed(ev CallFailed) {
 	st := s.Status()
-	st.LastError = err
+	st.LastError = ev.Err
 	st.Errors++
-	publish(s.w, s.ev, s.ev.Failed, evFailed, CallFailed{Call: call, SteamID: id, Err: err})
+	publish(s.w, s.ev, s.ev.Failed, evFailed, ev)
 }
 
 // finish processes the events published by a system, then removes the

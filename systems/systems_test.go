@@ -319,12 +319,15 @@ func TestSettingsPushedOnce(t *testing.T) {
 	set.SetKeyValue("a", "1")
 	set.SetKeyValue("b", "3")
 	assert.Equal(t, []string{
-		"SetProduct(480)", "SetGameDescription(Spacewar)", "SetModDir(spacewar)", "SetDedicatedServer(true)",
-		"LogOnAnonymous", "SetServerName(Test server)", "SetMapName(dm_1)", "SetMaxPlayerCount(16)",
-		"SetBotPlayerCount(2)", "SetPasswordProtected(true)", "SetSpectatorPort(27020)",
-		"SetSpectatorServerName(spec)", "SetGameTags(ctf,eu)", "SetGameData(d)", "SetRegion(eu)",
-		"SetKeyValue(b,3)", "SetKeyValue(a,1)", "SetAdvertiseServerActive(true)",
+		"Apply(Product|GameDescription|ModDir|Dedicated)", `LogOn("")`,
+		"Apply(ServerName|MapName|MaxPlayers|Bots|PasswordProtected|SpectatorPort|SpectatorServerName|GameTags|GameData|Region|KeyValues|Advertise)",
 	}, r.calls())
+	want := steamgs.Settings{Product: "480", GameDescription: "Spacewar", ModDir: "spacewar", Dedicated: true,
+		ServerName: "Test server", MapName: "dm_1", MaxPlayers: 16, Bots: 2, PasswordProtected: true,
+		SpectatorPort: 27020, SpectatorServerName: "spec", GameTags: "ctf,eu", GameData: "d", Region: "eu",
+		KeyValues: map[string]string{"a": "1", "b": "3"}, Advertise: true}
+	assert.Equal(t, want, r.conn.settings, "the back end's settings")
+	assert.Equal(t, want, r.srv.Settings(), "the server's settings")
 	assert.Equal(t, components.LoggingOn, r.sys.Status().State)
 	assert.Empty(t, r.calls(), "pushed once")
 
@@ -332,13 +335,17 @@ func TestSettingsPushedOnce(t *testing.T) {
 	set.SetMapName("dm_2")
 	set.SetKeyValue("a", "1") // unchanged
 	set.SetKeyValue("c", "9")
-	assert.Equal(t, []string{"SetMapName(dm_2)", "SetKeyValue(c,9)"}, r.calls())
+	assert.Equal(t, []string{"Apply(MapName|KeyValues)"}, r.calls())
+	assert.Equal(t, "dm_2", r.conn.settings.MapName)
+	assert.Equal(t, map[string]string{"a": "1", "b": "3", "c": "9"}, r.conn.settings.KeyValues)
 
 	set.DeleteKeyValue("b")
 	set.SetKeyValue("d", "4")
-	assert.Equal(t, []string{"ClearAllKeyValues", "SetKeyValue(a,1)", "SetKeyValue(c,9)", "SetKeyValue(d,4)"}, r.calls())
+	assert.Equal(t, []string{"Apply(KeyValues)"}, r.calls())
+	assert.Equal(t, map[string]string{"a": "1", "c": "9", "d": "4"}, r.conn.settings.KeyValues)
 	set.ClearKeyValues()
-	assert.Equal(t, []string{"ClearAllKeyValues"}, r.calls())
+	assert.Equal(t, []string{"Apply(KeyValues)"}, r.calls())
+	assert.Empty(t, r.conn.settings.KeyValues)
 	set.ClearKeyValues()
 	assert.Empty(t, r.calls())
 
@@ -346,19 +353,29 @@ func TestSettingsPushedOnce(t *testing.T) {
 	set.SetProduct("481")
 	assert.Empty(t, r.calls())
 	require.Len(t, r.failed, 1)
-	assert.Equal(t, "SetProduct", r.failed[0].Call)
+	assert.Equal(t, "ApplySettings", r.failed[0].Call)
+	assert.Equal(t, components.FieldProduct, r.failed[0].Fields)
 	assert.ErrorIs(t, r.failed[0].Err, steamgs.ErrAfterLogOn)
 	assert.ErrorIs(t, r.sys.Status().LastError, steamgs.ErrAfterLogOn)
 	assert.Equal(t, 1, r.sys.Status().Errors)
 	assert.Empty(t, r.calls())
 
+	// A refused setting does not hold back a valid one pushed with it.
 	set.SetServerName(string(make([]byte, 64)))
-	assert.Empty(t, r.calls())
+	set.SetMapName("dm_3")
+	assert.Equal(t, []string{"Apply(MapName)"}, r.calls())
 	require.Len(t, r.failed, 2)
+	assert.Equal(t, components.FieldServerName, r.failed[1].Fields)
 	assert.ErrorIs(t, r.failed[1].Err, steamgs.ErrTooLong)
 
+	// Nor do refused settings reach Steam with a later push.
+	set.SetGameTags("ctf")
+	assert.Equal(t, []string{"Apply(GameTags)"}, r.calls())
+	assert.Equal(t, []string{"480", "Test server", "dm_3", "ctf"},
+		[]string{r.conn.settings.Product, r.conn.settings.ServerName, r.conn.settings.MapName, r.conn.settings.GameTags})
+
 	set.LogOnWithToken("tok")
-	assert.Equal(t, []string{"LogOn(tok)"}, r.calls())
+	assert.Equal(t, []string{`LogOn("tok")`}, r.calls())
 }
 
 func TestMarkAllDirty(t *testing.T) {
@@ -369,7 +386,8 @@ func TestMarkAllDirty(t *testing.T) {
 	set.SetKeyValue("k", "v")
 	r.calls()
 	set.MarkAllDirty()
-	assert.Equal(t, []string{"SetProduct(480)", "SetServerName(s)", "ClearAllKeyValues", "SetKeyValue(k,v)"}, r.calls())
+	assert.Equal(t, []string{"Apply(Product)", "Apply(ServerName|KeyValues)"}, r.calls())
+	assert.Equal(t, map[string]string{"k": "v"}, r.conn.settings.KeyValues)
 }
 
 func TestStatusFromCallbacks(t *testing.T) {
@@ -401,7 +419,7 @@ func TestStatusFromCallbacks(t *testing.T) {
 	assert.True(t, st.Retrying)
 
 	r.conn.queue = []steamgs.Callback{steamgs.ServerConnected{}}
-	r.conn.restart = true
+	r.conn.restarts++
 	r.tick(3)
 	assert.Equal(t, components.Connected, st.State)
 	assert.True(t, st.RestartRequested)
@@ -505,7 +523,7 @@ func TestWaitsForInit(t *testing.T) {
 	require.NoError(t, srv.Init(steamgs.Config{Mode: steamgs.ModeAuthentication, Version: "1"}))
 	b.conn.record = true
 	run()
-	assert.Equal(t, []string{"BeginAuthSession(t," + alice.String() + ")", "SetServerName(x)"}, b.conn.take(), "calls after Init")
+	assert.Equal(t, []string{"BeginAuthSession(t," + alice.String() + ")", "Apply(ServerName)"}, b.conn.take(), "calls after Init")
 }
 
 func TestSingletonsComeBack(t *testing.T) {
@@ -514,7 +532,7 @@ func TestSingletonsComeBack(t *testing.T) {
 	r.w.Remove(r.sys.StatusEntity())
 	r.sys.Settings().SetMapName("m")
 	r.conn.queue = []steamgs.Callback{steamgs.ServerConnected{}}
-	assert.Equal(t, []string{"SetMapName(m)"}, r.calls(), "calls")
+	assert.Equal(t, []string{"Apply(MapName)"}, r.calls(), "calls")
 	assert.Equal(t, components.Connected, r.sys.Status().State, "state")
 	assert.True(t, r.w.Valid(r.sys.SettingsEntity()) && r.w.Valid(r.sys.StatusEntity()), "entities")
 }

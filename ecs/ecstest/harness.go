@@ -1,8 +1,8 @@
 // Package ecstest is a tick harness for testing donburi games that use the
 // Steam ECS integration: a world with the plugin of package ecs, an embedded
 // Steam (a steamgs/local universe) on a manual clock, and a server that is
-// initialized, configured and logged on, behind a [Recorder] that lists every
-// call the systems make. A test steps the world one tick at a time, joins
+// initialized, configured and logged on, behind a [steamgstest.Recorder] that
+// lists every call the systems make of the back end's Conn. A test steps the world one tick at a time, joins
 // users with genuine tickets from the universe, injects Steam's faults
 // through the universe, and asserts on components, events and calls. Nothing
 // reads the wall clock, sleeps or opens a socket, so a test gives the same
@@ -21,6 +21,7 @@ import (
 	"github.com/steamgs/steamgs/ecs"
 	"github.com/steamgs/steamgs/steamgs"
 	"github.com/steamgs/steamgs/steamgs/local"
+	"github.com/steamgs/steamgs/steamgs/steamgstest"
 	"github.com/steamgs/steamgs/systems"
 	"github.com/yohamta/donburi"
 )
@@ -63,7 +64,7 @@ type Options struct {
 	// Rejected is what happens to denied and kicked players.
 	Rejected systems.RejectPolicy
 	// NoRecord opens the server on the universe directly, without a
-	// Recorder (Harness.Recorder is nil): for benchmarks.
+	// recorder (Harness.Recorder is nil): for benchmarks.
 	NoRecord bool
 	// NoLogOn leaves the server configured but not logged on: for tests of
 	// log-on itself.
@@ -93,8 +94,11 @@ type Harness struct {
 	Clock *local.ManualClock
 	// Server is the game server.
 	Server *steamgs.Server
-	// Recorder lists the server's calls; nil with Options.NoRecord.
-	Recorder *Recorder
+	// Recorder lists the calls the server makes of the universe's Conn: a
+	// settings push shows as Apply(<fields>), a log-on as LogOn(""), the
+	// polls of a tick as RunCallbacks, Status and GetNextOutgoingPacket.
+	// Its Conn is the *local.Server. Nil with Options.NoRecord.
+	Recorder *steamgstest.Recorder
 	// Inbox is where Offer queues datagrams for the packets-in system.
 	Inbox *systems.Inbox
 
@@ -138,7 +142,7 @@ func New(opts Options) (*Harness, error) {
 	h.Universe = u
 	var b steamgs.Backend = u
 	if !opts.NoRecord {
-		h.Recorder = NewRecorder(u)
+		h.Recorder = steamgstest.NewRecorder(u)
 		b = h.Recorder
 	}
 	h.Server = steamgs.NewServer(b)

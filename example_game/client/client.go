@@ -23,6 +23,16 @@ type Tickets interface {
 	CancelAuthTicket(user steamgs.SteamID, ticket steamgs.AuthTicket)
 }
 
+// CancelNoticer is the optional interface of a Tickets whose cancels a
+// server in another process cannot learn of by itself, as the real Steam's
+// servers do: *local.Universe, whose servers and clients share only a key.
+// CancelNotice cancels a ticket as CancelAuthTicket does and returns a
+// signed notice of the cancel, which Close sends to the server with its
+// Disconnect.
+type CancelNoticer interface {
+	CancelNotice(user steamgs.SteamID, ticket steamgs.AuthTicket) ([]byte, error)
+}
+
 // Config says which server to join, and as whom.
 type Config struct {
 	// Server is the game server's address (its game port).
@@ -344,7 +354,8 @@ func (c *Client) Err() error {
 	return c.err
 }
 
-// Close leaves the server (a Disconnect), cancels the auth ticket, closes the
+// Close cancels the auth ticket, leaves the server (a Disconnect, carrying
+// the cancel's notice when Config.Tickets is a CancelNoticer), closes the
 // socket and waits for the client's goroutine. It returns nil the first
 // time and ErrClosed after.
 func (c *Client) Close() error {
@@ -354,13 +365,28 @@ func (c *Client) Close() error {
 		return ErrClosed
 	}
 	c.closed = true
-	_, _ = c.conn.Write(proto.Disconnect{Reason: proto.ReasonQuit}.AppendTo(nil))
+	bye := proto.Disconnect{Reason: proto.ReasonQuit, CancelNotice: c.cancelTicket()}
+	_, _ = c.conn.Write(bye.AppendTo(nil))
 	c.mu.Unlock()
 	c.end(ErrClosed)
 	err := c.conn.Close()
 	c.wg.Wait()
-	if c.ticket != 0 {
-		c.cfg.Tickets.CancelAuthTicket(c.cfg.SteamID, c.ticket)
-	}
 	return err
+}
+
+// cancelTicket cancels the client's auth ticket and returns the notice of
+// the cancel for the server, nil when Config.Tickets gives none.
+func (c *Client) cancelTicket() []byte {
+	if c.ticket == 0 {
+		return nil
+	}
+	h := c.ticket
+	c.ticket = 0
+	if n, ok := c.cfg.Tickets.(CancelNoticer); ok {
+		if notice, err := n.CancelNotice(c.cfg.SteamID, h); err == nil {
+			return notice
+		}
+	}
+	c.cfg.Tickets.CancelAuthTicket(c.cfg.SteamID, h)
+	return nil
 }

@@ -18,12 +18,16 @@
 //	                             ◄───────── Welcome{PlayerID} or Deny{Reason}
 //	Input{Seq, Buttons} ...      ─────────►
 //	                             ◄───────── Snapshot ... (every tick)
-//	Disconnect                   ◄────────► Disconnect
+//	Disconnect{Reason,
+//	           CancelNotice}     ◄────────► Disconnect{Reason}
 //
 // The Challenge's token proves the client owns its source address before the
 // server spends time on its auth ticket; the client makes the ticket for the
 // server's Steam ID (ServerID). The password travels in clear text: it keeps
-// strangers out of a LAN game, nothing more.
+// strangers out of a LAN game, nothing more. A client that leaves cancels its
+// ticket, and its Disconnect carries the embedded Steam's signed notice of
+// the cancel, so that a server in another process learns of it as Steam's
+// servers would.
 //
 // Encoders append to a caller's buffer and never fail for values within the
 // documented limits (longer strings and lists are cut to the limit). Decoders

@@ -256,21 +256,42 @@ func ParseInput(pkt []byte) (Input, error) {
 // Disconnect ends a connection, from either side.
 type Disconnect struct {
 	Reason Reason
+	// CancelNotice, from a client that leaves, tells the server that the
+	// client cancelled the auth ticket it joined with: the signed notice of
+	// the embedded Steam (steamgs/local's Universe.CancelNotice), which a
+	// server in another process applies to its own Steam, since nothing
+	// else tells it. It is opaque to the protocol; empty when there is none.
+	// At most MaxCancelNoticeLen bytes.
+	CancelNotice []byte
 }
 
 // Type returns TypeDisconnect.
 func (Disconnect) Type() Type { return TypeDisconnect }
 
-// AppendTo appends the Disconnect.
+// AppendTo appends the Disconnect: the reason byte and, when there is a
+// cancel notice, its u16 length and bytes (a Disconnect without one is the
+// reason byte alone).
 func (m Disconnect) AppendTo(b []byte) []byte {
-	return append(appendHeader(b, TypeDisconnect), byte(m.Reason))
+	b = append(appendHeader(b, TypeDisconnect), byte(m.Reason))
+	if len(m.CancelNotice) > 0 {
+		b = appendBytes(b, m.CancelNotice, MaxCancelNoticeLen)
+	}
+	return b
 }
 
-// ParseDisconnect decodes a Disconnect.
+// ParseDisconnect decodes a Disconnect; CancelNotice is a copy, nil when the
+// message has none.
 func ParseDisconnect(pkt []byte) (Disconnect, error) {
 	r := newReader(pkt, "Disconnect", TypeDisconnect)
 	var m Disconnect
 	m.Reason = r.reason()
+	if r.err == nil && r.off < len(pkt) {
+		m.CancelNotice = r.bytes("cancel notice", MaxCancelNoticeLen)
+		if r.err == nil && len(m.CancelNotice) == 0 {
+			r.off -= 2
+			r.fail("cancel notice is empty; a Disconnect without one ends after its reason")
+		}
+	}
 	if err := r.done(); err != nil {
 		return Disconnect{}, err
 	}

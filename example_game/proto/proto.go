@@ -26,6 +26,9 @@ const (
 	MaxMessageLen = 96
 	// MaxTicketLen is the longest auth ticket in bytes.
 	MaxTicketLen = 1024
+	// MaxCancelNoticeLen is the longest cancel notice of a Disconnect in
+	// bytes (steamgs/local's are local.CancelNoticeLen, 93).
+	MaxCancelNoticeLen = 128
 	// MaxPlayers is the most players a Snapshot carries.
 	MaxPlayers = 32
 	// MaxCoins is the most coins a Snapshot carries.

@@ -37,7 +37,17 @@ func messages() []proto.Message {
 		sampleSnapshot(),
 		&proto.Snapshot{},
 		proto.Disconnect{Reason: proto.ReasonQuit},
+		proto.Disconnect{Reason: proto.ReasonQuit, CancelNotice: cancelNotice()},
 	}
+}
+
+// cancelNotice returns bytes of the size of steamgs/local's cancel notices.
+func cancelNotice() []byte {
+	n := make([]byte, 93)
+	for i := range n {
+		n[i] = byte(0xC1 + i)
+	}
+	return n
 }
 
 func TestRoundTrip(t *testing.T) {
@@ -133,6 +143,10 @@ func TestMalformed(t *testing.T) {
 		{"ticket too long", append(connect[:len(connect)-3:len(connect)-3], 0x01, 0x08), "ticket is 2049 bytes, limit 1024"},
 		{"bool", []byte{'G', 1, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2}, "password flag is 2, want 0 or 1"},
 		{"reason", []byte{'G', 1, 8, 99}, "reason is 99, want at most 10"},
+		{"empty cancel notice", []byte{'G', 1, 8, 9, 0, 0}, "cancel notice is empty"},
+		{"cancel notice too long", []byte{'G', 1, 8, 9, 129, 0}, "cancel notice is 129 bytes, limit 128"},
+		{"truncated cancel notice", []byte{'G', 1, 8, 9, 2, 0, 1}, "cancel notice needs 2 bytes, 1 left"},
+		{"cancel notice length cut", []byte{'G', 1, 8, 9, 2}, "cancel notice length needs 2 bytes, 1 left"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -142,6 +156,28 @@ func TestMalformed(t *testing.T) {
 			assert.ErrorContains(t, err, tt.want)
 		})
 	}
+}
+
+func TestDisconnectCancelNotice(t *testing.T) {
+	plain := proto.Disconnect{Reason: proto.ReasonQuit}.AppendTo(nil)
+	assert.Equal(t, []byte{'G', 1, 8, 9}, plain, "a Disconnect without a notice is its reason alone")
+	m, err := proto.ParseDisconnect(plain)
+	require.NoError(t, err)
+	assert.Nil(t, m.CancelNotice, "no notice")
+
+	notice := cancelNotice()
+	pkt := proto.Disconnect{Reason: proto.ReasonQuit, CancelNotice: notice}.AppendTo(nil)
+	assert.Len(t, pkt, 4+2+len(notice), "size")
+	m, err = proto.ParseDisconnect(pkt)
+	require.NoError(t, err)
+	assert.Equal(t, notice, m.CancelNotice, "notice")
+	pkt[len(pkt)-1] ^= 0xFF
+	assert.Equal(t, notice, m.CancelNotice, "the notice is a copy")
+
+	long := proto.Disconnect{CancelNotice: make([]byte, 200)}.AppendTo(nil)
+	m, err = proto.ParseDisconnect(long)
+	require.NoError(t, err)
+	assert.Len(t, m.CancelNotice, proto.MaxCancelNoticeLen, "a long notice is cut to the limit")
 }
 
 func TestParseWrongType(t *testing.T) {

@@ -60,7 +60,7 @@ func benchServer(b *testing.B) (*server.Server, []*net.UDPConn) {
 	for i := range conns {
 		conns[i] = rawJoin(b, srv, u, fmt.Sprintf("player %02d", i))
 	}
-	pump(b, srv, 1000, func() bool { return srv.Systems().Sessions() == 32 })
+	pump(b, srv, 1000, func() bool { return srv.Plugin().Sessions() == 32 })
 	for range 100 { // warm up: every buffer at its final size
 		srv.Tick()
 	}

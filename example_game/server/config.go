@@ -35,6 +35,8 @@ var ErrConfig = errors.New("invalid server config")
 // the others take the defaults documented on each field.
 type Config struct {
 	// Backend is the Steam back end: a *local.Universe, or the real Steam.
+	// A universe is also given the cancel notices that leaving clients send
+	// (ApplyCancelNotice), so that it refuses their tickets afterwards.
 	Backend steamgs.Backend
 	// Addr is the game socket's address. The zero value binds every
 	// interface on DefaultGamePort; port 0 binds an ephemeral port (see

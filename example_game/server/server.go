@@ -68,8 +68,10 @@ type Server struct {
 	world donburi.World
 	steam *steamgs.Server
 	ecs   *ecs.Plugin
-	sys   *systems.Systems
 	game  *game.Game
+	// notices applies the cancel notices of leaving clients to the embedded
+	// Steam; nil on another back end.
+	notices cancelNotices
 
 	conn    *net.UDPConn
 	addr    netip.AddrPort
@@ -177,7 +179,8 @@ func (s *Server) initSteam() error {
 		_ = s.steam.Shutdown()
 		return fmt.Errorf("server: Steam systems: %w", err)
 	}
-	s.ecs, s.sys = p, p.Systems()
+	s.ecs = p
+	s.notices, _ = cfg.Backend.(cancelNotices)
 	g, err := game.New(s.world, cfg.Rules)
 	if err != nil {
 		_ = s.steam.Shutdown()
@@ -218,10 +221,10 @@ func (s *Server) initSteam() error {
 
 // subscribe logs Steam's news and tells clients Steam refused them.
 func (s *Server) subscribe() {
-	ev := s.sys.Events()
+	ev := s.ecs.Events()
 	w := s.world
 	ev.ServerConnected.Subscribe(w, func(donburi.World, steamgs.ServerConnected) {
-		st := s.sys.Status()
+		st := s.ecs.Status()
 		s.log.Info("logged on to Steam", "steam_id", st.SteamID.String(), "public_ip", st.PublicIP.String())
 	})
 	ev.ServerConnectFailure.Subscribe(w, func(_ donburi.World, cb steamgs.ServerConnectFailure) {
@@ -351,20 +354,12 @@ func (s *Server) Close() error {
 		s.send(proto.Disconnect{Reason: proto.ReasonShutdown}.AppendTo(s.out[:0]), addr)
 	}
 	clear(s.clients)
-	s.gone = s.gone[:0]
-	for e := range s.sys.Players().Iter(s.world) {
-		s.gone = append(s.gone, e.Entity())
-	}
-	for _, e := range s.gone {
-		s.world.Remove(e)
-	}
-	sessions := len(s.gone)
-	s.sys.Authenticate(nil) // EndAuthSession for every player
+	sessions := s.ecs.RemovePlayers() // EndAuthSession for every player
 	var errs []error
 	if s.steam.LoggedOn() {
 		errs = append(errs, s.steam.LogOff())
 	}
-	s.sys.SendPackets(nil)
+	s.ecs.SendPackets()
 	errs = append(errs, s.steam.Shutdown())
 	errs = append(errs, s.conn.Close())
 	s.wg.Wait()
@@ -390,9 +385,6 @@ func (s *Server) QueryPortString() string {
 
 // Steam returns the Steam game server.
 func (s *Server) Steam() *steamgs.Server { return s.steam }
-
-// Systems returns the Steam systems of the server's world.
-func (s *Server) Systems() *systems.Systems { return s.sys }
 
 // Plugin returns the Steam ECS plugin of the server's world.
 func (s *Server) Plugin() *ecs.Plugin { return s.ecs }
@@ -430,7 +422,7 @@ func (s *Server) AddLocal(id steamgs.SteamID, name string, ticket []byte) (donbu
 	if s.local != donburi.Null && s.world.Valid(s.local) {
 		return donburi.Null, errors.New("server: there is a local player already")
 	}
-	if n := s.sys.Players().Count(s.world); n >= s.cfg.MaxPlayers {
+	if n := s.ecs.Players().Count(s.world); n >= s.cfg.MaxPlayers {
 		return donburi.Null, fmt.Errorf("server: %d of %d players: server full", n, s.cfg.MaxPlayers)
 	}
 	p := components.NewPlayer(id, proto.ClipName(name), ticket, s.cfg.Now())

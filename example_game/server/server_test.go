@@ -73,6 +73,12 @@ func pump(t testing.TB, srv *server.Server, maxTicks int, done func() bool) {
 func dial(t testing.TB, srv *server.Server, u *local.Universe, name, password string) (*client.Client, error) {
 	t.Helper()
 	id := u.AddUser(local.User{Name: name, Apps: []steamgs.AppID{server.DefaultAppID}})
+	return dialWith(t, srv, u, id, name, password)
+}
+
+// dialWith joins srv as the user id, whose tickets come from tickets.
+func dialWith(t testing.TB, srv *server.Server, tickets client.Tickets, id steamgs.SteamID, name, password string) (*client.Client, error) {
+	t.Helper()
 	var c *client.Client
 	var err error
 	var wg sync.WaitGroup
@@ -80,7 +86,7 @@ func dial(t testing.TB, srv *server.Server, u *local.Universe, name, password st
 	go func() {
 		defer wg.Done()
 		c, err = client.Dial(context.Background(), client.Config{Server: srv.Addr(), Name: name,
-			Password: password, SteamID: id, AppID: server.DefaultAppID, Tickets: u, Timeout: 5 * time.Second,
+			Password: password, SteamID: id, AppID: server.DefaultAppID, Tickets: tickets, Timeout: 5 * time.Second,
 			Retry: 20 * time.Millisecond})
 	}()
 	finished := make(chan struct{})
@@ -171,7 +177,7 @@ func TestJoinPlayAndLeave(t *testing.T) {
 		_, ok := findPlayer(status(srv), "alice")
 		return !ok
 	})
-	assert.Equal(t, 2, srv.Systems().Sessions(), "auth sessions after alice left: the bots'")
+	assert.Equal(t, 2, srv.Plugin().Sessions(), "auth sessions after alice left: the bots'")
 }
 
 func TestRefusals(t *testing.T) {
@@ -365,9 +371,9 @@ func TestCloseEndsSessions(t *testing.T) {
 	require.NoError(t, err)
 	c, err := dial(t, srv, universe(t), "carol", "")
 	require.NoError(t, err)
-	pump(t, srv, 500, func() bool { return srv.Systems().Sessions() == 3 })
+	pump(t, srv, 500, func() bool { return srv.Plugin().Sessions() == 3 })
 	require.NoError(t, srv.Close())
-	assert.Zero(t, srv.Systems().Sessions(), "sessions after Close")
+	assert.Zero(t, srv.Plugin().Sessions(), "sessions after Close")
 	assert.False(t, srv.Steam().Running(), "Steam still running after Close")
 	assert.ErrorIs(t, srv.Close(), server.ErrClosed, "second Close")
 	select {
@@ -426,6 +432,8 @@ func TestBadDatagrams(t *testing.T) {
 		{"Input from a stranger", proto.Input{Seq: 1, Buttons: 0xFF}.AppendTo(nil), true, true},
 		{"Snapshot sent to the server", (&proto.Snapshot{Tick: 1}).AppendTo(nil), true, true},
 		{"Disconnect from a stranger", proto.Disconnect{Reason: proto.ReasonQuit}.AppendTo(nil), true, false},
+		{"Disconnect with a forged notice", proto.Disconnect{Reason: proto.ReasonQuit, CancelNotice: []byte{0xC1, 1}}.AppendTo(nil), true, false},
+		{"Disconnect with an empty notice", []byte{proto.Magic, proto.Version, byte(proto.TypeDisconnect), byte(proto.ReasonQuit), 0, 0}, true, true},
 		{"Steam prefix and junk", []byte{0xFF, 0xFF, 0xFF, 0xFF, 0x54, 0x00}, false, false},
 		{"Steam prefix only", []byte{0xFF, 0xFF, 0xFF, 0xFF}, false, false},
 	}

@@ -57,8 +57,8 @@ type queryStatser interface{ QueryStats() query.Stats }
 
 // Status fills dst with the server's status, reusing dst.Players.
 func (s *Server) Status(dst *Status) {
-	st := s.sys.Status()
-	set := s.sys.Settings()
+	st := s.ecs.Status()
+	set := s.ecs.Settings()
 	*dst = Status{
 		Name: set.ServerName(), Map: set.MapName(), Addr: s.addr.String(), QueryPort: s.QueryPortString(),
 		State: st.State, LoggedOn: st.LoggedOn, Secure: st.Secure, SteamID: st.SteamID,
@@ -66,9 +66,12 @@ func (s *Server) Status(dst *Status) {
 		Players: dst.Players[:0], Counters: s.Counters(),
 		RestartRequested: st.RestartRequested, LastError: st.LastError,
 	}
-	if qs, ok := s.steam.Conn().(queryStatser); ok {
-		dst.Queries, dst.HasQueries = qs.QueryStats(), true
-	}
+	_ = s.steam.Raw(func(conn any) error {
+		if qs, ok := conn.(queryStatser); ok {
+			dst.Queries, dst.HasQueries = qs.QueryStats(), true
+		}
+		return nil
+	})
 	now := s.cfg.Now()
 	for e := range s.game.Players().Iter(s.world) {
 		p := components.Player.Get(e)

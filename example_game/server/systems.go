@@ -46,7 +46,7 @@ func (s *Server) handle(pkt []byte, from netip.AddrPort) {
 			s.counters.Bad++
 			return
 		}
-		st := s.sys.Status()
+		st := s.ecs.Status()
 		if !st.LoggedOn || st.SteamID == 0 {
 			s.deny(from, proto.ReasonNotReady, "the server is logging on to Steam; try again")
 			return
@@ -61,7 +61,15 @@ func (s *Server) handle(pkt []byte, from netip.AddrPort) {
 		}
 		s.connect(m, from)
 	case proto.TypeDisconnect:
+		m, err := proto.ParseDisconnect(pkt)
+		if err != nil {
+			s.counters.Bad++
+			return
+		}
 		if e, ok := s.clients[from]; ok {
+			if len(m.CancelNotice) > 0 {
+				s.applyCancelNotice(e, m.CancelNotice)
+			}
 			s.leave(e, from, "quit")
 		}
 	default:
@@ -108,7 +116,7 @@ func (s *Server) connect(m proto.Connect, from netip.AddrPort) {
 		return
 	}
 	players := 0
-	for e := range s.sys.Players().Iter(s.world) {
+	for e := range s.ecs.Players().Iter(s.world) {
 		players++
 		if components.Player.Get(e).SteamID() == id {
 			s.deny(from, proto.ReasonDuplicate, id.String()+" is already playing here")
@@ -131,6 +139,26 @@ func (s *Server) connect(m proto.Connect, from netip.AddrPort) {
 	s.counters.Joins++
 	s.welcome(from, e)
 	s.log.Info("player joined", "name", name, "steam_id", id.String(), "addr", from.String())
+}
+
+// cancelNotices is the embedded Steam's (a *local.Universe's) way to learn
+// that a client in another process cancelled its auth ticket.
+type cancelNotices interface {
+	ApplyCancelNotice(notice []byte) error
+}
+
+// applyCancelNotice applies the cancel notice a leaving client sent with its
+// Disconnect to the embedded Steam, as the real Steam learns of every
+// cancel: the ticket is then refused (AuthTicketCanceled) to whoever
+// presents it again. Other back ends have no use for it.
+func (s *Server) applyCancelNotice(e donburi.Entity, notice []byte) {
+	if s.notices == nil {
+		return
+	}
+	if err := s.notices.ApplyCancelNotice(notice); err != nil {
+		p := components.Player.Get(s.world.Entry(e))
+		s.log.Warn("cancel notice refused", "name", p.Name(), "steam_id", p.SteamID().String(), "err", err)
+	}
 }
 
 // leave removes a client's player; its auth session ends in the auth system.

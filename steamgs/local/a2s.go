@@ -30,10 +30,9 @@ type a2sState struct {
 	conn *net.UDPConn
 	done chan struct{}
 	// GameSocketShare: replies waiting for GetNextOutgoingPacket, and the
-	// destination of the packet being handled, which send reads.
+	// function that queues one (made once, so that no packet allocates it).
 	out  packetQueue
-	dst  netip.AddrPort
-	send func([]byte)
+	send func([]byte, netip.AddrPort)
 }
 
 // openQuery makes the server's Responder and binds its query port, or
@@ -41,7 +40,7 @@ type a2sState struct {
 func (s *Server) openQuery() error {
 	a := &s.a2s
 	a.r = query.NewResponder(query.Config{Now: s.u.clock.Now, RateLimit: s.u.rateLimit})
-	a.send = func(b []byte) { a.out.push(b, a.dst) }
+	a.send = a.out.push
 	s.pushInfoLocked()
 	if s.cfg.QueryPort == steamgs.QueryPortShared {
 		a.port = steamgs.QueryPortShared
@@ -142,7 +141,6 @@ func (s *Server) a2sUpdatePlayerLocked(user steamgs.SteamID, name string, score 
 // with its own query port handles packets passed this way too.
 func (s *Server) HandleIncomingPacket(pkt []byte, from netip.AddrPort) bool {
 	a := &s.a2s
-	a.dst = from
 	return a.r.Handle(pkt, from, a.send)
 }
 

@@ -1,10 +1,69 @@
 package query
 
 import (
+	"crypto/rand"
 	"net/netip"
+	"time"
 
 	"github.com/dchest/siphash"
 )
+
+// Challenges makes and checks stateless challenges (or tokens): a keyed
+// SipHash of the client's address and the current time window, so that
+// nothing is stored per client and a spoofed source never sees the value it
+// would have to send back. A challenge is accepted in its window and the
+// next. A Responder uses it for A2S; a game can use it for its own
+// connection handshake. The zero value is not usable; make it with
+// NewChallenges. Its methods are safe for concurrent use.
+type Challenges struct {
+	k0, k1 uint64
+	window int64
+}
+
+// NewChallenges returns challenges under key (all zero: a random key) in
+// windows of window (0: DefaultChallengeWindow). Two values with one key
+// accept each other's challenges.
+func NewChallenges(key [16]byte, window time.Duration) *Challenges {
+	if window <= 0 {
+		window = DefaultChallengeWindow
+	}
+	k0, k1 := keyHalves(key)
+	return &Challenges{k0: k0, k1: k1, window: int64(window)}
+}
+
+// keyHalves returns key as SipHash's two halves, or a random key when key
+// is all zero.
+func keyHalves(key [16]byte) (uint64, uint64) {
+	if key == ([16]byte{}) {
+		if _, err := rand.Read(key[:]); err != nil {
+			// crypto/rand does not fail on supported systems; a clock key
+			// still makes challenges unguessable enough to stop spoofing.
+			le.PutUint64(key[:], uint64(time.Now().UnixNano()))
+		}
+	}
+	return le.Uint64(key[:8]), le.Uint64(key[8:])
+}
+
+// For returns the challenge of address a at now; never NoChallenge.
+func (c *Challenges) For(a netip.AddrPort, now time.Time) uint32 {
+	return challengeFor(c.k0, c.k1, a, c.windowOf(now))
+}
+
+// Valid reports whether v is a's challenge at now (of this window or the
+// previous one).
+func (c *Challenges) Valid(a netip.AddrPort, v uint32, now time.Time) bool {
+	w := c.windowOf(now)
+	return v == challengeFor(c.k0, c.k1, a, w) || v == challengeFor(c.k0, c.k1, a, w-1)
+}
+
+func (c *Challenges) windowOf(now time.Time) int64 {
+	ns := now.UnixNano()
+	w := ns / c.window
+	if ns < 0 && ns%c.window != 0 {
+		w-- // floor, for clocks before 1970
+	}
+	return w
+}
 
 // AppendChallenge appends the S2C_CHALLENGE reply FF FF FF FF 'A' and the
 // 4-byte challenge c to b and returns the extended buffer.

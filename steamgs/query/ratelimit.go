@@ -3,6 +3,7 @@ package query
 import (
 	"math"
 	"net/netip"
+	"sync"
 	"time"
 
 	"github.com/dchest/siphash"
@@ -11,6 +12,64 @@ import (
 // RateWindow is the window of the per-source rate limit: at most
 // Config.RateLimit packets per source IP per RateWindow (Valve's rule).
 const RateWindow = 200 * time.Millisecond
+
+// Limiter is a per-source rate limit with a table of fixed size: at most
+// Limit packets per source IP per Window. A flood from one source never
+// takes room from others, and a flood from many spoofed sources evicts only
+// sources that sent little (see the table's rules below), so memory stays
+// bounded whatever arrives. It is what a Responder applies before answering,
+// and what a game applies to its own datagrams before they reach any queue.
+// Its methods are safe for concurrent use; make it with NewLimiter.
+type Limiter struct {
+	epoch  time.Time
+	window int64
+	mu     sync.Mutex
+	l      limiter
+}
+
+// LimiterConfig configures a Limiter. The zero value is DefaultRateLimit
+// packets per RateWindow over DefaultMaxSources sources, with a random key.
+type LimiterConfig struct {
+	// Limit is the most packets per source per Window; 0 means
+	// DefaultRateLimit, < 0 unlimited.
+	Limit int
+	// Window is the length of a counting window; 0 means RateWindow.
+	Window time.Duration
+	// MaxSources bounds the sources tracked (32 bytes each, allocated on
+	// first use); 0 means DefaultMaxSources, above MaxSourcesLimit counts
+	// as MaxSourcesLimit.
+	MaxSources int
+	// Key keys the table's hash, so that a spoofer cannot aim at one set;
+	// all zero means a random key.
+	Key [16]byte
+}
+
+// NewLimiter returns a Limiter configured by cfg, counting windows from now.
+func NewLimiter(cfg LimiterConfig, now time.Time) *Limiter {
+	limit := cfg.Limit
+	if limit == 0 {
+		limit = DefaultRateLimit
+	}
+	maxSources := cfg.MaxSources
+	if maxSources <= 0 {
+		maxSources = DefaultMaxSources
+	}
+	window := cfg.Window
+	if window <= 0 {
+		window = RateWindow
+	}
+	k0, k1 := keyHalves(cfg.Key)
+	return &Limiter{epoch: now, window: int64(window), l: newLimiter(limit, min(maxSources, MaxSourcesLimit), k0, k1)}
+}
+
+// Allow counts one packet from ip at now and reports whether it is within
+// the limit. It allocates nothing after the table's first use.
+func (l *Limiter) Allow(ip netip.Addr, now time.Time) bool {
+	l.mu.Lock()
+	ok := l.l.allow(ip, int64(now.Sub(l.epoch)), l.window)
+	l.mu.Unlock()
+	return ok
+}
 
 // limiterWays is the associativity of the limiter's table: a source can live
 // in any of this many slots of its set.
@@ -59,9 +118,9 @@ func (l *limiter) init() {
 	l.entries = make([]limEntry, sets*l.ways)
 }
 
-// allow counts one packet from ip at now (ns since the epoch) and reports
-// whether it is within the limit.
-func (l *limiter) allow(ip netip.Addr, now int64) bool {
+// allow counts one packet from ip at now (ns since the epoch), in windows
+// of window ns, and reports whether it is within the limit.
+func (l *limiter) allow(ip netip.Addr, now, window int64) bool {
 	if l.limit == 0 {
 		return true
 	}
@@ -71,7 +130,6 @@ func (l *limiter) allow(ip netip.Addr, now int64) bool {
 	key := ip.As16()
 	set := int(siphash.Hash(l.k0, l.k1, key[:]) & l.mask)
 	ents := l.entries[set*l.ways : (set+1)*l.ways]
-	const window = int64(RateWindow)
 	victim, victimRank := 0, uint64(math.MaxUint64)
 	for i := range ents {
 		e := &ents[i]

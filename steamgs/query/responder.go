@@ -1,7 +1,6 @@
 package query
 
 import (
-	"crypto/rand"
 	"fmt"
 	"math"
 	"net/netip"
@@ -82,10 +81,9 @@ type player struct {
 // are safe for concurrent use: Serve or Handle may run on one goroutine while
 // the game sets state on another.
 type Responder struct {
-	now    func() time.Time
-	epoch  time.Time // rate-limit time origin
-	k0, k1 uint64    // challenge key
-	window int64     // challenge window, ns
+	now func() time.Time
+	ch  *Challenges
+	lim *Limiter
 
 	advertise atomic.Bool
 
@@ -112,10 +110,10 @@ type Responder struct {
 	rulesReply                 []byte
 	rebuilds                   int // replies encoded (for tests)
 
-	limiter limiter
-	splitID uint32
-	small   [ChallengeReplySize]byte          // challenge and ping replies
-	frag    [SplitHeaderSize + SplitSize]byte // the fragment being sent
+	splitID atomic.Uint32
+	// bufs holds reply buffers (*[]byte), so that a reply is copied out
+	// under the lock and sent after it without allocating.
+	bufs sync.Pool
 }
 
 // NewResponder returns a Responder configured by cfg, with advertising off and
@@ -131,32 +129,17 @@ func NewResponder(cfg Config) *Responder {
 	if r.now == nil {
 		r.now = time.Now
 	}
-	r.epoch = r.now()
+	// The limiter hashes 16-byte IPs, the challenges 26-byte address+window
+	// strings: SipHash includes the length, so one key serves both.
 	key := cfg.Key
 	if key == ([16]byte{}) {
-		if _, err := rand.Read(key[:]); err != nil {
-			// crypto/rand does not fail on supported systems; a clock key
-			// still makes challenges unguessable enough to stop spoofing.
-			le.PutUint64(key[:], uint64(time.Now().UnixNano()))
-		}
+		k0, k1 := keyHalves(key)
+		le.PutUint64(key[:8], k0)
+		le.PutUint64(key[8:], k1)
 	}
-	r.k0, r.k1 = le.Uint64(key[:8]), le.Uint64(key[8:])
-	r.window = int64(cfg.ChallengeWindow)
-	if r.window <= 0 {
-		r.window = int64(DefaultChallengeWindow)
-	}
-	limit := cfg.RateLimit
-	if limit == 0 {
-		limit = DefaultRateLimit
-	}
-	maxSources := cfg.MaxSources
-	if maxSources <= 0 {
-		maxSources = DefaultMaxSources
-	}
-	maxSources = min(maxSources, MaxSourcesLimit)
-	// The limiter hashes 16-byte IPs, the challenge 26-byte address+window
-	// strings: SipHash includes the length, so one key serves both.
-	r.limiter = newLimiter(limit, maxSources, r.k0, r.k1)
+	r.ch = NewChallenges(key, cfg.ChallengeWindow)
+	r.lim = NewLimiter(LimiterConfig{Limit: cfg.RateLimit, MaxSources: cfg.MaxSources, Key: key}, r.now())
+	r.bufs.New = func() any { b := make([]byte, 0, MaxPacketSize); return &b }
 	return r
 }
 
@@ -306,23 +289,7 @@ func (r *Responder) Stats() Stats {
 // Challenge returns the challenge the Responder currently expects from
 // address from, as it would send it in an S2C_CHALLENGE reply.
 func (r *Responder) Challenge(from netip.AddrPort) uint32 {
-	return challengeFor(r.k0, r.k1, from, r.challengeWindow(r.now()))
-}
-
-func (r *Responder) challengeWindow(now time.Time) int64 {
-	ns := now.UnixNano()
-	w := ns / r.window
-	if ns < 0 && ns%r.window != 0 {
-		w-- // floor, for clocks before 1970
-	}
-	return w
-}
-
-// validChallenge reports whether c is from's challenge in the current or the
-// previous window.
-func (r *Responder) validChallenge(from netip.AddrPort, c uint32, now time.Time) bool {
-	w := r.challengeWindow(now)
-	return c == challengeFor(r.k0, r.k1, from, w) || c == challengeFor(r.k0, r.k1, from, w-1)
+	return r.ch.For(from, r.now())
 }
 
 // Handle handles one datagram pkt from address from and reports whether it was
@@ -331,9 +298,12 @@ func (r *Responder) validChallenge(from netip.AddrPort, c uint32, now time.Time)
 // be larger than a request without a valid challenge. Anything else (not
 // FF FF FF FF, an unknown type, a malformed request) gets false and is never
 // answered. Replies go out through send, called once per datagram (a whole
-// reply or each fragment of a split one); b is valid only during the call, and
-// send must not call the Responder's methods. pkt is not kept.
-func (r *Responder) Handle(pkt []byte, from netip.AddrPort, send func(b []byte)) bool {
+// reply or each fragment of a split one) with its destination, from; b is
+// valid only during the call. The reply is copied out under the Responder's
+// lock and sent after the lock is released, so send may block on I/O
+// without holding up other callers, and may call the Responder's methods.
+// pkt is not kept. Handle allocates nothing.
+func (r *Responder) Handle(pkt []byte, from netip.AddrPort, send func(b []byte, to netip.AddrPort)) bool {
 	req, code := parseRequest(pkt)
 	if code != parseOK {
 		r.nBad.Add(1)
@@ -343,17 +313,18 @@ func (r *Responder) Handle(pkt []byte, from netip.AddrPort, send func(b []byte))
 		r.nOff.Add(1)
 		return true
 	}
-	r.mu.Lock()
-	defer r.mu.Unlock()
 	now := r.now()
-	if !r.limiter.allow(from.Addr(), int64(now.Sub(r.epoch))) {
+	if !r.lim.Allow(from.Addr(), now) {
 		r.nRateLimit.Add(1)
 		return true
 	}
+	bp := r.bufs.Get().(*[]byte)
+	defer r.bufs.Put(bp)
 	switch req.Kind {
 	case KindPing:
 		// The 5-byte reply FF FF FF FF 'j' is no larger than any ping.
-		r.sendOne(appendHeader(r.small[:0], replyPing), send)
+		*bp = appendHeader((*bp)[:0], replyPing)
+		r.sendOne(*bp, from, send)
 		r.nPings.Add(1)
 		return true
 	case KindGetChallenge:
@@ -361,56 +332,63 @@ func (r *Responder) Handle(pkt []byte, from netip.AddrPort, send func(b []byte))
 			r.nSmall.Add(1) // a 9-byte reply to a 5-byte request would amplify
 			return true
 		}
-		r.sendChallenge(from, now, send)
+		r.sendChallenge(bp, from, now, send)
 		return true
 	}
 	// INFO (at least 25 bytes), PLAYER and RULES (at least 9): the challenge
 	// reply is never larger than the request.
-	if !req.HasChallenge || !r.validChallenge(from, req.Challenge, now) {
-		r.sendChallenge(from, now, send)
+	if !req.HasChallenge || !r.ch.Valid(from, req.Challenge, now) {
+		r.sendChallenge(bp, from, now, send)
 		return true
 	}
+	r.mu.Lock()
 	switch req.Kind {
 	case KindInfo:
-		r.sendReply(r.infoSnapshot(), send)
+		*bp = append((*bp)[:0], r.infoSnapshot()...)
 		r.nInfo.Add(1)
 	case KindPlayers:
-		r.sendReply(r.playersSnapshot(now), send)
+		*bp = append((*bp)[:0], r.playersSnapshot(now)...)
 		r.nPlayers.Add(1)
 	case KindRules:
-		r.sendReply(r.rulesSnapshot(), send)
+		*bp = append((*bp)[:0], r.rulesSnapshot()...)
 		r.nRules.Add(1)
 	}
+	r.mu.Unlock()
+	r.sendReply(*bp, from, send)
 	return true
 }
 
-func (r *Responder) sendChallenge(from netip.AddrPort, now time.Time, send func([]byte)) {
-	c := challengeFor(r.k0, r.k1, from, r.challengeWindow(now))
-	r.sendOne(AppendChallenge(r.small[:0], c), send)
+func (r *Responder) sendChallenge(bp *[]byte, from netip.AddrPort, now time.Time, send func([]byte, netip.AddrPort)) {
+	*bp = AppendChallenge((*bp)[:0], r.ch.For(from, now))
+	r.sendOne(*bp, from, send)
 	r.nChallenges.Add(1)
 }
 
-func (r *Responder) sendOne(b []byte, send func([]byte)) {
+func (r *Responder) sendOne(b []byte, to netip.AddrPort, send func([]byte, netip.AddrPort)) {
 	if send == nil {
 		return
 	}
 	r.nPkts.Add(1)
 	r.nBytes.Add(uint64(len(b)))
-	send(b)
+	send(b, to)
 }
 
-// sendReply sends reply whole when it fits MaxPacketSize, else split.
-func (r *Responder) sendReply(reply []byte, send func([]byte)) {
+// sendReply sends reply whole when it fits MaxPacketSize, else split, each
+// fragment built in a buffer of the pool.
+func (r *Responder) sendReply(reply []byte, to netip.AddrPort, send func([]byte, netip.AddrPort)) {
 	if len(reply) <= MaxPacketSize {
-		r.sendOne(reply, send)
+		r.sendOne(reply, to, send)
 		return
 	}
 	// Encoders and SetRule keep every reply within MaxReplySize.
 	total := SplitCount(len(reply))
-	r.splitID = (r.splitID + 1) & 0x7FFFFFFF
+	id := r.splitID.Add(1) & 0x7FFFFFFF
+	fp := r.bufs.Get().(*[]byte)
 	for i := range total {
-		r.sendOne(appendFragment(r.frag[:0], r.splitID, reply, i, total), send)
+		*fp = appendFragment((*fp)[:0], id, reply, i, total)
+		r.sendOne(*fp, to, send)
 	}
+	r.bufs.Put(fp)
 }
 
 // infoSnapshot returns the cached INFO reply, encoding it if state changed.

@@ -25,9 +25,8 @@ const serveBufSize = 2048
 func (r *Responder) Serve(conn *net.UDPConn) error {
 	_ = conn.SetReadBuffer(serveReadBuffer) // best effort: capped by the system
 	buf := make([]byte, serveBufSize)
-	var dst netip.AddrPort
-	// One closure for the whole loop, reading dst, so that no packet allocates one.
-	send := func(b []byte) { _, _ = conn.WriteToUDPAddrPort(b, dst) }
+	// One closure for the whole loop, so that no packet allocates one.
+	send := func(b []byte, to netip.AddrPort) { _, _ = conn.WriteToUDPAddrPort(b, to) }
 	errs := 0 // consecutive read errors
 	for {
 		n, from, err := conn.ReadFromUDPAddrPort(buf)
@@ -44,7 +43,6 @@ func (r *Responder) Serve(conn *net.UDPConn) error {
 			continue
 		}
 		errs = 0
-		dst = from
 		r.Handle(buf[:n], from, send)
 	}
 }
