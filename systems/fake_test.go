@@ -7,10 +7,12 @@ import (
 	"strings"
 
 	"github.com/steamgs/steamgs/steamgs"
+	"github.com/steamgs/steamgs/steamgs/steamgstest"
 )
 
-// fakeBackend is a steamgs.Backend whose one server records every call as
-// "Method(args)" and answers from fields the test sets.
+// fakeBackend is a steamgs.Backend whose one server records the calls the
+// systems make as "Method(args)" and answers from fields the test sets; the
+// rest come from the embedded no-op Conn.
 type fakeBackend struct{ conn *fakeConn }
 
 func (b *fakeBackend) Open(cfg steamgs.Config) (steamgs.Conn, error) {
@@ -28,6 +30,7 @@ type outPacket struct {
 }
 
 type fakeConn struct {
+	steamgstest.NopConn
 	calls     []string
 	record    bool
 	queue     []steamgs.Callback
@@ -75,7 +78,6 @@ func (c *fakeConn) RunCallbacks(emit func(steamgs.Callback)) {
 		emit(cb)
 	}
 }
-func (c *fakeConn) ReleaseThreadMemory() {}
 func (c *fakeConn) Apply(s *steamgs.Settings, changed steamgs.Field) {
 	c.log("Apply(%s)", changed)
 	c.settings = *s
@@ -88,18 +90,11 @@ func (c *fakeConn) Status() steamgs.Status {
 	return steamgs.Status{LoggedOn: c.loggedOn, SteamID: c.steamID, PublicIP: netip.MustParseAddr("203.0.113.7"),
 		QueryPort: c.queryPort, Restarts: c.restarts}
 }
-func (c *fakeConn) GetAuthSessionTicket([]byte, steamgs.Identity) (steamgs.AuthTicket, int) {
-	return 0, 0
-}
-func (c *fakeConn) CancelAuthTicket(steamgs.AuthTicket) {}
 func (c *fakeConn) BeginAuthSession(ticket []byte, u steamgs.SteamID) steamgs.BeginAuthSessionResult {
 	c.log("BeginAuthSession(%s,%s)", ticket, u)
 	return c.begin[string(ticket)]
 }
 func (c *fakeConn) EndAuthSession(u steamgs.SteamID) { c.log("EndAuthSession(%s)", u) }
-func (c *fakeConn) UserHasLicenseForApp(steamgs.SteamID, steamgs.AppID) steamgs.LicenseResult {
-	return steamgs.NoAuth
-}
 func (c *fakeConn) UpdateUserData(u steamgs.SteamID, name string, score uint32) bool {
 	c.log("UpdateUserData(%s,%s,%d)", u, name, score)
 	return true
@@ -110,7 +105,6 @@ func (c *fakeConn) CreateUnauthenticatedUserConnection() steamgs.SteamID {
 	c.log("CreateUnauthenticatedUserConnection=%s", id)
 	return id
 }
-func (c *fakeConn) Request(steamgs.Request) (steamgs.APICall, bool) { return 0, false }
 func (c *fakeConn) HandleIncomingPacket(pkt []byte, from netip.AddrPort) bool {
 	c.log("HandleIncomingPacket(%x,%s)", pkt, from)
 	c.in = append(c.in, string(pkt))
