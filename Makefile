@@ -24,7 +24,7 @@ XVFB_RUN    := xvfb-run -a -s "-screen 0 1024x768x24"
 HEADLESS := ./steamgs/... ./components/... ./systems/... ./ecs/... \
 	./example_game/cmd/dedicated ./example_game/cmd/bot ./example_game/cmd/demo
 
-.PHONY: all test run bench deps steam-lib lint fmt-check vet vet-cross headless-check
+.PHONY: all test run bench deps steam-lib lint fmt-check vet vet-cross headless-check tidy-check
 
 all: test
 
@@ -56,6 +56,10 @@ fmt-check:
 vet:
 	$(GO) vet ./...
 
+## tidy-check: go.mod and go.sum are exactly what `go mod tidy` writes.
+tidy-check:
+	$(GO) mod tidy -diff
+
 ## vet-cross: go vet of the headless packages as built for Windows and macOS
 ## without cgo, so that code behind build tags for those platforms is checked too.
 CROSS_PLATFORMS := windows/amd64 windows/arm64 darwin/amd64 darwin/arm64
@@ -76,7 +80,7 @@ headless-check:
 		echo "a headless package depends on Ebiten:"; $(GO) list -deps $(HEADLESS) | grep hajimehoshi/ebiten; exit 1; fi
 
 ## test: everything CI checks. Tests run with the race detector under Xvfb.
-test: deps steam-lib fmt-check vet vet-cross headless-check lint
+test: deps steam-lib fmt-check tidy-check vet vet-cross headless-check lint
 	$(XVFB_RUN) $(GO) test -race -count=1 -timeout 30m ./...
 
 ## bench: run the benchmarks and print the ratios the project targets.
