@@ -24,7 +24,7 @@ XVFB_RUN    := xvfb-run -a -s "-screen 0 1024x768x24"
 HEADLESS := ./steamgs/... ./components/... ./systems/... ./ecs/... \
 	./example_game/cmd/dedicated ./example_game/cmd/bot ./example_game/cmd/demo
 
-.PHONY: all test run bench deps steam-lib lint fmt-check vet vet-cross headless-check tidy-check
+.PHONY: all test run bench deps steam-lib lint fmt-check vet vet-cross headless-check tidy-check generate-check
 
 all: test
 
@@ -60,6 +60,13 @@ vet:
 tidy-check:
 	$(GO) mod tidy -diff
 
+## generate-check: the generated files (stringer's String methods) are what
+## `go generate` writes now.
+generate-check:
+	$(GO) generate ./steamgs/...
+	@if ! git diff --quiet -- '*_string.go'; then \
+		echo "go generate changed these files; commit them:"; git diff --stat -- '*_string.go'; exit 1; fi
+
 ## vet-cross: go vet of the headless packages as built for Windows and macOS
 ## without cgo, so that code behind build tags for those platforms is checked too.
 CROSS_PLATFORMS := windows/amd64 windows/arm64 darwin/amd64 darwin/arm64
@@ -80,7 +87,7 @@ headless-check:
 		echo "a headless package depends on Ebiten:"; $(GO) list -deps $(HEADLESS) | grep hajimehoshi/ebiten; exit 1; fi
 
 ## test: everything CI checks. Tests run with the race detector under Xvfb.
-test: deps steam-lib fmt-check tidy-check vet vet-cross headless-check lint
+test: deps steam-lib fmt-check tidy-check generate-check vet vet-cross headless-check lint
 	$(XVFB_RUN) $(GO) test -race -count=1 -timeout 30m ./...
 
 ## bench: run the benchmarks and print the ratios the project targets.

@@ -34,8 +34,14 @@ func benchHandle(b *testing.B, r *Responder, req []byte, from netip.AddrPort, wa
 	b.Helper()
 	n := 0
 	var last byte
-	send := func(p []byte) { n += len(p); last = p[4] }
-	require.True(b, r.Handle(req, from, send), "request not consumed")
+	var dst netip.AddrPort
+	send := func(p []byte, to netip.AddrPort) { n += len(p); last = p[4]; dst = to }
+	// Two warm-up requests: a split reply takes two buffers from the pool,
+	// and the first request leaves the smaller one where the reply goes next.
+	for range 2 {
+		require.True(b, r.Handle(req, from, send), "request not consumed")
+		require.Equal(b, from, dst, "destination")
+	}
 	if wantKind != 0 {
 		require.Equal(b, wantKind, last, "reply type")
 	}
@@ -44,7 +50,7 @@ func benchHandle(b *testing.B, r *Responder, req []byte, from netip.AddrPort, wa
 	for range b.N {
 		r.Handle(req, from, send)
 	}
-	b.ReportMetric(float64(n)/float64(b.N+1), "B/reply")
+	b.ReportMetric(float64(n)/float64(b.N+2), "B/reply")
 }
 
 // BenchmarkHandleInfo is one INFO query with a valid challenge through Handle,
@@ -98,7 +104,7 @@ func BenchmarkHandleJunk(b *testing.B) {
 func BenchmarkHandleSpoofedFlood(b *testing.B) {
 	r := benchResponder(Config{})
 	req := AppendRequest(nil, Request{Kind: KindInfo})
-	send := func([]byte) {}
+	send := func([]byte, netip.AddrPort) {}
 	r.Handle(req, addr("192.0.2.1:27005"), send) // allocates the rate limit's table
 	b.ReportAllocs()
 	b.ResetTimer()
@@ -212,4 +218,134 @@ func BenchmarkLoopback(b *testing.B) {
 			return AppendRequest(nil, Request{Kind: KindInfo, Challenge: 1, HasChallenge: true})
 		})
 	})
+}
+
+// TestHandleAllocs checks that Handle allocates nothing per datagram once
+// warm, for every reply kind, whole and split, through a send that takes the
+// destination (what a game's shared-socket path relies on).
+func TestHandleAllocs(t *testing.T) {
+	if raceEnabled {
+		t.Skip("the race detector's sync.Pool drops buffers at random")
+	}
+	r := benchResponder(Config{Key: testKey, RateLimit: 1 << 30}) // the limiter counts
+	rulesSplit := benchResponder(Config{Key: testKey, RateLimit: 1 << 30})
+	for i := range 500 {
+		require.NoError(t, rulesSplit.SetRule(fmt.Sprintf("long_rule_%d", i), strings.Repeat("v", 40)))
+	}
+	from := addr("192.0.2.1:27005")
+	c := r.Challenge(from)
+	withChallenge := func(k Kind) []byte {
+		return AppendRequest(nil, Request{Kind: k, Challenge: c, HasChallenge: true})
+	}
+	tests := []struct {
+		name  string
+		r     *Responder
+		req   []byte
+		kind  byte // reply type of the first datagram
+		split bool
+	}{
+		{"info", r, withChallenge(KindInfo), 'I', false},
+		{"players", r, withChallenge(KindPlayers), 'D', false},
+		{"rules whole", r, withChallenge(KindRules), 'E', false},
+		{"rules split", rulesSplit, withChallenge(KindRules), 0, true},
+		{"challenge", r, AppendRequest(nil, Request{Kind: KindInfo}), 'A', false},
+		{"stale challenge", r, AppendRequest(nil, Request{Kind: KindPlayers, Challenge: c ^ 1, HasChallenge: true}), 'A', false},
+		{"legacy getchallenge", r, hdr('W', 0, 0, 0, 0), 'A', false},
+		{"ping", r, hdr('i'), 'j', false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var calls, pkts, bad int
+			send := func(b []byte, to netip.AddrPort) {
+				pkts++
+				if to != from || len(b) < 5 || len(b) > MaxPacketSize {
+					bad++
+					return
+				}
+				if tt.split {
+					if le.Uint32(b) != splitHeader {
+						bad++
+					}
+				} else if le.Uint32(b) != simpleHeader || b[4] != tt.kind {
+					bad++
+				}
+			}
+			handle := func() {
+				calls++
+				if !tt.r.Handle(tt.req, from, send) {
+					bad++
+				}
+			}
+			// Warm up: encode the snapshot, allocate the limiter's table and
+			// fill the buffer pool (a split reply takes two buffers).
+			for range 3 {
+				handle()
+			}
+			_ = testing.AllocsPerRun(3, handle)
+			assert.Zero(t, testing.AllocsPerRun(200, handle), "allocations per datagram")
+			// AllocsPerRun rounds down: check some datagrams one by one too.
+			for i := range 10 {
+				assert.Zero(t, testing.AllocsPerRun(1, handle), "allocations of datagram %d", i)
+			}
+			assert.Zero(t, bad, "bad replies")
+			if tt.split {
+				assert.Greater(t, pkts, calls, "split reply not split")
+				assert.Zero(t, pkts%calls, "fragments per reply vary")
+			} else {
+				assert.Equal(t, calls, pkts, "one datagram per request")
+			}
+		})
+	}
+	assert.Zero(t, r.Stats().DroppedRateLimit, "rate limited")
+}
+
+// outQueue is a bounded queue of outgoing datagrams with their destinations,
+// its buffers allocated once: what a game's shared socket sends from.
+type outQueue struct {
+	bufs  [][]byte
+	to    []netip.AddrPort
+	n     int // datagrams queued
+	drops int
+}
+
+func newOutQueue(n int) *outQueue {
+	q := &outQueue{bufs: make([][]byte, n), to: make([]netip.AddrPort, n)}
+	for i := range q.bufs {
+		q.bufs[i] = make([]byte, 0, MaxPacketSize)
+	}
+	return q
+}
+
+func (q *outQueue) push(b []byte, to netip.AddrPort) {
+	if q.n == len(q.bufs) || len(b) > MaxPacketSize {
+		q.drops++
+		return
+	}
+	q.bufs[q.n] = append(q.bufs[q.n][:0], b...)
+	q.to[q.n] = to
+	q.n++
+}
+
+// BenchmarkHandleInfoToQueue is an INFO query with a valid challenge
+// answered into a destination-aware send that queues the datagram and its
+// address, drained each time, as a game answering on its shared socket does.
+func BenchmarkHandleInfoToQueue(b *testing.B) {
+	r := benchResponder(Config{RateLimit: 1 << 30})
+	from := addr("192.0.2.1:27005")
+	req := AppendRequest(nil, Request{Kind: KindInfo, Challenge: r.Challenge(from), HasChallenge: true})
+	q := newOutQueue(16)
+	send := q.push // one method value for the whole run
+	require.True(b, r.Handle(req, from, send), "request not consumed")
+	require.Equal(b, 1, q.n, "datagrams queued")
+	require.Equal(b, from, q.to[0], "destination")
+	require.Equal(b, byte('I'), q.bufs[0][4], "reply type")
+	q.n = 0
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		r.Handle(req, from, send)
+		q.n = 0 // drained
+	}
+	b.StopTimer()
+	require.Zero(b, q.drops, "datagrams dropped")
 }

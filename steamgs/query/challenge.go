@@ -21,8 +21,8 @@ type Challenges struct {
 }
 
 // NewChallenges returns challenges under key (all zero: a random key) in
-// windows of window (0: DefaultChallengeWindow). Two values with one key
-// accept each other's challenges.
+// windows of window (0: DefaultChallengeWindow). Two values with one key and
+// one window accept each other's challenges.
 func NewChallenges(key [16]byte, window time.Duration) *Challenges {
 	if window <= 0 {
 		window = DefaultChallengeWindow

@@ -19,7 +19,11 @@ func ExampleResponder_Handle() {
 
 	from := netip.MustParseAddrPort("192.0.2.7:27005")
 	var reply []byte
-	send := func(b []byte) { reply = append(reply[:0], b...) } // b is valid only during the call
+	send := func(b []byte, to netip.AddrPort) { // b is valid only during the call
+		if to == from { // a reply goes back to the address the request came from
+			reply = append(reply[:0], b...)
+		}
+	}
 
 	r.Handle(query.AppendRequest(nil, query.Request{Kind: query.KindInfo}), from, send)
 	challenge, err := query.ParseChallenge(reply)

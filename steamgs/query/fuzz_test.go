@@ -81,6 +81,7 @@ func FuzzHandle(f *testing.F) {
 		from := fuzzFrom(port)
 		var s sink
 		consumed := r.Handle(pkt, from, s.send)
+		s.requireTo(t, from)
 		req, err := ParseRequest(pkt)
 		require.Equal(t, err == nil, consumed, "Handle's result, ParseRequest error %v", err)
 		if !consumed {

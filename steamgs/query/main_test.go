@@ -36,10 +36,27 @@ func (c *fakeClock) Add(d time.Duration) {
 	c.mu.Unlock()
 }
 
-// sink collects what a Responder sends, copying each datagram.
-type sink struct{ pkts [][]byte }
+// sink collects what a Responder sends, copying each datagram, and the
+// destination of each.
+type sink struct {
+	pkts [][]byte
+	to   []netip.AddrPort
+}
 
-func (s *sink) send(b []byte) { s.pkts = append(s.pkts, append([]byte(nil), b...)) }
+func (s *sink) send(b []byte, to netip.AddrPort) {
+	s.pkts = append(s.pkts, append([]byte(nil), b...))
+	s.to = append(s.to, to)
+}
+
+// requireTo checks that every datagram went to want: a reply goes to the
+// address the request came from.
+func (s *sink) requireTo(t testing.TB, want netip.AddrPort) {
+	t.Helper()
+	require.Len(t, s.to, len(s.pkts), "destinations")
+	for i, to := range s.to {
+		require.Equal(t, want, to, "destination of datagram %d", i)
+	}
+}
 
 func (s *sink) bytes() int {
 	n := 0
@@ -61,6 +78,7 @@ func query(t testing.TB, r *Responder, req Request, from netip.AddrPort) []byte 
 	t.Helper()
 	var s sink
 	require.True(t, r.Handle(AppendRequest(nil, req), from, s.send), "Handle(%v) = false", req.Kind)
+	s.requireTo(t, from)
 	switch len(s.pkts) {
 	case 0:
 		return nil

@@ -1,8 +1,10 @@
 package query
 
 import (
+	"fmt"
 	"net/netip"
 	"runtime"
+	"sync"
 	"testing"
 	"time"
 
@@ -17,6 +19,7 @@ func answered(t testing.TB, r *Responder, from netip.AddrPort) bool {
 	t.Helper()
 	var s sink
 	require.True(t, r.Handle(ping, from, s.send), "ping not consumed")
+	s.requireTo(t, from)
 	return len(s.pkts) == 1
 }
 
@@ -96,7 +99,7 @@ func TestMaxSourcesClamped(t *testing.T) {
 		r := NewResponder(Config{MaxSources: tt.max, RateLimit: 1})
 		r.SetAdvertise(true)
 		r.Handle(AppendRequest(nil, Request{Kind: KindPing}), addr("192.0.2.1:27005"), nil)
-		n := len(r.limiter.entries)
+		n := len(r.lim.l.entries)
 		assert.True(t, n <= tt.want && n > tt.want/2, "MaxSources %d: %d entries, want at most %d", tt.max, n, tt.want)
 	}
 }
@@ -114,7 +117,7 @@ func TestFloodManySources(t *testing.T) {
 	legit := addr("203.0.113.50:27005")
 	flooder := addr("203.0.113.66:5555")
 	var s sink
-	send := func(b []byte) {} // spoofed replies go nowhere
+	send := func([]byte, netip.AddrPort) {} // spoofed replies go nowhere
 
 	var before, after runtime.MemStats
 	runtime.GC()
@@ -150,9 +153,9 @@ func TestFloodManySources(t *testing.T) {
 	runtime.GC()
 	runtime.ReadMemStats(&after)
 
-	tracked := r.limiter.tracked()
+	tracked := r.lim.l.tracked()
 	assert.LessOrEqual(t, tracked, maxSources, "tracked sources")
-	assert.LessOrEqual(t, len(r.limiter.entries), maxSources, "table entries")
+	assert.LessOrEqual(t, len(r.lim.l.entries), maxSources, "table entries")
 	growth := int64(after.HeapAlloc) - int64(before.HeapAlloc)
 	assert.Less(t, growth, int64(1<<20), "heap growth in bytes")
 	// A second of virtual time passed: the flooder had 5 or 6 windows.
@@ -160,4 +163,201 @@ func TestFloodManySources(t *testing.T) {
 	assert.LessOrEqual(t, floodAnswered, limit*windows, "flooder answered, limit %d per window", limit)
 	assert.GreaterOrEqual(t, r.Stats().DroppedRateLimit, 5*sources-uint64(limit*windows), "dropped")
 	t.Logf("tracked %d sources, heap growth %d bytes, flooder answered %d of %d", tracked, growth, floodAnswered, 5*sources)
+}
+
+// TestLimiterInternalWindow drives the internal limiter with windows of
+// different lengths: the window passed decides when a count restarts.
+func TestLimiterInternalWindow(t *testing.T) {
+	ip := netip.MustParseAddr("192.0.2.1")
+	for _, window := range []int64{1, 1000, int64(RateWindow), int64(time.Hour)} {
+		l := newLimiter(2, 64, 1, 2)
+		assert.True(t, l.allow(ip, 0, window), "window %d: first", window)
+		assert.True(t, l.allow(ip, 0, window), "window %d: second", window)
+		assert.False(t, l.allow(ip, window-1, window), "window %d: third, before the window ended", window)
+		assert.True(t, l.allow(ip, window, window), "window %d: in the next window", window)
+		assert.True(t, l.allow(ip, window, window), "window %d: second in the next window", window)
+		assert.False(t, l.allow(ip, window, window), "window %d: third in the next window", window)
+		// A longer window passed for the same table keeps the count going.
+		assert.False(t, l.allow(ip, 2*window, 3*window), "window %d: longer window", window)
+	}
+	// Limit 0 (unlimited) never allocates the table.
+	l := newLimiter(0, 64, 1, 2)
+	for i := range 100 {
+		assert.True(t, l.allow(ip, int64(i), 10))
+	}
+	assert.Nil(t, l.entries, "unlimited limiter allocated its table")
+}
+
+func newTestLimiter(cfg LimiterConfig, now time.Time) *Limiter {
+	if cfg.Key == ([16]byte{}) {
+		cfg.Key = testKey
+	}
+	return NewLimiter(cfg, now)
+}
+
+// allowN calls l.Allow n times for ip at now and returns how many were allowed.
+func allowN(l *Limiter, ip netip.Addr, now time.Time, n int) int {
+	ok := 0
+	for range n {
+		if l.Allow(ip, now) {
+			ok++
+		}
+	}
+	return ok
+}
+
+func TestLimiterAllow(t *testing.T) {
+	t0 := time.Date(2024, 5, 1, 12, 0, 0, 0, time.UTC)
+	ip := netip.MustParseAddr("192.0.2.1")
+	tests := []struct {
+		name   string
+		cfg    LimiterConfig
+		limit  int // packets allowed per window; -1 unlimited
+		window time.Duration
+	}{
+		{"zero config", LimiterConfig{}, DefaultRateLimit, RateWindow},
+		{"one per second", LimiterConfig{Limit: 1, Window: time.Second}, 1, time.Second},
+		{"ten per 50ms", LimiterConfig{Limit: 10, Window: 50 * time.Millisecond}, 10, 50 * time.Millisecond},
+		{"default window", LimiterConfig{Limit: 3}, 3, RateWindow},
+		{"negative window", LimiterConfig{Limit: 3, Window: -time.Second}, 3, RateWindow},
+		{"unlimited", LimiterConfig{Limit: -1, Window: time.Second}, -1, time.Second},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			l := newTestLimiter(tt.cfg, t0)
+			if tt.limit < 0 {
+				assert.Equal(t, 10_000, allowN(l, ip, t0, 10_000), "unlimited")
+				assert.Nil(t, l.l.entries, "unlimited Limiter allocated its table")
+				return
+			}
+			now := t0.Add(time.Millisecond) // the window starts at the source's first packet
+			assert.Equal(t, tt.limit, allowN(l, ip, now, tt.limit+5), "allowed in the first window")
+			assert.False(t, l.Allow(ip, now.Add(tt.window-time.Nanosecond)), "allowed before the window ended")
+			// The window resets: a full budget again, and no more.
+			now = now.Add(tt.window)
+			assert.Equal(t, tt.limit, allowN(l, ip, now, tt.limit+5), "allowed in the second window")
+			// A quiet source starts afresh much later.
+			now = now.Add(time.Hour)
+			assert.Equal(t, tt.limit, allowN(l, ip, now, tt.limit+5), "allowed an hour later")
+		})
+	}
+}
+
+// TestLimiterSourcesIndependent checks that a source over its limit does
+// not stop others, and that the forms of one IP share its budget.
+func TestLimiterSourcesIndependent(t *testing.T) {
+	t0 := time.Date(2024, 5, 1, 12, 0, 0, 0, time.UTC)
+	l := newTestLimiter(LimiterConfig{Limit: 5, Window: time.Second}, t0)
+	flooder := netip.MustParseAddr("203.0.113.66")
+	assert.Equal(t, 5, allowN(l, flooder, t0, 10_000), "flooder")
+	assert.False(t, l.Allow(netip.MustParseAddr("::ffff:203.0.113.66"), t0), "IPv4-mapped form of the flooder")
+	for _, s := range []string{"203.0.113.1", "203.0.113.67", "198.51.100.66", "2001:db8::1", "2001:db8::2"} {
+		assert.Equal(t, 5, allowN(l, netip.MustParseAddr(s), t0, 6), "source %s while the flooder is limited", s)
+	}
+	assert.False(t, l.Allow(flooder, t0.Add(time.Second-time.Nanosecond)), "flooder still limited")
+	assert.True(t, l.Allow(flooder, t0.Add(time.Second)), "flooder in a new window")
+	// A clock stepping back restarts the window rather than locking out.
+	assert.Equal(t, 5, allowN(l, flooder, t0.Add(-time.Hour), 6), "after the clock stepped back")
+}
+
+// TestLimiterMaxSources floods a Limiter with distinct spoofed sources while
+// one source floods and a legitimate one sends within its limit: the table
+// stays at its bound, the flooder stays limited and the legitimate source is
+// always allowed.
+func TestLimiterMaxSources(t *testing.T) {
+	t0 := time.Date(2024, 5, 1, 12, 0, 0, 0, time.UTC)
+	for _, maxSources := range []int{1, 8, 100, 1024} {
+		t.Run(fmt.Sprint(maxSources), func(t *testing.T) {
+			const limit = 20
+			l := newTestLimiter(LimiterConfig{Limit: limit, MaxSources: maxSources}, t0)
+			flooder := netip.MustParseAddr("203.0.113.66")
+			legit := netip.MustParseAddr("203.0.113.50")
+			now := t0
+			floodAllowed := 0
+			const sources = 100_000
+			for i := range sources {
+				ip := netip.AddrFrom4([4]byte{10, byte(i >> 16), byte(i >> 8), byte(i)})
+				l.Allow(ip, now)
+				if i%5 == 0 && l.Allow(flooder, now) {
+					floodAllowed++
+				}
+				if i%1000 == 0 {
+					require.True(t, l.Allow(legit, now), "legitimate source refused at packet %d", i)
+				}
+				if i%100 == 99 {
+					now = now.Add(time.Millisecond) // a second in all
+				}
+			}
+			assert.LessOrEqual(t, len(l.l.entries), maxSources, "table entries")
+			assert.LessOrEqual(t, l.l.tracked(), maxSources, "tracked sources")
+			assert.Greater(t, l.l.tracked(), 0, "tracked sources")
+			if maxSources >= 8 {
+				// With a set of 8 slots, the flooder's high count keeps its
+				// slot against sources that sent one packet.
+				windows := int(time.Second/RateWindow) + 1
+				assert.LessOrEqual(t, floodAllowed, limit*windows, "flooder allowed, limit %d per window", limit)
+			}
+		})
+	}
+	// MaxSources above MaxSourcesLimit counts as MaxSourcesLimit.
+	l := newTestLimiter(LimiterConfig{Limit: 1, MaxSources: 1 << 40}, t0)
+	l.Allow(netip.MustParseAddr("192.0.2.1"), t0)
+	n := len(l.l.entries)
+	assert.True(t, n <= MaxSourcesLimit && n > MaxSourcesLimit/2, "%d entries", n)
+	l = newTestLimiter(LimiterConfig{Limit: 1}, t0)
+	l.Allow(netip.MustParseAddr("192.0.2.1"), t0)
+	n = len(l.l.entries)
+	assert.True(t, n <= DefaultMaxSources && n > DefaultMaxSources/2, "%d entries by default", n)
+}
+
+// TestLimiterConcurrent uses one Limiter from many goroutines (run with
+// -race): each goroutine's own source gets exactly its limit, and a source
+// shared by all gets exactly its limit in all.
+func TestLimiterConcurrent(t *testing.T) {
+	t0 := time.Date(2024, 5, 1, 12, 0, 0, 0, time.UTC)
+	const limit, goroutines, sends = 100, 8, 1000
+	l := newTestLimiter(LimiterConfig{Limit: limit, Window: time.Hour}, t0)
+	shared := netip.MustParseAddr("198.51.100.1")
+	var wg sync.WaitGroup
+	own := make([]int, goroutines)
+	sharedOK := make([]int, goroutines)
+	for g := range goroutines {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			ip := netip.AddrFrom4([4]byte{192, 0, 2, byte(g + 1)})
+			for i := range sends {
+				now := t0.Add(time.Duration(i) * time.Microsecond)
+				if l.Allow(ip, now) {
+					own[g]++
+				}
+				if l.Allow(shared, now) {
+					sharedOK[g]++
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	total := 0
+	for g := range goroutines {
+		assert.Equal(t, limit, own[g], "goroutine %d's own source", g)
+		total += sharedOK[g]
+	}
+	assert.Equal(t, limit, total, "shared source")
+}
+
+// TestLimiterAllocs checks that Allow allocates nothing after its first use,
+// for a known source and for a flood of new ones.
+func TestLimiterAllocs(t *testing.T) {
+	t0 := time.Date(2024, 5, 1, 12, 0, 0, 0, time.UTC)
+	l := newTestLimiter(LimiterConfig{Limit: 10, MaxSources: 256}, t0)
+	ip := netip.MustParseAddr("192.0.2.1")
+	require.True(t, l.Allow(ip, t0), "first packet") // allocates the table
+	assert.Zero(t, testing.AllocsPerRun(1000, func() { l.Allow(ip, t0) }), "known source")
+	i := 0
+	assert.Zero(t, testing.AllocsPerRun(1000, func() {
+		i++
+		l.Allow(netip.AddrFrom16([16]byte{0x20, 0x01, 0x0d, 0xb8, 12: byte(i >> 24), byte(i >> 16), byte(i >> 8), byte(i)}), t0)
+	}), "new sources")
+	assert.Zero(t, testing.AllocsPerRun(1000, func() { l.Allow(ip, t0.Add(time.Hour)) }), "new window")
 }

@@ -2,6 +2,7 @@ package query
 
 import (
 	"fmt"
+	"net/netip"
 	"strings"
 	"sync"
 	"testing"
@@ -65,6 +66,7 @@ func TestHandleDirect(t *testing.T) {
 		c := r.Challenge(from)
 		assert.True(t, r.Handle(AppendRequest(nil, Request{Kind: KindRules, Challenge: c, HasChallenge: true}), from, s.send), "consumed")
 		assert.Greater(t, len(s.pkts), 1, "RULES with 500 rules not split")
+		s.requireTo(t, from)
 		b, err := Reassemble(s.pkts)
 		require.NoError(t, err)
 		rules, err := ParseRules(b)
@@ -78,6 +80,7 @@ func TestHandleDirect(t *testing.T) {
 		var s sink
 		assert.True(t, r.Handle(hdr('i'), from, s.send), "consumed")
 		assert.Equal(t, [][]byte{hdr('j')}, s.pkts)
+		s.requireTo(t, from)
 	})
 	st := r.Stats()
 	assert.Equal(t, uint64(1), st.Info)
@@ -107,6 +110,7 @@ func TestAdvertiseOff(t *testing.T) {
 	r.SetAdvertise(true)
 	assert.True(t, r.Handle(reqs[1], from, s.send), "consumed")
 	assert.Len(t, s.pkts, 1)
+	s.requireTo(t, from)
 	r.SetAdvertise(false)
 	r.Handle(reqs[1], from, s.send)
 	assert.Len(t, s.pkts, 1, "answered after advertising was turned off")
@@ -165,6 +169,7 @@ func TestNoAmplification(t *testing.T) {
 	for _, req := range reqs {
 		var s sink
 		r.Handle(req, from, s.send)
+		s.requireTo(t, from)
 		assert.LessOrEqual(t, s.bytes(), len(req), "bytes sent back for request % x", req)
 		for _, p := range s.pkts {
 			assert.True(t, p[4] == 'A' || p[4] == 'j', "request % x got data back: % x", req, p[:5])
@@ -175,6 +180,7 @@ func TestNoAmplification(t *testing.T) {
 	var s sink
 	r.Handle(AppendRequest(nil, Request{Kind: KindRules, Challenge: valid, HasChallenge: true}), from, s.send)
 	assert.Greater(t, s.bytes(), 30000, "valid RULES query reply bytes")
+	s.requireTo(t, from)
 }
 
 func TestSnapshotRebuiltOnlyOnChange(t *testing.T) {
@@ -187,6 +193,7 @@ func TestSnapshotRebuiltOnlyOnChange(t *testing.T) {
 		var s sink
 		r.Handle(AppendRequest(nil, Request{Kind: k, Challenge: c, HasChallenge: true}), from, s.send)
 		require.NotEmpty(t, s.pkts, "%v not answered", k)
+		s.requireTo(t, from)
 		require.NotEqual(t, byte('A'), s.pkts[0][4], "%v not answered", k)
 	}
 	askAll := func() {
@@ -247,6 +254,7 @@ func TestPlayerCountAndBots(t *testing.T) {
 	c := r.Challenge(from)
 	r.Handle(AppendRequest(nil, Request{Kind: KindPlayers, Challenge: c, HasChallenge: true}), from, s.send)
 	assert.Greater(t, len(s.pkts), 1, "255 players not split")
+	s.requireTo(t, from)
 	b, err := Reassemble(s.pkts)
 	require.NoError(t, err)
 	players, err := ParsePlayers(b)
@@ -305,6 +313,7 @@ func TestSetRuleLimits(t *testing.T) {
 	var s sink
 	r.Handle(AppendRequest(nil, Request{Kind: KindRules, Challenge: r.Challenge(from), HasChallenge: true}), from, s.send)
 	assert.True(t, len(s.pkts) > 200 && len(s.pkts) <= MaxFragments, "%d fragments", len(s.pkts))
+	s.requireTo(t, from)
 	b, err := Reassemble(s.pkts)
 	require.NoError(t, err)
 	rules, err := ParseRules(b)
@@ -386,8 +395,9 @@ func TestConcurrentState(t *testing.T) {
 			for i := range 2000 {
 				k := []Kind{KindInfo, KindPlayers, KindRules}[i%3]
 				req := AppendRequest(nil, Request{Kind: k, Challenge: r.Challenge(from), HasChallenge: true})
-				r.Handle(req, from, func(b []byte) {
+				r.Handle(req, from, func(b []byte, to netip.AddrPort) {
 					assert.GreaterOrEqual(t, len(b), 5, "short reply % x", b)
+					assert.Equal(t, from, to, "destination")
 				})
 				_ = r.Stats()
 			}
@@ -405,4 +415,168 @@ func TestConcurrentState(t *testing.T) {
 	<-done
 	close(stop)
 	wg.Wait()
+}
+
+// waitFor waits for ch to be closed or receive, failing after a timeout.
+func waitFor(t *testing.T, ch <-chan struct{}, what string) {
+	t.Helper()
+	select {
+	case <-ch:
+	case <-time.After(5 * time.Second):
+		require.FailNow(t, "timed out waiting: "+what)
+	}
+}
+
+// TestHandleSendCallsResponder has send call the Responder's methods, which
+// deadlocked while Handle held its lock during send: every kind of reply,
+// whole and split, completes, and what send changed shows in the next reply.
+func TestHandleSendCallsResponder(t *testing.T) {
+	clk := newFakeClock()
+	r := newTestResponder(clk)
+	r.SetInfo(Info{Name: "before", MaxPlayers: 64})
+	for i := range 300 {
+		require.NoError(t, r.SetRule(fmt.Sprintf("rule_%03d", i), strings.Repeat("v", 20)))
+	}
+	from := addr("192.0.2.10:27005")
+	c := r.Challenge(from)
+	reqs := []struct {
+		name string
+		req  []byte
+	}{
+		{"challenge", AppendRequest(nil, Request{Kind: KindInfo})},
+		{"ping", hdr('i')},
+		{"info", AppendRequest(nil, Request{Kind: KindInfo, Challenge: c, HasChallenge: true})},
+		{"players", AppendRequest(nil, Request{Kind: KindPlayers, Challenge: c, HasChallenge: true})},
+		{"rules split", AppendRequest(nil, Request{Kind: KindRules, Challenge: c, HasChallenge: true})},
+	}
+	id := uint64(0)
+	for _, tt := range reqs {
+		done := make(chan struct{})
+		calls := 0
+		var dsts []netip.AddrPort
+		go func() {
+			defer close(done)
+			r.Handle(tt.req, from, func(b []byte, to netip.AddrPort) {
+				calls++
+				dsts = append(dsts, to)
+				id++
+				r.SetInfo(Info{Name: fmt.Sprint("from send ", id), MaxPlayers: 64})
+				r.AddPlayer(id, clk.Now())
+				r.UpdatePlayer(id, "p", 1)
+				_ = r.Stats()
+				_ = r.PlayerCount()
+				_ = r.Challenge(to)
+				_ = r.SetRule("from_send", fmt.Sprint(id))
+			})
+		}()
+		waitFor(t, done, tt.name+": Handle whose send calls the Responder")
+		assert.Positive(t, calls, "%s: send not called", tt.name)
+		for _, to := range dsts {
+			assert.Equal(t, from, to, "%s: destination", tt.name)
+		}
+	}
+	assert.Equal(t, int(id), r.PlayerCount(), "players added from send")
+	info, n, err := ParseInfo(queryWithChallenge(t, r, KindInfo, from))
+	require.NoError(t, err)
+	assert.Equal(t, fmt.Sprint("from send ", id), info.Name, "INFO set from send")
+	assert.Equal(t, int(id), n, "INFO player count")
+	st := r.Stats()
+	assert.Equal(t, uint64(2), st.Info)
+	assert.Equal(t, uint64(1), st.Players)
+	assert.Equal(t, uint64(1), st.Rules)
+	assert.Equal(t, uint64(1), st.Pings)
+}
+
+// TestHandleSendCallsHandle has send answer another request through Handle
+// (a reply that triggers one more) without deadlocking.
+func TestHandleSendCallsHandle(t *testing.T) {
+	r := newTestResponder(newFakeClock())
+	r.SetInfo(Info{Name: "nested"})
+	from, other := addr("192.0.2.10:27005"), addr("192.0.2.11:27005")
+	inner := AppendRequest(nil, Request{Kind: KindInfo, Challenge: r.Challenge(other), HasChallenge: true})
+	var s sink
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		r.Handle(hdr('i'), from, func(b []byte, to netip.AddrPort) {
+			s.send(b, to)
+			r.Handle(inner, other, s.send)
+		})
+	}()
+	waitFor(t, done, "Handle whose send calls Handle")
+	require.Len(t, s.pkts, 2)
+	assert.Equal(t, []netip.AddrPort{from, other}, s.to, "destinations")
+	assert.Equal(t, hdr('j'), s.pkts[0], "ping reply")
+	info, _, err := ParseInfo(s.pkts[1])
+	require.NoError(t, err)
+	assert.Equal(t, "nested", info.Name)
+}
+
+// TestHandleBlockedSendDoesNotBlockOthers blocks one Handle in its send and
+// checks that, meanwhile, Handle on other goroutines answers every kind of
+// request and the state can be changed: the lock is not held while sending.
+func TestHandleBlockedSendDoesNotBlockOthers(t *testing.T) {
+	clk := newFakeClock()
+	r := newTestResponder(clk)
+	r.SetInfo(Info{Name: "s", MaxPlayers: 255})
+	for i := range 255 {
+		r.AddPlayer(uint64(i), clk.Now())
+		r.UpdatePlayer(uint64(i), strings.Repeat("n", 30), uint32(i))
+	}
+	for i := range 300 {
+		require.NoError(t, r.SetRule(fmt.Sprintf("rule_%03d", i), strings.Repeat("v", 20)))
+	}
+	slow, fast := addr("192.0.2.1:27005"), addr("192.0.2.2:27005")
+	cs, cf := r.Challenge(slow), r.Challenge(fast)
+	for _, kind := range []Kind{KindInfo, KindPlayers, KindRules} {
+		t.Run(kind.String(), func(t *testing.T) {
+			entered, release, done := make(chan struct{}), make(chan struct{}), make(chan struct{})
+			releaseOnce := sync.OnceFunc(func() { close(release) })
+			defer releaseOnce() // on failure too, so that no goroutine leaks
+			var slowTo []netip.AddrPort
+			go func() {
+				defer close(done)
+				first := true
+				r.Handle(AppendRequest(nil, Request{Kind: kind, Challenge: cs, HasChallenge: true}), slow, func(b []byte, to netip.AddrPort) {
+					slowTo = append(slowTo, to)
+					if first {
+						first = false
+						close(entered)
+						<-release
+					}
+				})
+			}()
+			waitFor(t, entered, "the slow Handle's send")
+			// While the slow send blocks, another goroutine is answered, for
+			// every kind, and the game goroutine changes state.
+			for _, k := range []Kind{KindInfo, KindPlayers, KindRules, KindPing} {
+				var s sink
+				answered := make(chan struct{})
+				go func() {
+					defer close(answered)
+					r.Handle(AppendRequest(nil, Request{Kind: k, Challenge: cf, HasChallenge: true}), fast, s.send)
+				}()
+				waitFor(t, answered, fmt.Sprintf("%v from another goroutine while a send blocks", k))
+				require.NotEmpty(t, s.pkts, "%v not answered", k)
+				s.requireTo(t, fast)
+				assert.NotEqual(t, byte('A'), s.pkts[0][4], "%v got a challenge", k)
+			}
+			changed := make(chan struct{})
+			go func() {
+				defer close(changed)
+				r.SetInfo(Info{Name: "changed", MaxPlayers: 255})
+				r.AddPlayer(1000, clk.Now())
+				r.RemovePlayer(1000)
+				_ = r.SetRule("changed", "yes")
+				_ = r.Stats()
+			}()
+			waitFor(t, changed, "state changes while a send blocks")
+			releaseOnce()
+			waitFor(t, done, "the slow Handle after release")
+			require.NotEmpty(t, slowTo)
+			for _, to := range slowTo {
+				assert.Equal(t, slow, to, "slow reply's destination")
+			}
+		})
+	}
 }
