@@ -121,13 +121,14 @@ func (s *Server) ApplySettings(st Settings, fields Field) error {
 		return nil
 	}
 	merged := s.settings
-	merged.copyFields(&st, fields)
+	merged.Merge(&st, fields)
 	return s.apply(fields.method(), &merged, fields)
 }
 
-// copyFields copies the fields of src named in fields into st, the
-// key/values as a copy of src's map; the others keep their values.
-func (st *Settings) copyFields(src *Settings, fields Field) {
+// Merge copies the fields of src named in fields into st, the key/values as
+// a copy of src's map; the other fields of st keep their values. A back end
+// that keeps settings merges what [Conn.Apply] hands it this way.
+func (st *Settings) Merge(src *Settings, fields Field) {
 	copyIf := func(f Field, dst *string, v string) {
 		if fields&f != 0 {
 			*dst = v

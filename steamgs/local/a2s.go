@@ -20,7 +20,7 @@ const MaxQueuedPackets = 512
 // the Responder that answers from them, and the query socket or the queue of
 // outgoing packets.
 type a2sState struct {
-	set settings
+	set steamgs.Settings // the last settings applied, without key/values
 	// rules are the key/values the Responder reports, in its order.
 	rules rules
 	r     *query.Responder
@@ -98,23 +98,23 @@ func environment() byte {
 func (s *Server) pushInfoLocked() {
 	st := &s.a2s.set
 	s.a2s.r.SetInfo(query.Info{
-		Name:          st.name,
-		Map:           st.mapName,
-		Folder:        st.modDir,
-		Game:          st.description,
+		Name:          st.ServerName,
+		Map:           st.MapName,
+		Folder:        st.ModDir,
+		Game:          st.GameDescription,
 		AppID:         uint64(s.cfg.AppID),
-		MaxPlayers:    st.maxPlayers,
-		Bots:          st.bots,
-		Dedicated:     st.dedicated,
+		MaxPlayers:    st.MaxPlayers,
+		Bots:          st.Bots,
+		Dedicated:     st.Dedicated,
 		Environment:   environment(),
-		Password:      st.password,
+		Password:      st.PasswordProtected,
 		VAC:           s.secure,
 		Version:       s.cfg.Version,
 		GamePort:      s.cfg.GamePort,
 		SteamID:       uint64(s.steamID),
-		SpectatorPort: st.specPort,
-		SpectatorName: st.specName,
-		Keywords:      st.tags,
+		SpectatorPort: st.SpectatorPort,
+		SpectatorName: st.SpectatorServerName,
+		Keywords:      st.GameTags,
 	})
 }
 

@@ -7,62 +7,11 @@ import (
 	"github.com/steamgs/steamgs/steamgs/query"
 )
 
-// settings are the values of a server's settings that A2S_INFO reports. The
-// key/values are kept in rules; product, game data and region go only to a
-// master server, which the embedded Steam does not have.
-type settings struct {
-	description, modDir string
-	dedicated           bool
-	maxPlayers, bots    int
-	name, mapName       string
-	password            bool
-	specPort            uint16
-	specName            string
-	tags                string
-}
-
 // infoFields are the settings A2S_INFO reports.
 const infoFields = steamgs.FieldGameDescription | steamgs.FieldModDir | steamgs.FieldDedicated |
 	steamgs.FieldServerName | steamgs.FieldMapName | steamgs.FieldMaxPlayers | steamgs.FieldBots |
 	steamgs.FieldPasswordProtected | steamgs.FieldSpectatorPort | steamgs.FieldSpectatorServerName |
 	steamgs.FieldGameTags
-
-// update copies the fields of st named in changed that A2S_INFO reports.
-func (c *settings) update(st *steamgs.Settings, changed steamgs.Field) {
-	if changed&steamgs.FieldGameDescription != 0 {
-		c.description = st.GameDescription
-	}
-	if changed&steamgs.FieldModDir != 0 {
-		c.modDir = st.ModDir
-	}
-	if changed&steamgs.FieldDedicated != 0 {
-		c.dedicated = st.Dedicated
-	}
-	if changed&steamgs.FieldServerName != 0 {
-		c.name = st.ServerName
-	}
-	if changed&steamgs.FieldMapName != 0 {
-		c.mapName = st.MapName
-	}
-	if changed&steamgs.FieldMaxPlayers != 0 {
-		c.maxPlayers = st.MaxPlayers
-	}
-	if changed&steamgs.FieldBots != 0 {
-		c.bots = st.Bots
-	}
-	if changed&steamgs.FieldPasswordProtected != 0 {
-		c.password = st.PasswordProtected
-	}
-	if changed&steamgs.FieldSpectatorPort != 0 {
-		c.specPort = st.SpectatorPort
-	}
-	if changed&steamgs.FieldSpectatorServerName != 0 {
-		c.specName = st.SpectatorServerName
-	}
-	if changed&steamgs.FieldGameTags != 0 {
-		c.tags = st.GameTags
-	}
-}
 
 // Apply takes the server's settings, the arguments of ISteamGameServer's
 // setters, for the fields named in changed, and brings the A2S replies up to
@@ -87,7 +36,7 @@ func (s *Server) Apply(st *steamgs.Settings, changed steamgs.Field) {
 	a := &s.a2s
 	s.u.mu.Lock()
 	if changed&infoFields != 0 {
-		a.set.update(st, changed)
+		a.set.Merge(st, changed&infoFields) // the key/values are kept in rules
 		s.pushInfoLocked()
 	}
 	if changed&steamgs.FieldKeyValues != 0 {
