@@ -210,6 +210,11 @@ type CallbackDrop struct {
 	Malformed uint64 // callbacks of a known ID whose payload did not decode
 }
 
+// CallbackDropOther is the ID under which a back end that bounds its
+// counters reports, in one CallbackDrop, the drops of every ID it has no
+// counter of its own for (and of negative IDs).
+const CallbackDropOther = -1
+
 // CallbackDropCounter is an optional interface of a back end's connection:
 // one that can receive callbacks it does not know (the real Steam sends
 // more kinds than a game server uses) counts them, so that none is lost

@@ -42,7 +42,7 @@
 // payload does not decode, are never lost without a trace: the
 // steamgs.Conn that a Library opens implements steamgs.CallbackDropCounter,
 // counting them by ID (at most [MaxDropIDs] IDs one by one, the rest
-// together under [OtherCallbackID]), and the first drop of each ID and kind
+// together under [steamgs.CallbackDropOther]), and the first drop of each ID and kind
 // is logged at level WARN on Options.Logger (slog.Default() when nil).
 // Counting allocates nothing.
 //

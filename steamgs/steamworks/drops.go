@@ -12,14 +12,8 @@ import (
 
 // MaxDropIDs is how many distinct callback IDs a server counts dropped
 // callbacks of one by one. Drops of further IDs are counted together under
-// OtherCallbackID, so that a flood of distinct IDs cannot grow memory.
+// steamgs.CallbackDropOther, so that a flood of distinct IDs cannot grow memory.
 const MaxDropIDs = 64
-
-// OtherCallbackID is the ID under which DroppedCallbacks reports, in one
-// steamgs.CallbackDrop, the drops of every callback ID that did not get a
-// count of its own: IDs past the first MaxDropIDs distinct ones, and
-// negative IDs (which Steam never sends).
-const OtherCallbackID = -1
 
 // dropKind says why a callback was dropped.
 type dropKind uint8
@@ -45,11 +39,11 @@ type dropCounts struct {
 	mu    sync.Mutex
 	n     int // entries of ids in use
 	ids   [MaxDropIDs]steamgs.CallbackDrop
-	other steamgs.CallbackDrop // ID OtherCallbackID
+	other steamgs.CallbackDrop // ID steamgs.CallbackDropOther
 }
 
 // add counts one drop of callback id and returns the count it belongs to
-// after the increment (its ID is OtherCallbackID when id got no count of
+// after the increment (its ID is steamgs.CallbackDropOther when id got no count of
 // its own) and whether it is the first drop of that count and kind.
 func (d *dropCounts) add(id int, kind dropKind) (bucket int, first bool) {
 	d.mu.Lock()
@@ -66,7 +60,7 @@ func (d *dropCounts) add(id int, kind dropKind) (bucket int, first bool) {
 // entry returns the count of id, making one when there is room.
 func (d *dropCounts) entry(id int) *steamgs.CallbackDrop {
 	if id < 0 {
-		d.other.ID = OtherCallbackID
+		d.other.ID = steamgs.CallbackDropOther
 		return &d.other
 	}
 	for i := range d.n {
@@ -75,7 +69,7 @@ func (d *dropCounts) entry(id int) *steamgs.CallbackDrop {
 		}
 	}
 	if d.n == len(d.ids) {
-		d.other.ID = OtherCallbackID
+		d.other.ID = steamgs.CallbackDropOther
 		return &d.other
 	}
 	d.ids[d.n] = steamgs.CallbackDrop{ID: id}
@@ -106,7 +100,7 @@ var _ steamgs.CallbackDropCounter = (*conn)(nil)
 // pipe) and callbacks or call results whose payload did not decode. The
 // result is sorted by ID, holds only IDs with a count and belongs to the
 // caller; drops of IDs without a count of their own are reported under
-// OtherCallbackID. It may be called from any goroutine, also after Close.
+// steamgs.CallbackDropOther. It may be called from any goroutine, also after Close.
 func (c *conn) DroppedCallbacks() []steamgs.CallbackDrop {
 	return c.drops.snapshot()
 }
@@ -125,7 +119,7 @@ func (c *conn) drop(id, size int) {
 		return
 	}
 	msg := "steamworks: callback dropped; later drops of this ID and kind are counted, not logged"
-	if bucket == OtherCallbackID {
+	if bucket == steamgs.CallbackDropOther {
 		msg = "steamworks: callback dropped; later drops of this kind of IDs without a count of their own are counted under ID -1, not logged"
 	}
 	c.lib.logger().LogAttrs(context.Background(), slog.LevelWarn, msg,

@@ -156,7 +156,7 @@ func TestDroppedCallbacks(t *testing.T) {
 
 		drops := fx.drops(t)
 		require.Len(t, drops, MaxDropIDs+1)
-		assert.Equal(t, steamgs.CallbackDrop{ID: OtherCallbackID, Unknown: 10 + 1 + 1 + 1, Malformed: 2}, drops[0])
+		assert.Equal(t, steamgs.CallbackDrop{ID: steamgs.CallbackDropOther, Unknown: 10 + 1 + 1 + 1, Malformed: 2}, drops[0])
 		assert.Equal(t, steamgs.CallbackDrop{ID: 10000, Unknown: 2}, drops[1])
 		assert.Equal(t, steamgs.CallbackDrop{ID: 10063, Unknown: 2}, drops[MaxDropIDs])
 		for i, d := range drops[1:] {
@@ -276,10 +276,10 @@ func TestDropCounts(t *testing.T) {
 	_, first = d.add(7, dropMalformed)
 	assert.True(t, first, "the first malformed one of an ID that had unknown ones")
 	bucket, first = d.add(-3, dropMalformed)
-	assert.Equal(t, OtherCallbackID, bucket)
+	assert.Equal(t, steamgs.CallbackDropOther, bucket)
 	assert.True(t, first)
 	_, _ = d.add(3, dropUnknown)
-	assert.Equal(t, []steamgs.CallbackDrop{{ID: OtherCallbackID, Malformed: 1}, {ID: 3, Unknown: 1},
+	assert.Equal(t, []steamgs.CallbackDrop{{ID: steamgs.CallbackDropOther, Malformed: 1}, {ID: 3, Unknown: 1},
 		{ID: 7, Unknown: 2, Malformed: 1}}, d.snapshot())
 	assert.Equal(t, "unknown", dropUnknown.String())
 	assert.Equal(t, "malformed", dropMalformed.String())
