@@ -282,6 +282,14 @@ func (c *Client) read() {
 			}
 			c.end(&DeniedError{Reason: m.Reason, Ended: true})
 			return
+		case proto.TypeDeny:
+			// After the Welcome: Steam refused the ticket.
+			m, err := proto.ParseDeny(pkt)
+			if err != nil {
+				continue
+			}
+			c.end(&DeniedError{Reason: m.Reason, Message: m.Message})
+			return
 		default:
 			c.mu.Lock()
 			c.lastHeard = time.Now()
@@ -342,8 +350,9 @@ func (c *Client) LastHeard() time.Time {
 	return c.lastHeard
 }
 
-// Done is closed when the connection ends: the server disconnected the
-// client, it timed out, or Close was called. Err says why.
+// Done is closed when the connection ends: the server refused the client
+// after its Welcome (Steam did not approve its ticket) or disconnected it,
+// it timed out, or Close was called. Err says why.
 func (c *Client) Done() <-chan struct{} { return c.done }
 
 // Err returns why the connection ended: a *DeniedError, ErrTimeout or
