@@ -193,7 +193,7 @@ func (s *Server) initSteam() error {
 	s.subscribe()
 
 	set := p.Settings()
-	set.SetProduct(strconv.FormatUint(uint64(cfg.AppID), 10))
+	set.SetProduct(cfg.Product())
 	set.SetGameDescription(GameDescription)
 	set.SetModDir(ModDir)
 	set.SetDedicatedServer(cfg.Dedicated)
