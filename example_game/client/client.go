@@ -312,6 +312,9 @@ func (c *Client) end(err error) {
 // arena's size, the server's name and map.
 func (c *Client) Welcome() proto.Welcome { return c.welcome }
 
+// Server returns the server's address.
+func (c *Client) Server() netip.AddrPort { return c.cfg.Server }
+
 // SteamID returns the player's Steam ID.
 func (c *Client) SteamID() steamgs.SteamID { return c.cfg.SteamID }
 
