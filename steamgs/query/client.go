@@ -96,41 +96,42 @@ func (c *Client) Close() error { return c.conn.Close() }
 
 // Info asks for the server's A2S_INFO.
 func (c *Client) Info(ctx context.Context) (InfoReply, error) {
-	b, rtt, err := c.query(ctx, KindInfo)
-	if err != nil {
-		return InfoReply{}, err
+	type info struct {
+		Info
+		players int
 	}
-	info, players, err := ParseInfo(b)
-	if err != nil {
-		return InfoReply{}, c.replyError(KindInfo, err)
-	}
-	return InfoReply{Info: info, Players: players, RTT: rtt}, nil
+	v, rtt, err := ask(c, ctx, KindInfo, func(b []byte) (info, error) {
+		i, n, err := ParseInfo(b)
+		return info{i, n}, err
+	})
+	return InfoReply{Info: v.Info, Players: v.players, RTT: rtt}, err
 }
 
 // Players asks for the server's A2S_PLAYER list.
 func (c *Client) Players(ctx context.Context) (PlayersReply, error) {
-	b, rtt, err := c.query(ctx, KindPlayers)
-	if err != nil {
-		return PlayersReply{}, err
-	}
-	players, err := ParsePlayers(b)
-	if err != nil {
-		return PlayersReply{}, c.replyError(KindPlayers, err)
-	}
-	return PlayersReply{Players: players, RTT: rtt}, nil
+	v, rtt, err := ask(c, ctx, KindPlayers, ParsePlayers)
+	return PlayersReply{Players: v, RTT: rtt}, err
 }
 
 // Rules asks for the server's A2S_RULES.
 func (c *Client) Rules(ctx context.Context) (RulesReply, error) {
-	b, rtt, err := c.query(ctx, KindRules)
+	v, rtt, err := ask(c, ctx, KindRules, ParseRules)
+	return RulesReply{Rules: v, RTT: rtt}, err
+}
+
+// ask runs the query of kind and decodes its reply with parse; on error
+// the value and round trip are zero.
+func ask[T any](c *Client, ctx context.Context, kind Kind, parse func([]byte) (T, error)) (T, time.Duration, error) {
+	var zero T
+	b, rtt, err := c.query(ctx, kind)
 	if err != nil {
-		return RulesReply{}, err
+		return zero, 0, err
 	}
-	rules, err := ParseRules(b)
+	v, err := parse(b)
 	if err != nil {
-		return RulesReply{}, c.replyError(KindRules, err)
+		return zero, 0, c.replyError(kind, err)
 	}
-	return RulesReply{Rules: rules, RTT: rtt}, nil
+	return v, rtt, nil
 }
 
 // replyError wraps the error of a reply that does not decode.

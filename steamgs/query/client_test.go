@@ -26,6 +26,13 @@ func dial(t *testing.T, addr string) *query.Client {
 	return c
 }
 
+// serveAndDial serves r on loopback and returns a Client for it and a
+// context that ends in 5 s.
+func serveAndDial(t *testing.T, r *query.Responder) (*query.Client, context.Context) {
+	t.Helper()
+	return dial(t, serve(t, r)), timeout(t, 5*time.Second)
+}
+
 // timeout returns a context that ends after d, cancelled when the test ends.
 func timeout(t *testing.T, d time.Duration) context.Context {
 	t.Helper()
@@ -93,8 +100,7 @@ func TestClientResponder(t *testing.T) {
 	require.NoError(t, r.SetRule("tickrate", "30"))
 	require.NoError(t, r.SetRule("coins", "12"))
 	r.SetAdvertise(true)
-	c := dial(t, serve(t, r))
-	ctx := timeout(t, 5*time.Second)
+	c, ctx := serveAndDial(t, r)
 
 	got, err := c.Info(ctx)
 	require.NoError(t, err)
@@ -136,8 +142,7 @@ func TestClientSplitReply(t *testing.T) {
 		r.UpdatePlayer(uint64(i+1), fmt.Sprintf("player with a long name %03d", i), uint32(i))
 	}
 	r.SetAdvertise(true)
-	c := dial(t, serve(t, r))
-	ctx := timeout(t, 5*time.Second)
+	c, ctx := serveAndDial(t, r)
 	rules, err := c.Rules(ctx)
 	require.NoError(t, err)
 	assert.Equal(t, want, rules.Rules)
