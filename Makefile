@@ -20,6 +20,9 @@ export STEAM_API_LIB
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.6.1
 XVFB_RUN    := xvfb-run -a -s "-screen 0 1024x768x24"
 
+# Where the screenshot tests leave their PNG files (outside the sources).
+SCREENSHOTS ?= $(CURDIR)/bin/screenshots
+
 # Packages that must build without cgo and without Ebiten.
 HEADLESS := ./steamgs/... ./components/... ./systems/... ./ecs/... \
 	./example_game/cmd/dedicated ./example_game/cmd/bot ./example_game/cmd/demo
@@ -86,9 +89,18 @@ headless-check:
 	@if $(GO) list -deps $(HEADLESS) | grep -q hajimehoshi/ebiten; then \
 		echo "a headless package depends on Ebiten:"; $(GO) list -deps $(HEADLESS) | grep hajimehoshi/ebiten; exit 1; fi
 
-## test: everything CI checks. Tests run with the race detector under Xvfb.
+## test: everything CI checks. Tests run with the race detector under Xvfb;
+## the real-library tests must run (STEAMGS_REQUIRE_STEAM_LIB=1), the
+## screenshots go to $(SCREENSHOTS), and the tests may not change the
+## source tree.
 test: deps steam-lib fmt-check tidy-check generate-check vet vet-cross headless-check lint
-	$(XVFB_RUN) $(GO) test -race -count=1 -timeout 30m ./...
+	@before=$$(git status --porcelain --untracked-files=all 2>/dev/null || true); \
+	STEAMGS_REQUIRE_STEAM_LIB=1 STEAMGS_SCREENSHOT_DIR="$(SCREENSHOTS)" \
+		$(XVFB_RUN) $(GO) test -race -count=1 -timeout 30m ./...; \
+	after=$$(git status --porcelain --untracked-files=all 2>/dev/null || true); \
+	if [ "$$before" != "$$after" ]; then \
+		echo "the tests changed the source tree:"; diff <(echo "$$before") <(echo "$$after") || true; exit 1; fi; \
+	echo "screenshots: $(SCREENSHOTS)"
 
 ## bench: run the benchmarks and print the ratios the project targets.
 bench: deps steam-lib
@@ -97,10 +109,11 @@ bench: deps steam-lib
 	@$(GO) run ./internal/benchratio < bin/bench.txt
 
 ## run: the example on the embedded Steam: the listen server window when a
-## display is available, else the dedicated server with headless bot clients.
-run: deps
+## display is available (after installing what Ebiten needs), else the
+## dedicated server with headless bot clients, which needs no system package.
+run:
 	@if [ -n "$${DISPLAY:-}" ]; then \
-		$(GO) run ./example_game/cmd/listen; \
+		$(MAKE) --no-print-directory deps && $(GO) run ./example_game/cmd/listen; \
 	else \
-		$(GO) run ./example_game/cmd/demo; \
+		CGO_ENABLED=0 $(GO) run ./example_game/cmd/demo; \
 	fi

@@ -2,6 +2,10 @@
 // embedded with go:embed. The PNG files are drawn by the program in ./gen
 // (go generate ./assets); nothing here imports Ebiten, so headless programs
 // may use the images too.
+//
+// The font atlas is rendered from Go Mono Bold, one of the Go fonts, whose
+// BSD licence asks that a program which ships it reproduce its notice: see
+// [Notices] (the file THIRD_PARTY_NOTICES).
 package assets
 
 //go:generate go run ./gen -o .
@@ -16,6 +20,14 @@ import (
 
 //go:embed *.png
 var files embed.FS
+
+//go:embed THIRD_PARTY_NOTICES
+var notices string
+
+// Notices returns the third-party notices of the assets: the licence of the
+// Go fonts, which a game that ships the font atlas must reproduce (in its
+// documentation, or on an about screen).
+func Notices() string { return notices }
 
 // Names of the embedded images.
 const (

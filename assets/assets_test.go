@@ -96,3 +96,19 @@ func ExampleImage() {
 	fmt.Println(img.Bounds().Dx(), "x", img.Bounds().Dy())
 	// Output: 16 x 16
 }
+
+// TestNotices checks the Go fonts' notice ships with the assets: their
+// copyright line, the conditions and the disclaimer of their BSD licence.
+func TestNotices(t *testing.T) {
+	n := assets.Notices()
+	for _, want := range []string{
+		"font.png", "Go Mono Bold",
+		"Copyright (c) 2016 Bigelow & Holmes Inc.. All rights reserved.",
+		"Redistributions of source code must retain the above copyright notice",
+		"Redistributions in binary form must reproduce the above copyright notice",
+		"Neither the name of Google Inc. nor the names of its contributors may be",
+		"DISCLAIMER: THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS",
+	} {
+		assert.Contains(t, n, want)
+	}
+}

@@ -21,6 +21,7 @@ package ecs
 
 import (
 	"fmt"
+	"log/slog"
 	"time"
 
 	"github.com/steamgs/steamgs/components"
@@ -31,8 +32,8 @@ import (
 )
 
 // Options configure Install. The zero value installs the systems with no
-// packet hooks, removes rejected players and reads join times from the
-// system clock.
+// packet hooks, removes rejected players, reads join times from the system
+// clock and logs nothing.
 type Options struct {
 	// Inbox, when not nil, is where the game's socket goroutine queues
 	// Steam's datagrams (Inbox.Offer); each tick hands them to
@@ -46,6 +47,16 @@ type Options struct {
 	// Now is the clock for players' join times; nil means time.Now. Tests
 	// pass a manual clock's Now.
 	Now func() time.Time
+	// Logger, when not nil, receives what goes wrong with Steam, each cause
+	// once rather than at every tick: every Steam call of a system that
+	// failed (ERROR "Steam call failed", with the call, the fields or
+	// player concerned, and the error, such as a log-on before the required
+	// settings, which names every one missing), each change of the log-on
+	// state (INFO "logged on to Steam"; WARN "Steam log-on failed" and
+	// "disconnected from Steam" with Steam's result), each player Steam
+	// refused (WARN "player refused by Steam", with the player's name, Steam
+	// ID and reason) and each restart request. Nil logs nothing.
+	Logger *slog.Logger
 }
 
 // Plugin is the Steam game server installed in one donburi world, and all a
@@ -76,13 +87,17 @@ func Install(w donburi.World, srv *steamgs.Server, opts Options) (*Plugin, error
 	if now == nil {
 		now = time.Now
 	}
-	return &Plugin{
+	p := &Plugin{
 		sys:  sys,
 		ecs:  decs.NewECS(w),
 		now:  now,
 		pre:  []decs.System{sys.ReadPackets, sys.RunCallbacks},
 		post: []decs.System{sys.Authenticate, sys.SyncScores, sys.PushSettings, sys.SendPackets},
-	}, nil
+	}
+	if opts.Logger != nil {
+		logTo(p, opts.Logger)
+	}
+	return p, nil
 }
 
 // AddSystem appends a game system to those Tick runs between the callbacks

@@ -1,8 +1,11 @@
 package ecs_test
 
 import (
+	"errors"
 	"fmt"
+	"log/slog"
 	"net/netip"
+	"os"
 	"time"
 
 	"github.com/steamgs/steamgs/ecs"
@@ -41,6 +44,10 @@ func ExampleInstall() {
 	p.AddSystem(func(e *decs.ECS) { /* the game's own systems run here */ })
 
 	set := p.Settings()
+	// Product and game description are required before log-on (and mod
+	// dir is expected): without them the log-on fails with an error
+	// matching steamgs.ErrRequired that names each one missing, reported as
+	// a Failed event, in p.Status().LastError and by Options.Logger.
 	set.SetProduct("480")
 	set.SetGameDescription("Example")
 	set.SetModDir("example")
@@ -65,4 +72,40 @@ func ExampleInstall() {
 	// player alice Approved
 	// logged on: true as AnonGameServer
 	// ticks: 10
+}
+
+// With a logger, the plugin says what goes wrong with Steam, once per
+// cause: here a log-on asked before the settings every server needs, which
+// names each one missing.
+func ExampleOptions_logger() {
+	steam, _ := local.NewUniverse(local.Options{})
+	srv := steamgs.NewServer(steam)
+	if err := srv.Init(steamgs.Config{QueryPort: steamgs.QueryPortShared, Mode: steamgs.ModeAuthentication,
+		Version: "1.0.0.0", AppID: 480}); err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer srv.Shutdown()
+
+	noTime := func(_ []string, a slog.Attr) slog.Attr {
+		if a.Key == slog.TimeKey {
+			return slog.Attr{}
+		}
+		return a
+	}
+	log := slog.New(slog.NewTextHandler(os.Stdout, &slog.HandlerOptions{ReplaceAttr: noTime}))
+	p, err := ecs.Install(donburi.NewWorld(), srv, ecs.Options{Logger: log})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	p.Settings().SetServerName("Forgetful")
+	p.Settings().LogOnAnonymous() // before SetProduct and SetGameDescription
+	for range 3 {
+		p.Tick()
+	}
+	fmt.Println(errors.Is(p.Status().LastError, steamgs.ErrRequired))
+	// Output:
+	// level=ERROR msg="Steam call failed" call=LogOnAnonymous err="steamgs: LogOnAnonymous before setting the product (SetProduct) and the game description (SetGameDescription), which every game server needs"
+	// true
 }

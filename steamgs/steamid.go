@@ -110,13 +110,39 @@ const typeLetters = "IUMGAPCgT a"
 // which have no letter, and types outside the SDK's range print in the
 // decimal 64-bit form. ParseSteamID reads every form String writes.
 func (id SteamID) String() string {
+	var buf [32]byte
+	return string(id.appendText(buf[:0]))
+}
+
+// AppendText appends the text form of [SteamID.String] to b
+// (encoding.TextAppender); it never fails.
+func (id SteamID) AppendText(b []byte) ([]byte, error) { return id.appendText(b), nil }
+
+// MarshalText returns the text form of [SteamID.String]
+// (encoding.TextMarshaler), so that a SteamID reads as "[U:1:22202]" in
+// JSON, in slog's output and in a flag.TextVar's default; every SteamID,
+// valid or not, reads back to itself with UnmarshalText. It never fails.
+func (id SteamID) MarshalText() ([]byte, error) { return id.appendText(make([]byte, 0, 24)), nil }
+
+// UnmarshalText sets id from any form [ParseSteamID] reads
+// (encoding.TextUnmarshaler), for JSON and flag.TextVar. On error, which
+// matches ErrInvalidSteamID and names the text, id is unchanged.
+func (id *SteamID) UnmarshalText(text []byte) error {
+	v, err := ParseSteamID(string(text))
+	if err != nil {
+		return err
+	}
+	*id = v
+	return nil
+}
+
+// appendText appends the text form of String to b.
+func (id SteamID) appendText(b []byte) []byte {
 	t := id.Type()
 	if int(t) >= len(typeLetters) || typeLetters[t] == ' ' {
-		return strconv.FormatUint(uint64(id), 10)
+		return strconv.AppendUint(b, uint64(id), 10)
 	}
-	letter := typeLetters[t]
-	b := make([]byte, 0, 32)
-	b = append(b, '[', letter, ':')
+	b = append(b, '[', typeLetters[t], ':')
 	b = strconv.AppendUint(b, uint64(id.Universe()), 10)
 	b = append(b, ':')
 	b = strconv.AppendUint(b, uint64(id.AccountID()), 10)
@@ -125,8 +151,7 @@ func (id SteamID) String() string {
 		b = append(b, ':')
 		b = strconv.AppendUint(b, uint64(id.Instance()), 10)
 	}
-	b = append(b, ']')
-	return string(b)
+	return append(b, ']')
 }
 
 // ParseSteamID parses the text forms that [SteamID.String] writes

@@ -410,6 +410,11 @@ func FuzzParseSteamID(f *testing.F) {
 			require.Zero(t, id, "ParseSteamID(%q) returned an ID with its error", s)
 			return
 		}
+		// Whatever parses, valid or not, reads back from its text form.
+		text, _ := id.MarshalText()
+		var read steamgs.SteamID
+		require.NoError(t, read.UnmarshalText(text), "ParseSteamID(%q) = %d, whose MarshalText %q does not read back", s, uint64(id), text)
+		require.Equal(t, id, read, "ParseSteamID(%q): MarshalText %q reads back as another ID", s, text)
 		if strings.HasPrefix(s, "[") {
 			if id.IsValid() {
 				back, err := steamgs.ParseSteamID(id.String())

@@ -12,6 +12,7 @@ package ecstest
 import (
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/netip"
 	"strconv"
 	"testing"
@@ -72,6 +73,8 @@ type Options struct {
 	// Configure, when not nil, changes the settings before the harness logs
 	// on (which it does after Configure returns, unless NoLogOn).
 	Configure func(*components.SettingsData)
+	// Logger is the plugin's logger (ecs.Options.Logger); nil logs nothing.
+	Logger *slog.Logger
 }
 
 // Datagram is one packet the systems sent through the harness's socket hook.
@@ -154,7 +157,7 @@ func New(opts Options) (*Harness, error) {
 	h.World = donburi.NewWorld()
 	h.Inbox = systems.NewInbox(0, 0)
 	h.Plugin, err = ecs.Install(h.World, h.Server, ecs.Options{
-		Inbox: h.Inbox, Send: h.send, Rejected: opts.Rejected, Now: h.Clock.Now,
+		Inbox: h.Inbox, Send: h.send, Rejected: opts.Rejected, Now: h.Clock.Now, Logger: opts.Logger,
 	})
 	if err != nil {
 		_ = h.Server.Shutdown()

@@ -282,6 +282,14 @@ func (c *Client) read() {
 			}
 			c.end(&DeniedError{Reason: m.Reason, Ended: true})
 			return
+		case proto.TypeDeny:
+			// After the Welcome: Steam refused the ticket.
+			m, err := proto.ParseDeny(pkt)
+			if err != nil {
+				continue
+			}
+			c.end(&DeniedError{Reason: m.Reason, Message: m.Message})
+			return
 		default:
 			c.mu.Lock()
 			c.lastHeard = time.Now()
@@ -303,6 +311,9 @@ func (c *Client) end(err error) {
 // Welcome returns the server's Welcome: the player's ID, the tick rate, the
 // arena's size, the server's name and map.
 func (c *Client) Welcome() proto.Welcome { return c.welcome }
+
+// Server returns the server's address.
+func (c *Client) Server() netip.AddrPort { return c.cfg.Server }
 
 // SteamID returns the player's Steam ID.
 func (c *Client) SteamID() steamgs.SteamID { return c.cfg.SteamID }
@@ -342,8 +353,9 @@ func (c *Client) LastHeard() time.Time {
 	return c.lastHeard
 }
 
-// Done is closed when the connection ends: the server disconnected the
-// client, it timed out, or Close was called. Err says why.
+// Done is closed when the connection ends: the server refused the client
+// after its Welcome (Steam did not approve its ticket) or disconnected it,
+// it timed out, or Close was called. Err says why.
 func (c *Client) Done() <-chan struct{} { return c.done }
 
 // Err returns why the connection ended: a *DeniedError, ErrTimeout or

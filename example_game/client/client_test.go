@@ -147,6 +147,7 @@ func TestBrowseAndQuery(t *testing.T) {
 	require.Len(t, found, 2, "Browse found %+v, want alpha and bravo", found)
 	require.Equal(t, 2, names["alpha"].Players, "alpha's players; Browse found %+v", found)
 	require.Equal(t, "two", names["bravo"].Info.Map, "bravo's map; Browse found %+v", found)
+	assert.Positive(t, names["alpha"].Ping, "alpha's ping: the query's round trip")
 	assert.NotContains(t, names, "hidden", "a server that does not advertise answered")
 	assert.LessOrEqual(t, found[0].Addr.Port(), found[1].Addr.Port(), "servers are not ordered by port")
 	// Browse scans a range of ports: here the one of alpha.

@@ -4,9 +4,9 @@
 // and keeps the newest snapshot of the world. A windowed client draws those
 // snapshots; a bot client ([RunBot]) plays from them.
 //
-// It also holds a small A2S client ([Browse], [QueryInfo], [QueryPlayers])
-// built on steamgs/query's encoders and decoders, which lists servers on a
-// host as Steam's LAN browser does.
+// It also holds a LAN server browser ([Browse], [QueryInfo], [QueryPlayers])
+// built on steamgs/query's Client, which lists servers on a host as Steam's
+// LAN browser does.
 //
 // Nothing here imports Ebiten, so the bot client builds with CGO_ENABLED=0.
 package client

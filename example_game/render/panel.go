@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"image/color"
 	"slices"
+	"strings"
+	"unicode/utf8"
 
 	"github.com/hajimehoshi/ebiten/v2"
 	"github.com/steamgs/steamgs/example_game/client"
@@ -76,7 +78,8 @@ func (r *Renderer) ServerPanel(dst *ebiten.Image, st *server.Status) {
 // below the list (searching, joining, why the last game ended).
 func (r *Renderer) Browser(dst *ebiten.Image, servers []client.ServerEntry, selected int, status string) {
 	rows := max(len(servers), 1)
-	h := float32((rows+5)*r.gh + 2*panelPadding)
+	statusLines := Wrap(status, (panelWidth-2*panelPadding)/r.gw)
+	h := float32((rows+4+len(statusLines))*r.gh + 2*panelPadding)
 	r.Panel(dst, panelX, panelY, panelWidth, h)
 	x := float64(panelX + panelPadding)
 	y := float64(panelY + panelPadding)
@@ -99,8 +102,49 @@ func (r *Renderer) Browser(dst *ebiten.Image, servers []client.ServerEntry, sele
 			s.Ping.Milliseconds(), s.Addr), c)
 	}
 	y += float64(r.gh)
-	line(status, Text)
+	for _, l := range statusLines {
+		line(l, Text)
+	}
 	line("Up/Down select  Enter join  R refresh  Esc quit", Dim)
+}
+
+// Wrap breaks s into lines of at most width characters: between words
+// where it can, inside a word longer than a line, and at each newline of s.
+// A width below 1 counts as 1.
+func Wrap(s string, width int) []string {
+	width = max(width, 1)
+	var lines []string
+	for _, para := range strings.Split(s, "\n") {
+		line, n := "", 0 // the line so far and its characters
+		for _, w := range strings.Fields(para) {
+			wn := utf8.RuneCountInString(w)
+			for wn > width { // a word longer than a line: break it
+				if n > 0 {
+					lines = append(lines, line)
+					line, n = "", 0
+				}
+				cut := 0
+				for i := 0; i < width; i++ {
+					_, size := utf8.DecodeRuneInString(w[cut:])
+					cut += size
+				}
+				lines = append(lines, w[:cut])
+				w, wn = w[cut:], wn-width
+			}
+			switch {
+			case wn == 0:
+			case n == 0:
+				line, n = w, wn
+			case n+1+wn <= width:
+				line, n = line+" "+w, n+1+wn
+			default:
+				lines = append(lines, line)
+				line, n = w, wn
+			}
+		}
+		lines = append(lines, line)
+	}
+	return lines
 }
 
 // Scoreboard draws the players of snap ordered by score, as a client sees

@@ -41,3 +41,30 @@ func TestNew(t *testing.T) {
 	assert.Equal(t, 8, w, "glyph width")
 	assert.Equal(t, 16, h, "glyph height")
 }
+
+func TestWrap(t *testing.T) {
+	tests := []struct {
+		s     string
+		width int
+		want  []string
+	}{
+		{"", 10, []string{""}},
+		{"short", 10, []string{"short"}},
+		{"could not join 127.0.0.1:27015: refused by Steam", 20,
+			[]string{"could not join", "127.0.0.1:27015:", "refused by Steam"}},
+		{"a  b   c", 3, []string{"a b", "c"}},
+		{"exactly ten", 11, []string{"exactly ten"}},
+		{"abcdefghij", 4, []string{"abcd", "efgh", "ij"}},
+		{"go abcdefghij x", 4, []string{"go", "abcd", "efgh", "ij x"}},
+		{"ünïcödé wörds", 7, []string{"ünïcödé", "wörds"}},
+		{"one\ntwo three", 5, []string{"one", "two", "three"}},
+		{"ab", 0, []string{"a", "b"}},
+	}
+	for _, tt := range tests {
+		got := render.Wrap(tt.s, tt.width)
+		assert.Equal(t, tt.want, got, "Wrap(%q, %d)", tt.s, tt.width)
+		for _, l := range got {
+			assert.LessOrEqual(t, len([]rune(l)), max(tt.width, 1), "Wrap(%q, %d): line %q", tt.s, tt.width, l)
+		}
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/netip"
+	"strconv"
 	"time"
 
 	"github.com/steamgs/steamgs/example_game/game"
@@ -82,6 +83,12 @@ type Config struct {
 	Logger *slog.Logger
 	// Now reads the time, for ages and join times; nil means time.Now.
 	Now func() time.Time
+}
+
+// Product returns the product the server gives Steam (SetProduct): the app
+// ID in decimal, as Valve recommends, DefaultAppID's when AppID is 0.
+func (c Config) Product() string {
+	return strconv.FormatUint(uint64(c.withDefaults().AppID), 10)
 }
 
 // withDefaults returns c with every zero value replaced by its default.

@@ -165,7 +165,7 @@ func (s *Server) initSteam() error {
 		Mode: cfg.Mode, Version: cfg.Version, AppID: cfg.AppID}); err != nil {
 		return fmt.Errorf("server: Steam init: %w", err)
 	}
-	opts := ecs.Options{Now: cfg.Now}
+	opts := ecs.Options{Now: cfg.Now, Logger: cfg.Logger}
 	if !cfg.SeparateQueryPort {
 		// GameSocketShare mode: the socket goroutine queues Steam's
 		// datagrams in the inbox, the packets-in system hands them to
@@ -193,7 +193,7 @@ func (s *Server) initSteam() error {
 	s.subscribe()
 
 	set := p.Settings()
-	set.SetProduct(strconv.FormatUint(uint64(cfg.AppID), 10))
+	set.SetProduct(cfg.Product())
 	set.SetGameDescription(GameDescription)
 	set.SetModDir(ModDir)
 	set.SetDedicatedServer(cfg.Dedicated)
@@ -219,44 +219,21 @@ func (s *Server) initSteam() error {
 	return nil
 }
 
-// subscribe logs Steam's news and tells clients Steam refused them.
+// subscribe logs the players Steam approves (the plugin logs what goes
+// wrong) and tells clients Steam refused them, and why.
 func (s *Server) subscribe() {
-	ev := s.ecs.Events()
-	w := s.world
-	ev.ServerConnected.Subscribe(w, func(donburi.World, steamgs.ServerConnected) {
-		st := s.ecs.Status()
-		s.log.Info("logged on to Steam", "steam_id", st.SteamID.String(), "public_ip", st.PublicIP.String())
-	})
-	ev.ServerConnectFailure.Subscribe(w, func(_ donburi.World, cb steamgs.ServerConnectFailure) {
-		s.log.Warn("Steam log-on failed", "result", cb.Result.String(), "retrying", cb.Retrying)
-	})
-	ev.ServerDisconnected.Subscribe(w, func(_ donburi.World, cb steamgs.ServerDisconnected) {
-		s.log.Warn("disconnected from Steam", "result", cb.Result.String())
-	})
-	ev.Restart.Subscribe(w, func(_ donburi.World, r systems.RestartRequested) {
-		s.log.Warn("Steam requested a restart", "count", r.Count)
-	})
-	ev.Failed.Subscribe(w, func(_ donburi.World, f systems.CallFailed) {
-		s.log.Error("Steam call failed", "call", f.Call, "steam_id", f.SteamID.String(), "err", f.Err)
-	})
-	ev.PlayerAuth.Subscribe(w, func(w donburi.World, a systems.PlayerAuthChanged) {
-		name := ""
-		if w.Valid(a.Entity) {
-			name = components.Player.Get(w.Entry(a.Entity)).Name()
-		}
-		if a.State == components.AuthApproved {
-			s.log.Info("player approved", "name", name, "steam_id", a.SteamID.String())
-			return
-		}
-		s.log.Warn("player refused by Steam", "name", name, "steam_id", a.SteamID.String(),
-			"state", a.State.String(), "reason", a.Reason.String())
+	s.ecs.Events().PlayerAuth.Subscribe(s.world, func(w donburi.World, a systems.PlayerAuthChanged) {
 		if !w.Valid(a.Entity) {
 			return
 		}
 		entry := w.Entry(a.Entity)
+		if a.State == components.AuthApproved {
+			s.log.Info("player approved", "name", components.Player.Get(entry).Name(), "steam_id", a.SteamID.String())
+			return
+		}
 		if entry.HasComponent(Remote) {
 			r := Remote.Get(entry)
-			s.send(proto.Disconnect{Reason: proto.ReasonAuthFailed}.AppendTo(s.out[:0]), r.Addr)
+			s.deny(r.Addr, proto.ReasonAuthFailed, "Steam: "+a.Reason.String())
 			delete(s.clients, r.Addr)
 		}
 		if a.Entity == s.local {

@@ -253,7 +253,8 @@ func TestAuthFailureDisconnects(t *testing.T) {
 	var de *client.DeniedError
 	if assert.ErrorAs(t, c.Err(), &de, "connection's end, want auth failed") {
 		assert.Equal(t, proto.ReasonAuthFailed, de.Reason, "connection ended with %v", c.Err())
-		assert.True(t, de.Ended, "connection ended with %v", c.Err())
+		assert.False(t, de.Ended, "refused, not ended: %v", c.Err())
+		assert.Contains(t, de.Message, "Steam: NoLicenseOrExpired", "Steam's reason")
 	}
 	_, ok := findPlayer(status(srv), "pirate")
 	assert.False(t, ok, "the refused player is still listed")

@@ -1,6 +1,7 @@
 // Package query implements Valve's server query protocol (A2S) for a Steam game
 // server: the wire codec, stateless challenges, split replies, a per-source rate
-// limit and a Responder that answers queries from a snapshot of server state.
+// limit, a Responder that answers queries from a snapshot of server state, and
+// a Client that asks a server its queries.
 //
 // It is the wire protocol alone and imports no back end. A back end owns one
 // *Responder per game server, fills it in with SetInfo, AddPlayer, UpdatePlayer,
@@ -38,4 +39,20 @@
 //
 // Replies are encoded once per change of state and cached; a cached PLAYER reply
 // has its durations patched in place when it is sent.
+//
+// # Client
+//
+// [Dial] opens a [Client] for one server; [Client.Info], [Client.Players]
+// and [Client.Rules] send a query and wait for its reply, within the
+// context's deadline:
+//
+//	c, err := query.Dial(ctx, "192.0.2.7:27015")
+//	info, err := c.Info(ctx) // info.Info.Name, info.Players, info.RTT
+//	defer c.Close()
+//
+// A Client answers challenges (offering each query the challenge of the
+// last), joins split replies whose fragments arrive in any order, sends a
+// query again every [Resend] while no reply comes, and refuses a split reply
+// with the compressed flag, which servers never set. A query without a
+// reply fails with an error matching [ErrNoReply] and the context's error.
 package query

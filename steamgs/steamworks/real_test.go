@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/ebitengine/purego"
+	"github.com/steamgs/steamgs/internal/steamlibtest"
 	"github.com/steamgs/steamgs/steamgs"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -17,17 +18,13 @@ import (
 // loads it runs in a child process of its own, apart from the fake.
 const realChildEnv = "STEAMWORKS_TEST_REAL_CHILD"
 
-// realLibrary returns the path of Valve's libsteam_api from STEAM_API_LIB,
-// failing the test when it is not there.
+// realLibrary returns the path of Valve's libsteam_api: STEAM_API_LIB, or
+// where `make steam-lib` puts it. Without either the test is skipped (it
+// fails under STEAMGS_REQUIRE_STEAM_LIB=1, which `make test` sets); a wrong
+// STEAM_API_LIB fails it.
 func realLibrary(t *testing.T) string {
 	t.Helper()
-	p := os.Getenv(EnvLibrary)
-	require.NotEmpty(t, p, "%s is not set: run `make steam-lib`, which fetches Valve's redistributable libsteam_api "+
-		"into a cache outside the repository and exports its path", EnvLibrary)
-	fi, err := os.Stat(p)
-	require.NoError(t, err, "%s=%s: run `make steam-lib`", EnvLibrary, p)
-	require.False(t, fi.IsDir(), "%s=%s is a directory, not the library: run `make steam-lib`", EnvLibrary, p)
-	return p
+	return steamlibtest.Path(t)
 }
 
 // inRealChild reports whether the caller is the child process that should

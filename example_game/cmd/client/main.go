@@ -8,14 +8,17 @@
 //	client [-name player] [-universe steamgs-example] [-host 127.0.0.1] [-ports 27015-27020]
 //	       [-connect] [-server 127.0.0.1:27015] [-password P]
 //
-// -connect skips the browser and joins -server. With -screenshot FILE it
-// writes the window's pixels to FILE and exits: after -ticks snapshots of
-// play with -connect, else after -ticks frames of a browser that lists at
-// least one server.
+// -connect skips the browser and joins -server; when it cannot join (Steam
+// refused its ticket, with Steam's reason; a ticket of another -universe;
+// no answer) or the server ends the game, it says why on standard error and
+// exits 1. With -screenshot FILE it writes the window's pixels to FILE and
+// exits: after -ticks snapshots of play with -connect, else after -ticks
+// frames of a browser that lists at least one server.
 package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -111,8 +114,44 @@ func run(args []string, stderr io.Writer) int {
 		code = 1
 	}
 	g.close()
+	if g.fatal != nil {
+		fmt.Fprintf(stderr, "client: %s\n", g.fatal)
+		code = 1
+	}
 	return code
 }
+
+// joinError explains why a client could not join the server at addr, or
+// why the server ended its game.
+type joinError struct {
+	addr   netip.AddrPort
+	err    error
+	joined bool // the game had begun
+}
+
+func (e *joinError) Error() string {
+	verb := "could not join " + e.addr.String()
+	if e.joined {
+		verb = "left " + e.addr.String()
+	}
+	var de *client.DeniedError
+	switch {
+	case errors.As(e.err, &de) && de.Reason == proto.ReasonAuthFailed:
+		msg := verb + ": refused by Steam: " + strings.TrimPrefix(de.Message, "Steam: ")
+		if strings.Contains(de.Message, steamgs.BeginAuthInvalidTicket.String()) {
+			// The embedded Steam refuses tickets signed with another key.
+			msg += " (the server's embedded Steam did not accept the ticket: is -universe the server's?)"
+		}
+		return msg
+	case errors.As(e.err, &de):
+		return verb + ": " + strings.TrimPrefix(de.Error(), "client: ")
+	case errors.Is(e.err, client.ErrTimeout):
+		return verb + ": no answer: " + strings.TrimPrefix(e.err.Error(), "client: ") + " (is a server running there?)"
+	}
+	return verb + ": " + e.err.Error()
+}
+
+func (e *joinError) Unwrap() error { return e.err }
 
 // clientGame is the client's ebiten.Game: a server browser, then a game.
 type clientGame struct {
@@ -135,13 +174,18 @@ type clientGame struct {
 	joined   *client.Client
 	status   string
 
+	// fatal, with -connect, is why the client could not join or left the
+	// game: the program says so and exits 1.
+	fatal error
+
 	selected  int
 	lastScan  time.Time
 	conn      *client.Client
 	snap      proto.Snapshot
 	scores    bool
-	played    int // snapshots taken in the game
-	frames    int // frames drawn in the browser
+	played    int  // snapshots taken in the game
+	approved  bool // a snapshot showed the player approved by Steam
+	frames    int  // frames drawn in the browser
 	shotDone  bool
 	shotErr   error
 	quitAfter bool
@@ -202,7 +246,11 @@ func (g *clientGame) join(addr netip.AddrPort) {
 		defer g.mu.Unlock()
 		g.dialing = false
 		if err != nil {
-			g.status = "could not join: " + err.Error()
+			je := &joinError{addr: addr, err: err}
+			g.status = je.Error()
+			if g.o.connect {
+				g.fatal = je
+			}
 			return
 		}
 		g.joined = c
@@ -211,7 +259,10 @@ func (g *clientGame) join(addr netip.AddrPort) {
 
 // Update runs the browser or the game for one tick.
 func (g *clientGame) Update() error {
-	if g.quitAfter {
+	g.mu.Lock()
+	fatal := g.fatal
+	g.mu.Unlock()
+	if g.quitAfter || fatal != nil {
 		return ebiten.Termination
 	}
 	if g.r == nil {
@@ -265,9 +316,13 @@ func (g *clientGame) browse() error {
 func (g *clientGame) play() error {
 	select {
 	case <-g.conn.Done():
-		g.status = "left the game: " + g.conn.Err().Error()
+		je := &joinError{addr: g.conn.Server(), err: g.conn.Err(), joined: g.approved}
+		g.status = je.Error()
 		g.leave()
 		if g.o.connect {
+			g.mu.Lock()
+			g.fatal = je
+			g.mu.Unlock()
 			return ebiten.Termination
 		}
 		return nil
@@ -286,6 +341,9 @@ func (g *clientGame) play() error {
 	}
 	if g.conn.Snapshot(&g.snap) > 0 {
 		g.played++
+		if me := g.snap.Find(g.snap.You); me != nil && me.Auth == proto.AuthApproved {
+			g.approved = true
+		}
 	}
 	return nil
 }
@@ -295,6 +353,7 @@ func (g *clientGame) leave() {
 	_ = g.conn.Close()
 	g.conn = nil
 	ebiten.SetTPS(ebiten.DefaultTPS)
+	g.approved = false
 	g.scan()
 }
 

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"image"
 	"image/color"
+	"net"
 	"net/netip"
 	"os"
 	"testing"
@@ -99,6 +100,38 @@ func TestScreenshotBrowser(t *testing.T) {
 	list := image.Rect(16, render.HUDHeight+12, render.ScreenWidth-16, render.HUDHeight+12+10+3*16)
 	assert.GreaterOrEqual(t, count(img, list, render.Heading), 150, "pixels of heading text in the list")
 	assert.GreaterOrEqual(t, shottest.Colors(img), 10, "distinct colours: a blank frame?")
+}
+
+// TestConnectFailures runs the client with -connect where it cannot join:
+// it says why on standard error and exits 1.
+func TestConnectFailures(t *testing.T) {
+	srv := startServer(t)
+	closed, err := net.ListenUDP("udp4", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
+	require.NoError(t, err)
+	nobody := closed.LocalAddr().String()
+	require.NoError(t, closed.Close())
+	tests := []struct {
+		name string
+		args []string
+		want []string
+	}{
+		{"another universe", []string{"-server", srv.Addr().String(), "-universe", "not the server's"},
+			[]string{"client: could not join " + srv.Addr().String() + ": refused by Steam: BeginAuthSession: InvalidTicket",
+				"is -universe the server's?"}},
+		{"another app", []string{"-server", srv.Addr().String(), "-universe", universe, "-app-id", "999"},
+			[]string{"refused by Steam: BeginAuthSession: GameMismatch"}},
+		{"no answer", []string{"-server", nobody, "-timeout", "1s"},
+			[]string{"client: could not join " + nobody + ": no answer", "is a server running there?"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, out := shottest.RunChildCode(t, 2*time.Minute, append([]string{"-connect", "-name", "refused"}, tt.args...)...)
+			assert.Equal(t, 1, code, "exit code; output:\n%s", out)
+			for _, w := range tt.want {
+				assert.Contains(t, out, w)
+			}
+		})
+	}
 }
 
 func TestParsePorts(t *testing.T) {

@@ -3,8 +3,20 @@
 // window and no Ebiten (it builds with CGO_ENABLED=0).
 //
 //	dedicated [-port 27015] [-query-port -1] [-name "Coin Arena"] [-max-players 16]
-//	          [-bots 0] [-token T] [-password P] [-tick-rate 30] [-universe steamgs-example]
-//	          [-advertise=true] [-backend local|steamworks] [-log-format text|json]
+//	          [-bots 0] [-token T | -token-file F | -anonymous] [-password P] [-tick-rate 30]
+//	          [-universe steamgs-example] [-advertise=true] [-backend local|steamworks]
+//	          [-log-format text|json] [-check]
+//
+// Every flag can also come from an environment variable: STEAMGS_ and the
+// flag's name in upper case with '-' as '_' (STEAMGS_NAME, STEAMGS_MAX_PLAYERS,
+// STEAMGS_TOKEN_FILE, ...); a flag on the command line wins. -h lists them.
+//
+// -check runs a preflight check of the deployment instead of the server:
+// it prints a checklist (the back end loads, the app ID, free ports, the
+// required settings, advertising, the log-on token, the embedded Steam's
+// passphrase, and on the embedded Steam a log-on and an answer to its own
+// A2S_INFO), each failure with its fix, and exits 0 when every check passes,
+// 1 otherwise.
 //
 // It logs in structured form (log/slog) to standard error. On SIGINT or
 // SIGTERM it tells its clients, ends every auth session, logs off Steam,
@@ -45,26 +57,46 @@ const (
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := run(ctx, os.Args[1:], os.Stderr)
+	code := run(ctx, os.Args[1:], os.LookupEnv, os.Stdout, os.Stderr)
 	stop()
 	os.Exit(code)
 }
 
 // run runs the server until ctx ends or Steam asks for a restart, and
-// returns the exit code.
-func run(ctx context.Context, args []string, stderr io.Writer) int {
+// returns the exit code. Flags not in args come from the environment
+// variables that env finds; -check writes its checklist to stdout.
+func run(ctx context.Context, args []string, env func(string) (string, bool), stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("dedicated", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var sf cli.ServerFlags
 	sf.Register(fs, true)
 	logFormat := fs.String("log-format", "text", "log format: text or json")
 	statusEvery := fs.Duration("status-interval", 30*time.Second, "log a status line this often; 0 never")
+	checkOnly := fs.Bool("check", false, "check the deployment, print a checklist and exit: 0 when every check passes, 1 otherwise")
+	cli.DescribeEnv(fs)
 	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK
+		}
 		return exitUsage
 	}
 	if fs.NArg() > 0 {
 		fmt.Fprintf(stderr, "dedicated: unexpected arguments %q\n", fs.Args())
 		return exitUsage
+	}
+	if err := cli.SetFromEnv(fs, env); err != nil {
+		fmt.Fprintln(stderr, "dedicated:", err)
+		return exitUsage
+	}
+	if err := sf.LoadToken(); err != nil {
+		fmt.Fprintln(stderr, "dedicated:", err)
+		if errors.Is(err, cli.ErrUsage) {
+			return exitUsage
+		}
+		return exitFailure
+	}
+	if *checkOnly {
+		return check(ctx, &sf, stdout)
 	}
 	var h slog.Handler
 	switch *logFormat {
@@ -77,6 +109,9 @@ func run(ctx context.Context, args []string, stderr io.Writer) int {
 		return exitUsage
 	}
 	log := slog.New(h)
+	if sf.Backend == cli.BackendSteamworks && sf.Token == "" && !sf.Anonymous {
+		log.Warn("no log-on token: logging on anonymously; give -token-file (or -token) for a persistent server, or -anonymous to choose this")
+	}
 
 	backend, _, err := sf.OpenBackend()
 	if err != nil {

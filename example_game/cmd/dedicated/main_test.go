@@ -18,6 +18,9 @@ import (
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
+// noEnv is an environment without variables.
+func noEnv(string) (string, bool) { return "", false }
+
 func TestServeExitCodes(t *testing.T) {
 	tests := []struct {
 		name    string
@@ -74,10 +77,12 @@ func TestRunBadFlags(t *testing.T) {
 		{[]string{"-query-port", "-2"}, "-query-port is -2"},
 		{[]string{"-port", "70000"}, "-port is 70000, limit 65535"},
 		{[]string{"-nope"}, "flag provided but not defined"},
+		{[]string{"-token", "t", "-anonymous"}, "-anonymous logs on without a token"},
+		{[]string{"-token", "t", "-token-file", "f"}, "-token and -token-file are both given"},
 	}
 	for _, tt := range tests {
 		var out testio.SyncBuffer
-		assert.Equal(t, exitUsage, run(context.Background(), tt.args, &out), "run(%q)", tt.args)
+		assert.Equal(t, exitUsage, run(context.Background(), tt.args, noEnv, &out, &out), "run(%q)", tt.args)
 		assert.Contains(t, out.String(), tt.want, "run(%q) output", tt.args)
 	}
 }

@@ -3,7 +3,9 @@
 // coins, while bots wander and collect too, and remote clients join over UDP
 // on the same port (27015 by default). Tab shows or hides the server panel:
 // the server's name, map, Steam status and Steam ID, every player's name,
-// score, auth state and age, and the A2S query counters. Esc quits.
+// score, auth state and age, and the A2S query counters. Esc, SIGINT and
+// SIGTERM quit the same way: every player's auth session ends, then the
+// server logs off Steam.
 //
 //	listen [-port 27015] [-bots 3] [-player host] [-universe steamgs-example] [server flags]
 //
@@ -15,12 +17,15 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"log/slog"
 	"os"
+	"os/signal"
+	"syscall"
 
 	"github.com/hajimehoshi/ebiten/v2"
 	"github.com/hajimehoshi/ebiten/v2/inpututil"
@@ -69,8 +74,11 @@ func run(args []string, stderr io.Writer) int {
 		log.Error("cannot start the server", "err", err)
 		return 1
 	}
+	// SIGINT and SIGTERM end the game as Esc does.
+	sig, cancel := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer cancel()
 	g := &listenGame{srv: srv, universe: universe, log: log, name: *player, panel: !*hidePanel,
-		shotPath: *shot, shotTicks: *ticks}
+		shotPath: *shot, shotTicks: *ticks, stop: sig.Done()}
 	g.hostID = universe.AddUser(local.User{Name: *player, Apps: []steamgs.AppID{cfg.AppID}})
 	code := 0
 	if err := window.Run(g, fmt.Sprintf("%s - listen server on %s", cfg.Name, srv.Addr()), cfg.Rules.TickRate); err != nil {
@@ -106,10 +114,17 @@ type listenGame struct {
 	ticks     int
 	done      bool
 	err       error
+	stop      <-chan struct{} // closed by SIGINT or SIGTERM
 }
 
 // Update runs one server tick with the host's keys.
 func (g *listenGame) Update() error {
+	select {
+	case <-g.stop:
+		g.log.Info("signal received: shutting down")
+		return ebiten.Termination
+	default:
+	}
 	if g.done || inpututil.IsKeyJustPressed(ebiten.KeyEscape) {
 		return ebiten.Termination
 	}

@@ -3,6 +3,8 @@ package main
 import (
 	"image"
 	"os"
+	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -114,4 +116,30 @@ func TestScreenshotPanel(t *testing.T) {
 // lines, the column headers and the first player): x0, y0, x1, y1.
 func panelBox() (int, int, int, int) {
 	return 16, render.HUDHeight + 12, render.ScreenWidth - 16, render.HUDHeight + 12 + 10 + 8*16
+}
+
+// TestSignalShutdown sends SIGTERM, then SIGINT, to a running listen server:
+// it shuts down as on Esc, ending the auth session of every player (the host
+// and three bots) before it logs off, and exits 0.
+func TestSignalShutdown(t *testing.T) {
+	for _, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGINT} {
+		t.Run(sig.String(), func(t *testing.T) {
+			c := shottest.StartChild(t, "-ip", "127.0.0.1", "-port", "0", "-bots", "3", "-universe", "listen signal test")
+			require.Eventually(t, func() bool {
+				return strings.Contains(c.Out.String(), "name=host") &&
+					strings.Count(c.Out.String(), "player approved") == 4
+			}, time.Minute, 20*time.Millisecond,
+				"the host and the bots approved; output:\n%s", c.Out.String())
+			require.NoError(t, c.Cmd.Process.Signal(sig))
+			select {
+			case <-c.Done:
+			case <-time.After(time.Minute):
+				require.Fail(t, "no exit after the signal", "output:\n%s", c.Out.String())
+			}
+			require.NoError(t, c.Err, "exit status; output:\n%s", c.Out.String())
+			out := c.Out.String()
+			assert.Contains(t, out, `msg="signal received: shutting down"`)
+			assert.Contains(t, out, `msg="server shut down" sessions_ended=4`)
+		})
+	}
 }

@@ -10,6 +10,8 @@ import (
 	"fmt"
 	"log/slog"
 	"net/netip"
+	"os"
+	"strings"
 	"time"
 
 	"github.com/steamgs/steamgs/example_game/client"
@@ -43,6 +45,8 @@ type ServerFlags struct {
 	MaxPlayers int
 	Bots       int
 	Token      string
+	TokenFile  string
+	Anonymous  bool
 	Password   string
 	TickRate   int
 	Seed       uint64
@@ -68,14 +72,40 @@ func (f *ServerFlags) Register(fs *flag.FlagSet, dedicated bool) {
 	fs.IntVar(&f.MaxPlayers, "max-players", server.DefaultMaxPlayers, "most players, bots included (1 to 32)")
 	fs.IntVar(&f.Bots, "bots", bots, "server-side bots")
 	fs.StringVar(&f.Token, "token", "", "game server log-on token; empty logs on anonymously (the embedded Steam accepts any token given here)")
+	fs.StringVar(&f.TokenFile, "token-file", "", "read the log-on token from this file, so that it does not show in the process list")
+	fs.BoolVar(&f.Anonymous, "anonymous", false, "log on anonymously on purpose, without a token (the real Steam gives the server a new Steam ID each time)")
 	fs.StringVar(&f.Password, "password", "", "password clients must give; empty for none")
 	fs.IntVar(&f.TickRate, "tick-rate", game.DefaultRules().TickRate, "ticks per second")
 	fs.Uint64Var(&f.Seed, "seed", 1, "seed of the coins' and bots' random choices")
 	fs.StringVar(&f.Universe, "universe", DefaultUniverse, "passphrase of the embedded Steam universe (clients must use the same)")
 	fs.BoolVar(&f.Advertise, "advertise", true, "list the server and answer server queries")
 	fs.StringVar(&f.Backend, "backend", BackendLocal, "Steam back end: local (embedded) or steamworks (libsteam_api)")
-	fs.StringVar(&f.SteamLib, "steam-lib", "", "path of libsteam_api for -backend steamworks (default: $STEAM_API_LIB, then next to the binary)")
+	fs.StringVar(&f.SteamLib, "steam-lib", "", "path of libsteam_api for -backend steamworks (default: $STEAM_API_LIB, then next to the binary, then the working directory)")
 	fs.UintVar(&f.AppID, "app-id", uint(server.DefaultAppID), "Steam app ID")
+}
+
+// LoadToken reads the log-on token from -token-file into Token, without
+// the file's surrounding white space. It refuses -token with -token-file, a
+// token with -anonymous, and an empty file; the errors wrap ErrUsage, except
+// for a file that cannot be read.
+func (f *ServerFlags) LoadToken() error {
+	if f.TokenFile != "" {
+		if f.Token != "" {
+			return fmt.Errorf("cli: -token and -token-file are both given; give one: %w", ErrUsage)
+		}
+		b, err := os.ReadFile(f.TokenFile)
+		if err != nil {
+			return fmt.Errorf("cli: -token-file: %w", err)
+		}
+		f.Token = strings.TrimSpace(string(b))
+		if f.Token == "" {
+			return fmt.Errorf("cli: -token-file %s holds no token: %w", f.TokenFile, ErrUsage)
+		}
+	}
+	if f.Anonymous && f.Token != "" {
+		return fmt.Errorf("cli: -anonymous logs on without a token, and a token is given: %w", ErrUsage)
+	}
+	return nil
 }
 
 // OpenBackend opens the Steam back end the flags name. For the embedded one it

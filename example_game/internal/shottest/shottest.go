@@ -7,6 +7,7 @@ package shottest
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"image"
 	"image/color"
 	"image/png"
@@ -15,6 +16,8 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/steamgs/steamgs/example_game/internal/testio"
 )
 
 // envArgs carries the child's arguments, JSON-encoded.
@@ -43,45 +46,100 @@ func ChildArgs() ([]string, bool) {
 // child's combined output.
 func RunChild(t testing.TB, timeout time.Duration, args ...string) string {
 	t.Helper()
+	code, out := RunChildCode(t, timeout, args...)
+	if code != 0 {
+		t.Fatalf("child %q exited %d (it needs a display: run under xvfb-run -a)\n%s", args, code, out)
+	}
+	return out
+}
+
+// RunChildCode runs the test binary again as a child with args (see
+// ChildArgs) and returns its exit code and combined output. It fails the
+// test when the child cannot start or outlives timeout.
+func RunChildCode(t testing.TB, timeout time.Duration, args ...string) (int, string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), envArgs+"="+childEnv(t, args))
+	out, err := cmd.CombinedOutput()
+	var exit *exec.ExitError
+	switch {
+	case ctx.Err() != nil:
+		t.Fatalf("child %q did not exit within %v\n%s", args, timeout, out)
+	case errors.As(err, &exit):
+		return exit.ExitCode(), string(out)
+	case err != nil:
+		t.Fatalf("child %q: %v\n%s", args, err, out)
+	}
+	return 0, string(out)
+}
+
+// Child is a child process started by StartChild.
+type Child struct {
+	Cmd *exec.Cmd
+	// Out is the child's combined output so far.
+	Out *testio.SyncBuffer
+	// Done is closed when the child has exited; then Err is Wait's error.
+	Done chan struct{}
+	Err  error
+}
+
+// StartChild starts the test binary again as a child with args (see
+// ChildArgs) and returns at once; the child is killed when the test ends if
+// it is still running.
+func StartChild(t testing.TB, args ...string) *Child {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), envArgs+"="+childEnv(t, args))
+	c := &Child{Cmd: cmd, Out: &testio.SyncBuffer{}, Done: make(chan struct{})}
+	cmd.Stdout, cmd.Stderr = c.Out, c.Out
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("child %q: %v", args, err)
+	}
+	go func() {
+		c.Err = cmd.Wait()
+		close(c.Done)
+	}()
+	t.Cleanup(func() {
+		select {
+		case <-c.Done:
+		default:
+			_ = cmd.Process.Kill()
+			<-c.Done
+		}
+	})
+	return c
+}
+
+// childEnv encodes args for the child's environment.
+func childEnv(t testing.TB, args []string) string {
+	t.Helper()
 	enc, err := json.Marshal(args)
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), timeout)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), envArgs+"="+string(enc))
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		t.Fatalf("child %q: %v (needs a display: run under xvfb-run -a)\n%s", args, err, out)
-	}
-	return string(out)
+	return string(enc)
 }
 
-// ScreenshotPath returns name inside the repository's screenshots folder
-// (ignored by git), creating the folder: the file stays for a person to
-// look at.
+// EnvScreenshotDir names the folder ScreenshotPath writes to; `make test`
+// sets it to bin/screenshots.
+const EnvScreenshotDir = "STEAMGS_SCREENSHOT_DIR"
+
+// ScreenshotPath returns the path of the screenshot name: in the folder
+// STEAMGS_SCREENSHOT_DIR names (created if need be), where the file stays
+// for a person to look at, or else in the test's temporary folder. Tests
+// never write into the source tree.
 func ScreenshotPath(t testing.TB, name string) string {
 	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
+	dir := os.Getenv(EnvScreenshotDir)
+	if dir == "" {
+		return filepath.Join(t.TempDir(), name)
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("no go.mod above the test's directory")
-		}
-		dir = parent
-	}
-	shots := filepath.Join(dir, "screenshots")
-	if err := os.MkdirAll(shots, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	return filepath.Join(shots, name)
+	return filepath.Join(dir, name)
 }
 
 // Load decodes the PNG at path.

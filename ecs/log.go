@@ -1,0 +1,127 @@
+package ecs
+
+import (
+	"log/slog"
+
+	"github.com/steamgs/steamgs/components"
+	"github.com/steamgs/steamgs/steamgs"
+	"github.com/steamgs/steamgs/systems"
+	"github.com/yohamta/donburi"
+)
+
+// maxLoggedCauses bounds the causes a steamLog remembers; when it is full
+// it forgets them all, so a cause may then be logged again.
+const maxLoggedCauses = 256
+
+// steamLog writes what Options.Logger receives: failed Steam calls, changes
+// of the log-on state and refused players, each cause once.
+type steamLog struct {
+	log *slog.Logger
+	p   *Plugin
+	// causes holds what was logged: a failed call's method, fields and
+	// error, or a refused player's Steam ID, state and reason.
+	causes map[cause]struct{}
+	// state is the log-on state last logged, with Steam's result for a
+	// failure or disconnection.
+	state  components.Connection
+	result steamgs.Result
+	// restarts is the number of restart requests logged.
+	restarts int
+}
+
+// cause is one thing logged once.
+type cause struct {
+	call   string
+	fields components.Field
+	id     steamgs.SteamID
+	text   string
+}
+
+// logTo subscribes a steamLog writing to log to the plugin's events.
+func logTo(p *Plugin, log *slog.Logger) {
+	l := &steamLog{log: log, p: p, causes: make(map[cause]struct{})}
+	w, ev := p.World(), p.Events()
+	ev.Failed.Subscribe(w, l.failed)
+	ev.ServerConnected.Subscribe(w, l.connected)
+	ev.ServerConnectFailure.Subscribe(w, l.connectFailure)
+	ev.ServerDisconnected.Subscribe(w, l.disconnected)
+	ev.PlayerAuth.Subscribe(w, l.playerAuth)
+	ev.Restart.Subscribe(w, l.restart)
+}
+
+// first reports whether c has not been logged yet, and remembers it.
+func (l *steamLog) first(c cause) bool {
+	if _, ok := l.causes[c]; ok {
+		return false
+	}
+	if len(l.causes) >= maxLoggedCauses {
+		clear(l.causes)
+	}
+	l.causes[c] = struct{}{}
+	return true
+}
+
+func (l *steamLog) failed(_ donburi.World, f systems.CallFailed) {
+	if !l.first(cause{call: f.Call, fields: f.Fields, id: f.SteamID, text: f.Err.Error()}) {
+		return
+	}
+	args := []any{"call", f.Call, "err", f.Err}
+	if f.Fields != 0 {
+		args = append(args, "fields", f.Fields.String())
+	}
+	if f.SteamID != 0 {
+		args = append(args, "steam_id", f.SteamID)
+	}
+	l.log.Error("Steam call failed", args...)
+}
+
+// changed reports whether the log-on state st with result r differs from
+// the one last logged, and records it.
+func (l *steamLog) changed(st components.Connection, r steamgs.Result) bool {
+	if st == l.state && r == l.result {
+		return false
+	}
+	l.state, l.result = st, r
+	return true
+}
+
+func (l *steamLog) connected(donburi.World, steamgs.ServerConnected) {
+	if !l.changed(components.Connected, 0) {
+		return
+	}
+	st := l.p.Status()
+	l.log.Info("logged on to Steam", "steam_id", st.SteamID, "public_ip", st.PublicIP.String())
+	// A new session: what failed before may fail again, and is news.
+	clear(l.causes)
+}
+
+func (l *steamLog) connectFailure(_ donburi.World, cb steamgs.ServerConnectFailure) {
+	if l.changed(components.Failed, cb.Result) {
+		l.log.Warn("Steam log-on failed", "result", cb.Result.String(), "retrying", cb.Retrying)
+	}
+}
+
+func (l *steamLog) disconnected(_ donburi.World, cb steamgs.ServerDisconnected) {
+	if l.changed(components.Disconnected, cb.Result) {
+		l.log.Warn("disconnected from Steam", "result", cb.Result.String())
+	}
+}
+
+func (l *steamLog) playerAuth(_ donburi.World, a systems.PlayerAuthChanged) {
+	if a.State == components.AuthApproved || !l.first(cause{id: a.SteamID, text: a.State.String() + ": " + a.Reason.String()}) {
+		return
+	}
+	name := ""
+	if p := l.p.Player(a.Entity); p != nil {
+		name = p.Name()
+	}
+	l.log.Warn("player refused by Steam", "name", name, "steam_id", a.SteamID,
+		"state", a.State.String(), "reason", a.Reason.String())
+}
+
+func (l *steamLog) restart(_ donburi.World, r systems.RestartRequested) {
+	if r.Count > l.restarts {
+		l.restarts = r.Count
+		l.log.Warn("Steam requested a restart", "count", r.Count)
+	}
+}
