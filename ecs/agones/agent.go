@@ -500,7 +500,8 @@ func (a *Agent) ping(ctx context.Context) {
 // watch follows the watch stream for as long as the Agent runs, opening it
 // again with back-off when it ends, and turns changes of state into events.
 // The first GameServer of every stream makes the worker sync everything
-// again: the sidecar may have restarted.
+// again: the sidecar may have restarted (for the first stream, too: it may
+// open after a restart that the worker did not see).
 func (a *Agent) watch(ctx context.Context) {
 	wc := a.client.withAttempts(1)
 	var last State

@@ -3,6 +3,7 @@ package agones
 import (
 	"fmt"
 	"strings"
+	"unicode/utf8"
 )
 
 // Kubernetes' limits on a label: a value (and a key's name part) has at
@@ -56,16 +57,18 @@ func SanitizeLabelValue(s string) string {
 // MaxLabelKey, with a byte other than [a-zA-Z0-9._-], or not ending with a
 // letter or digit.
 func CheckLabelKey(key string) error {
-	switch {
-	case key == "":
+	if key == "" {
 		return fmt.Errorf("agones: label key is empty")
-	case len(key) > MaxLabelKey:
+	}
+	if len(key) > MaxLabelKey {
 		return fmt.Errorf("agones: label key %q has %d bytes, at most %d allowed", key, len(key), MaxLabelKey)
-	case !alnum(key[len(key)-1]):
-		return fmt.Errorf("agones: label key %q must end with a letter or digit", key)
 	}
 	if i := strings.IndexFunc(key, func(r rune) bool { return r > 0x7f || !labelChar(byte(r)) }); i >= 0 {
-		return fmt.Errorf("agones: label key %q has %q at byte %d; only [a-zA-Z0-9._-] are allowed", key, key[i:i+1], i)
+		_, n := utf8.DecodeRuneInString(key[i:])
+		return fmt.Errorf("agones: label key %q has %q at byte %d; only [a-zA-Z0-9._-] are allowed", key, key[i:i+n], i)
+	}
+	if !alnum(key[len(key)-1]) {
+		return fmt.Errorf("agones: label key %q must end with a letter or digit", key)
 	}
 	return nil
 }

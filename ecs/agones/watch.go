@@ -81,8 +81,13 @@ func (c *Client) Watch(ctx context.Context, fn func(*GameServer) error) error {
 	if ctx.Err() != nil {
 		return ctx.Err()
 	}
-	if err := sc.Err(); err != nil {
-		return fail(0, err)
+	switch err := sc.Err(); {
+	case errors.Is(err, bufio.ErrTooLong):
+		return fail(resp.StatusCode, fmt.Errorf("watch line longer than %d bytes: %w", maxBody, err))
+	case err != nil:
+		// The connection broke mid-stream (a sidecar that went away ends
+		// its chunked answer without the last chunk).
+		return fail(0, fmt.Errorf("%w: %w", ErrStreamEnded, err))
 	}
 	return fail(0, ErrStreamEnded)
 }

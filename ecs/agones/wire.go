@@ -72,8 +72,9 @@ func parseInt(b []byte, lo, hi int64) (*int64, error) {
 	if err != nil {
 		// protobuf's JSON also accepts an integral number in exponent
 		// form, such as 1e3.
+		const two63 = 1 << 63
 		f, ferr := strconv.ParseFloat(s, 64)
-		if ferr != nil || f != math.Trunc(f) || f < float64(lo) || f > float64(hi) {
+		if ferr != nil || f != math.Trunc(f) || f < -two63 || f >= two63 {
 			return nil, fmt.Errorf("agones: %q is not an integer from %d to %d", s, lo, hi)
 		}
 		v = int64(f)

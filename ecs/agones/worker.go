@@ -162,10 +162,7 @@ func (w *worker) lifecycle(ctx context.Context, in *intent, st State) error {
 		w.a.log.Info("agones: the last player left; ready again")
 		return w.ready(ctx)
 	}
-	if players > 0 {
-		if w.a.opts.NoSelfAllocate {
-			return nil
-		}
+	if players > 0 && !w.a.opts.NoSelfAllocate {
 		w.a.selfAlloc.Store(true)
 		if err := w.c.Allocate(ctx); err != nil {
 			w.a.selfAlloc.Store(false)
@@ -176,7 +173,7 @@ func (w *worker) lifecycle(ctx context.Context, in *intent, st State) error {
 		return nil
 	}
 	if !in.loggedOn {
-		if st == StateReady {
+		if st == StateReady && players == 0 {
 			if err := w.c.Reserve(ctx, 0); err != nil {
 				return err
 			}

@@ -140,6 +140,7 @@ type Sidecar struct {
 	pings, pingsSinceCheck, failures int
 	requests                         []Request
 	inject                           map[string]int
+	hooks                            map[string][]func()
 	watchers                         map[*watcher]struct{}
 	changed                          chan struct{}
 }
@@ -152,7 +153,7 @@ func New(opts Options) (*Sidecar, error) {
 		return nil, fmt.Errorf("agonestest: listen: %w", err)
 	}
 	s := &Sidecar{opts: opts, now: opts.Now, addr: ln.Addr().String(),
-		inject: make(map[string]int), watchers: make(map[*watcher]struct{}), changed: make(chan struct{})}
+		inject: make(map[string]int), hooks: make(map[string][]func()), watchers: make(map[*watcher]struct{}), changed: make(chan struct{})}
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -317,6 +318,15 @@ func (s *Sidecar) Restart() error {
 func (s *Sidecar) FailNext(route string, n int) {
 	s.mu.Lock()
 	s.inject[route] += n
+	s.mu.Unlock()
+}
+
+// OnNext makes fn run before the next request of route is answered (once),
+// outside the sidecar's lock: fn may change the sidecar, as the cluster
+// might while the request is in flight.
+func (s *Sidecar) OnNext(route string, fn func()) {
+	s.mu.Lock()
+	s.hooks[route] = append(s.hooks[route], fn)
 	s.mu.Unlock()
 }
 
@@ -537,8 +547,8 @@ func (s *Sidecar) Await(tb testing.TB, what string, cond func() bool) {
 	defer cancel()
 	if err := s.Wait(ctx, cond); err != nil {
 		reqs := s.Requests()
-		if len(reqs) > 20 {
-			reqs = reqs[len(reqs)-20:]
+		if len(reqs) > 60 {
+			reqs = reqs[len(reqs)-60:]
 		}
 		var b strings.Builder
 		for _, r := range reqs {
@@ -698,6 +708,16 @@ func (s *Sidecar) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	path := r.URL.Path
+	route := r.Method + " " + path
+	s.mu.Lock()
+	var hook func()
+	if hs := s.hooks[route]; len(hs) > 0 {
+		hook, s.hooks[route] = hs[0], hs[1:]
+	}
+	s.mu.Unlock()
+	if hook != nil {
+		hook()
+	}
 	if path == "/watch/gameserver" && r.Method == http.MethodGet {
 		s.serveWatch(w, r)
 		return
