@@ -151,6 +151,15 @@ func labelIs(s *agonestest.Sidecar, key, value string) func() bool {
 	}
 }
 
+// passed changes the map to name, ticks and waits for the map's label: the
+// agent's worker has made a pass after everything the test did before.
+func passed(t *testing.T, h *ecstest.Harness, s *agonestest.Sidecar, name string) {
+	t.Helper()
+	h.Settings().SetMapName(name)
+	h.Step(1)
+	s.Await(t, "a pass that sets the map label to "+name, labelIs(s, "map", name))
+}
+
 func TestNotUnderAgones(t *testing.T) {
 	h := ecstest.Start(t, ecstest.Options{})
 	a, err := agones.Attach(h.Plugin, agones.Options{LookupEnv: func(string) (string, bool) { return "", false }})
@@ -210,9 +219,7 @@ func TestReadyOnceSteamLogsOn(t *testing.T) {
 	assert.Equal(t, 1, s.Count("POST /ready"), "Ready calls")
 	require.NotNil(t, a.GameServer())
 
-	h.Settings().SetMapName("arena")
-	h.Step(1)
-	s.Await(t, "the new map's label", labelIs(s, "map", "arena"))
+	passed(t, h, s, "arena")
 	assert.Equal(t, 1, s.Count("POST /ready"), "Ready calls after a change of map")
 }
 
@@ -261,11 +268,12 @@ func TestPlayersFollowAuth(t *testing.T) {
 	assert.Empty(t, ev.failed, "failed calls")
 }
 
-// TestClusterAllocation: an allocation on the watch stream is an event in
-// the tick; with ReadyWhenEmpty the server is Ready again when its last
-// player leaves.
+// TestClusterAllocation: an allocation on the watch stream (opened again
+// after it failed) is an event in the tick; with ReadyWhenEmpty the server
+// is Ready again when its last player leaves.
 func TestClusterAllocation(t *testing.T) {
 	s := agonestest.Start(t, agonestest.Options{})
+	s.FailNext("GET /watch/gameserver", 2)
 	h := ecstest.Start(t, ecstest.Options{})
 	a := attach(t, h, s, agones.Options{WhenEmpty: agones.ReadyWhenEmpty})
 	ev := record(h, a)
@@ -279,6 +287,7 @@ func TestClusterAllocation(t *testing.T) {
 	s.Allocate()
 	stepUntil(t, h, a, "the Allocated event", func() bool { return len(ev.allocated) > 0 })
 	assert.False(t, ev.allocated[0].Self, "allocated by the cluster")
+	assert.Equal(t, 3, s.Count("GET /watch/gameserver"), "watch streams asked for")
 	assert.Equal(t, []bool{true}, onTick, "published in the tick")
 
 	alice, aliceID := h.Join("alice")
@@ -410,9 +419,7 @@ func TestListDrift(t *testing.T) {
 	h.Remove(alice)
 	h.Step(1)
 	s.Await(t, "removing alice, unlisted already", func() bool { return s.Count("POST /v1beta1/lists/players:removeValue") == 3 })
-	h.Settings().SetMapName("sync") // a pass after those calls
-	h.Step(1)
-	s.Await(t, "the next pass", labelIs(s, "map", "sync"))
+	passed(t, h, s, "sync")
 	assert.True(t, listIs(s, 64, dec(bobID))(), "the list")
 	var answers []int
 	for _, r := range s.Requests() {
@@ -435,9 +442,7 @@ func TestFleetWithoutPlayersList(t *testing.T) {
 	_, aliceID := h.Join("alice")
 	h.Step(2)
 	s.Await(t, "allocated", stateIs(s, "Allocated"))
-	h.Settings().SetMapName("later")
-	h.Step(1)
-	s.Await(t, "a later pass", labelIs(s, "map", "later"))
+	passed(t, h, s, "later")
 	assert.Equal(t, 1, l.count("no players list"), "warnings")
 	assert.Equal(t, 1, s.Count("GET /v1beta1/lists/players"), "the list is looked for once")
 	assert.Zero(t, s.Count("POST /v1beta1/lists/players:addValue"))
@@ -466,9 +471,7 @@ func TestPlayerTracking(t *testing.T) {
 	_, bobID := h2.Join("bob")
 	h2.Step(2)
 	off.Await(t, "bob listed", listIs(off, 64, dec(bobID)))
-	h2.Settings().SetMapName("later")
-	h2.Step(1)
-	off.Await(t, "a later pass", labelIs(off, "map", "later"))
+	passed(t, h2, off, "later")
 	assert.Equal(t, 1, l.count("player tracking is off"), "warnings with the feature gate off")
 }
 
@@ -564,9 +567,7 @@ func TestKeepOnRestart(t *testing.T) {
 	h := ecstest.Start(t, ecstest.Options{})
 	a := attach(t, h, s, agones.Options{KeepOnRestart: true})
 	h.Universe.RequestRestart()
-	h.Settings().SetMapName("kept")
-	h.Step(1)
-	s.Await(t, "a pass after the request", labelIs(s, "map", "kept"))
+	passed(t, h, s, "kept")
 	assert.Zero(t, s.Count("POST /shutdown"))
 	select {
 	case <-a.Done():

@@ -24,8 +24,10 @@ func SystemClock() Clock { return systemClock{} }
 
 type systemClock struct{}
 
+// Now returns time.Now().
 func (systemClock) Now() time.Time { return time.Now() }
 
+// Timer returns a time.Timer's channel and Stop.
 func (systemClock) Timer(d time.Duration) (<-chan time.Time, func() bool) {
 	t := time.NewTimer(d)
 	return t.C, t.Stop
@@ -49,6 +51,7 @@ func sleep(ctx context.Context, clock Clock, d time.Duration) error {
 // Attempts attempts in all. A zero field takes its value from
 // DefaultBackoff.
 type Backoff struct {
+	// Initial is the first wait, Max the longest.
 	Initial, Max time.Duration
 	// Attempts bounds the attempts of one call (1: no retry); the
 	// package's own goroutines retry for as long as they run and use only

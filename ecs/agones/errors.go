@@ -24,7 +24,9 @@ type Error struct {
 	Status int
 	// Code and Message are the gRPC status the sidecar answered with (code
 	// 2, Unknown, for every business error of the local sidecar).
-	Code    int
+	Code int
+	// Message is the answer's message (its body, cut, when it was no
+	// error status).
 	Message string
 	// Err is the transport or decoding error, nil for an error answer.
 	Err error

@@ -12,6 +12,7 @@ import (
 // allocator assigned it to a match (seen on the watch stream), or it
 // allocated itself because a player joined it directly (Self).
 type Allocated struct {
+	// GameServer is the GameServer as the watch stream showed it.
 	GameServer *GameServer
 	// Self is true when the server's own Allocate call did it.
 	Self bool
@@ -20,15 +21,17 @@ type Allocated struct {
 // StateChanged is published when the watch stream shows the GameServer in
 // a new state; From is empty for the first state seen.
 type StateChanged struct {
-	From, To   State
+	// From and To are the states before and after.
+	From, To State
+	// GameServer is the GameServer as the watch stream showed it.
 	GameServer *GameServer
 }
 
 // CallFailed is published when a call of the Agent's goroutines failed; the
 // Agent retries it with back-off. Err is an *Error.
 type CallFailed struct {
-	Call string
-	Err  error
+	Call string // the SDK call, such as "Ready"
+	Err  error  // an *Error
 }
 
 // ShuttingDown is published in the tick in which the Agent begins to shut
@@ -36,6 +39,7 @@ type CallFailed struct {
 // sessions) and before it calls Shutdown; Agent.Done is closed once that
 // call is made.
 type ShuttingDown struct {
+	// Reason is why.
 	Reason Reason
 	// Err is the error given to Stop or GiveUp.
 	Err error
@@ -46,10 +50,10 @@ type ShuttingDown struct {
 //
 //	a.Events().Allocated.Subscribe(w, func(w donburi.World, ev agones.Allocated) { ... })
 type Events struct {
-	Allocated    *events.EventType[Allocated]
-	StateChanged *events.EventType[StateChanged]
-	CallFailed   *events.EventType[CallFailed]
-	ShuttingDown *events.EventType[ShuttingDown]
+	Allocated    *events.EventType[Allocated]    // the GameServer became Allocated
+	StateChanged *events.EventType[StateChanged] // the watch stream showed a new state
+	CallFailed   *events.EventType[CallFailed]   // a call failed and is retried
+	ShuttingDown *events.EventType[ShuttingDown] // the server begins to shut down
 }
 
 func newEvents(w donburi.World) *Events {

@@ -113,37 +113,37 @@ func (s State) Terminal() bool {
 // the watch stream), with the fields a game server uses. Unknown fields are
 // ignored.
 type GameServer struct {
-	ObjectMeta ObjectMeta `json:"object_meta"`
-	Spec       Spec       `json:"spec"`
-	Status     Status     `json:"status"`
+	ObjectMeta ObjectMeta `json:"object_meta"` // name, labels, annotations
+	Spec       Spec       `json:"spec"`        // the health checks
+	Status     Status     `json:"status"`      // state, address, ports, players
 }
 
 // ObjectMeta is a GameServer's Kubernetes metadata.
 type ObjectMeta struct {
-	Name              string            `json:"name"`
-	Namespace         string            `json:"namespace"`
-	UID               string            `json:"uid"`
-	ResourceVersion   string            `json:"resource_version"`
-	Generation        Int64             `json:"generation"`
-	CreationTimestamp Int64             `json:"creation_timestamp"`
-	DeletionTimestamp Int64             `json:"deletion_timestamp"`
-	Labels            map[string]string `json:"labels"`
-	Annotations       map[string]string `json:"annotations"`
+	Name              string            `json:"name"`               // the GameServer's name
+	Namespace         string            `json:"namespace"`          // its Kubernetes namespace
+	UID               string            `json:"uid"`                // its Kubernetes UID
+	ResourceVersion   string            `json:"resource_version"`   // Kubernetes' version of the object
+	Generation        Int64             `json:"generation"`         // changes of its spec
+	CreationTimestamp Int64             `json:"creation_timestamp"` // Unix seconds
+	DeletionTimestamp Int64             `json:"deletion_timestamp"` // Unix seconds; 0 while it is not being deleted
+	Labels            map[string]string `json:"labels"`             // full keys: agones.dev/sdk-KEY for the SDK's
+	Annotations       map[string]string `json:"annotations"`        // full keys, as Labels
 }
 
 // Spec is the part of a GameServer's spec a game server reads.
 type Spec struct {
-	Health HealthSpec `json:"health"`
+	Health HealthSpec `json:"health"` // spec.health
 }
 
 // HealthSpec is how Agones checks a GameServer's health: every PeriodSeconds
 // without a ping is a failure, FailureThreshold of them make it Unhealthy,
 // and the checks begin InitialDelaySeconds after start.
 type HealthSpec struct {
-	Disabled            bool  `json:"disabled"`
-	PeriodSeconds       Int32 `json:"period_seconds"`
-	FailureThreshold    Int32 `json:"failure_threshold"`
-	InitialDelaySeconds Int32 `json:"initial_delay_seconds"`
+	Disabled            bool  `json:"disabled"`              // no health checks at all
+	PeriodSeconds       Int32 `json:"period_seconds"`        // the period a ping must fall in
+	FailureThreshold    Int32 `json:"failure_threshold"`     // periods without a ping before Unhealthy
+	InitialDelaySeconds Int32 `json:"initial_delay_seconds"` // grace before the first check
 }
 
 // DefaultHealthPeriod is Agones' default health period_seconds.
@@ -160,38 +160,38 @@ func (h HealthSpec) Period() time.Duration {
 
 // Status is a GameServer's status.
 type Status struct {
-	State    State                    `json:"state"`
-	Address  string                   `json:"address"`
-	Ports    []Port                   `json:"ports"`
-	Players  *PlayerStatus            `json:"players"`
-	Counters map[string]CounterStatus `json:"counters"`
-	Lists    map[string]ListStatus    `json:"lists"`
+	State    State                    `json:"state"`    // where it is in its life cycle
+	Address  string                   `json:"address"`  // where players reach it (an IP or a host name)
+	Ports    []Port                   `json:"ports"`    // its host ports, by name
+	Players  *PlayerStatus            `json:"players"`  // alpha player tracking; nil when off
+	Counters map[string]CounterStatus `json:"counters"` // the counters, by name
+	Lists    map[string]ListStatus    `json:"lists"`    // the lists, by name
 }
 
 // Port is one of a GameServer's ports: its name in the Fleet and the host
 // port players use.
 type Port struct {
-	Name string `json:"name"`
-	Port Int32  `json:"port"`
+	Name string `json:"name"` // the port's name in the Fleet
+	Port Int32  `json:"port"` // the host port
 }
 
 // PlayerStatus is the alpha player tracking's view of the players.
 type PlayerStatus struct {
-	Count    Int64    `json:"count"`
-	Capacity Int64    `json:"capacity"`
-	IDs      []string `json:"ids"`
+	Count    Int64    `json:"count"`    // players connected
+	Capacity Int64    `json:"capacity"` // players allowed
+	IDs      []string `json:"ids"`      // the connected players
 }
 
 // CounterStatus is a counter as the GameServer's status shows it.
 type CounterStatus struct {
-	Count    Int64 `json:"count"`
-	Capacity Int64 `json:"capacity"`
+	Count    Int64 `json:"count"`    // the count
+	Capacity Int64 `json:"capacity"` // its largest value
 }
 
 // ListStatus is a list as the GameServer's status shows it.
 type ListStatus struct {
-	Capacity Int64    `json:"capacity"`
-	Values   []string `json:"values"`
+	Capacity Int64    `json:"capacity"` // the most values it may hold
+	Values   []string `json:"values"`   // the values, in the order added
 }
 
 // Port returns the host port of the port named name, and whether the
@@ -207,17 +207,17 @@ func (gs *GameServer) Port(name string) (uint16, bool) {
 
 // List is a list of the Counters and Lists API (GET /v1beta1/lists/NAME).
 type List struct {
-	Name     string   `json:"name"`
-	Capacity Int64    `json:"capacity"`
-	Values   []string `json:"values"`
+	Name     string   `json:"name"`     // the list's name in the spec
+	Capacity Int64    `json:"capacity"` // the most values it may hold
+	Values   []string `json:"values"`   // the values, in the order added
 }
 
 // Counter is a counter of the Counters and Lists API (GET
 // /v1beta1/counters/NAME).
 type Counter struct {
-	Name     string `json:"name"`
-	Count    Int64  `json:"count"`
-	Capacity Int64  `json:"capacity"`
+	Name     string `json:"name"`     // the counter's name in the spec
+	Count    Int64  `json:"count"`    // the count
+	Capacity Int64  `json:"capacity"` // its largest value
 }
 
 // CounterUpdate changes a counter (PATCH /v1beta1/counters/NAME): the

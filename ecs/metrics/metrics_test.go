@@ -18,6 +18,7 @@ import (
 	"github.com/steamgs/steamgs/steamgs/local"
 	"github.com/steamgs/steamgs/steamgs/query"
 	"github.com/steamgs/steamgs/steamgs/steamgstest"
+	"github.com/steamgs/steamgs/systems"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"github.com/yohamta/donburi"
@@ -138,7 +139,7 @@ func TestPlayersAndVerdicts(t *testing.T) {
 // TestKeptRejected: with KeepRejected the denied and kicked players stay,
 // and are counted as such.
 func TestKeptRejected(t *testing.T) {
-	h := ecstest.Start(t, ecstest.Options{Rejected: 1})
+	h := ecstest.Start(t, ecstest.Options{Rejected: systems.KeepRejected})
 	c, err := metrics.New(h.Plugin, metrics.Options{})
 	require.NoError(t, err)
 	_, id := h.Join("alice")

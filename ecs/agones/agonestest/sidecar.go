@@ -1,6 +1,6 @@
 // Package agonestest is a fake Agones SDK sidecar for tests: an HTTP server
-// on 127.0.0.1 that follows the sidecar's HTTP/JSON gateway contract (see
-// /work/shared/reference/agones.md) exactly as a client sees it: the routes
+// on 127.0.0.1 that follows the contract of the sidecar's HTTP/JSON gateway
+// (as observed of Agones 1.57's local sidecar) as a client sees it: the routes
 // and their bodies, int64 values as strings (accepted as strings or
 // numbers), errors as {"code","message","details"} with 500 and code 2 for
 // every business error, 400 for a body that is not JSON and for an empty
@@ -48,24 +48,28 @@ const DefaultWait = 10 * time.Second
 
 // Port is a GameServer port: its name and host port.
 type Port struct {
-	Name string
-	Port int32
+	Name string // the port's name in the Fleet
+	Port int32  // the host port
 }
 
 // Health is the GameServer's health spec.
 type Health struct {
-	Disabled                                             bool
+	// Disabled turns the health checks off.
+	Disabled bool
+	// PeriodSeconds, FailureThreshold and InitialDelaySeconds are Agones'
+	// fields; 0 means Agones' default (5, 3, 5).
 	PeriodSeconds, FailureThreshold, InitialDelaySeconds int32
 }
 
 // List is a list of the Counters and Lists API.
 type List struct {
-	Capacity int64
-	Values   []string
+	Capacity int64    // the most values it may hold (Agones allows 0 to 1000)
+	Values   []string // the values, in the order added
 }
 
 // Counter is a counter of the Counters and Lists API.
 type Counter struct {
+	// Count is the count, Capacity its largest value.
 	Count, Capacity int64
 }
 
@@ -105,6 +109,7 @@ type Options struct {
 
 // Request is one request the sidecar answered.
 type Request struct {
+	// Method and Path are the request's, such as "POST" and "/ready".
 	Method, Path string
 	// Body is the request's body as sent.
 	Body string
@@ -719,6 +724,18 @@ func (s *Sidecar) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		hook()
 	}
 	if path == "/watch/gameserver" && r.Method == http.MethodGet {
+		s.mu.Lock()
+		failed := s.inject[route] > 0
+		if failed {
+			s.inject[route]--
+			s.requests = append(s.requests, Request{Method: r.Method, Path: path, Status: http.StatusInternalServerError})
+			s.signalLocked()
+		}
+		s.mu.Unlock()
+		if failed {
+			write(w, business("agonestest: injected failure of %s", route))
+			return
+		}
 		s.serveWatch(w, r)
 		return
 	}
@@ -727,6 +744,11 @@ func (s *Sidecar) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	s.requests = append(s.requests, Request{Method: r.Method, Path: path, Body: string(data), Status: a.status})
 	s.signalLocked()
 	s.mu.Unlock()
+	write(w, a)
+}
+
+// write sends an answer as JSON.
+func write(w http.ResponseWriter, a answer) {
 	out, _ := json.Marshal(a.body)
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(a.status)
@@ -1012,18 +1034,40 @@ func (s *Sidecar) wireListLocked(name string, l *List) wireList {
 	return wireList{Name: name, Capacity: i64(l.Capacity), Values: append([]string{}, l.Values...)}
 }
 
-func (s *Sidecar) getList(name string) answer {
+// list returns the list name, or the answer to a request of a list the
+// spec lacks.
+func (s *Sidecar) list(name string) (*List, *answer) {
 	l, found := s.lists[name]
 	if !found {
-		return business("not found. %s List not found", name)
+		a := business("not found. %s List not found", name)
+		return nil, &a
+	}
+	return l, nil
+}
+
+// listValue returns the list name and the "value" field of b, or the
+// answer to a request that has neither.
+func (s *Sidecar) listValue(name string, b body) (*List, string, *answer) {
+	l, bad := s.list(name)
+	if bad != nil {
+		return nil, "", bad
+	}
+	v, bad := b.str("value")
+	return l, v, bad
+}
+
+func (s *Sidecar) getList(name string) answer {
+	l, bad := s.list(name)
+	if bad != nil {
+		return *bad
 	}
 	return ok(s.wireListLocked(name, l))
 }
 
 func (s *Sidecar) updateList(name string, b body) answer {
-	l, found := s.lists[name]
-	if !found {
-		return business("not found. %s List not found", name)
+	l, bad := s.list(name)
+	if bad != nil {
+		return *bad
 	}
 	c, present, bad := b.int("capacity")
 	if bad != nil {
@@ -1042,11 +1086,7 @@ func (s *Sidecar) updateList(name string, b body) answer {
 }
 
 func (s *Sidecar) addValue(name string, b body) answer {
-	l, found := s.lists[name]
-	if !found {
-		return business("not found. %s List not found", name)
-	}
-	v, bad := b.str("value")
+	l, v, bad := s.listValue(name, b)
 	if bad != nil {
 		return *bad
 	}
@@ -1061,11 +1101,7 @@ func (s *Sidecar) addValue(name string, b body) answer {
 }
 
 func (s *Sidecar) removeValue(name string, b body) answer {
-	l, found := s.lists[name]
-	if !found {
-		return business("not found. %s List not found", name)
-	}
-	v, bad := b.str("value")
+	l, v, bad := s.listValue(name, b)
 	if bad != nil {
 		return *bad
 	}

@@ -370,3 +370,13 @@ func TestClock(t *testing.T) {
 	cancel()
 	assert.ErrorIs(t, c.BlockUntil(ctx, 5), context.Canceled)
 }
+
+func TestFailingWatch(t *testing.T) {
+	s := agonestest.Start(t, agonestest.Options{})
+	s.FailNext("GET /watch/gameserver", 1)
+	hc := client(t)
+	code, body := call(t, hc, "GET", s.URL()+"/watch/gameserver", "")
+	assert.Equal(t, http.StatusInternalServerError, code)
+	errorShape(t, body, 2, "injected failure of GET /watch/gameserver")
+	assert.Zero(t, s.Watchers())
+}
