@@ -241,13 +241,17 @@ func TestMetadata(t *testing.T) {
 
 func TestFailNext(t *testing.T) {
 	s := agonestest.Start(t, agonestest.Options{})
-	s.FailNext("POST /ready", 1)
 	hc := client(t)
-	code, body := call(t, hc, "POST", s.URL()+"/ready", "{}")
-	assert.Equal(t, http.StatusInternalServerError, code)
-	errorShape(t, body, 2, "injected failure of POST /ready")
+	for _, r := range []struct{ method, path, body string }{{"POST", "/ready", "{}"}, {"GET", "/watch/gameserver", ""}} {
+		route := r.method + " " + r.path
+		s.FailNext(route, 1)
+		code, body := call(t, hc, r.method, s.URL()+r.path, r.body)
+		assert.Equal(t, http.StatusInternalServerError, code, route)
+		errorShape(t, body, 2, "injected failure of "+route)
+	}
 	assert.Equal(t, "Scheduled", s.State(), "an injected failure has no effect")
-	code, _ = call(t, hc, "POST", s.URL()+"/ready", "{}")
+	assert.Zero(t, s.Watchers(), "no watch stream after a failure")
+	code, _ := call(t, hc, "POST", s.URL()+"/ready", "{}")
 	assert.Equal(t, http.StatusOK, code, "the next call")
 }
 
@@ -369,14 +373,4 @@ func TestClock(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	assert.ErrorIs(t, c.BlockUntil(ctx, 5), context.Canceled)
-}
-
-func TestFailingWatch(t *testing.T) {
-	s := agonestest.Start(t, agonestest.Options{})
-	s.FailNext("GET /watch/gameserver", 1)
-	hc := client(t)
-	code, body := call(t, hc, "GET", s.URL()+"/watch/gameserver", "")
-	assert.Equal(t, http.StatusInternalServerError, code)
-	errorShape(t, body, 2, "injected failure of GET /watch/gameserver")
-	assert.Zero(t, s.Watchers())
 }
