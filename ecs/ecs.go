@@ -71,6 +71,9 @@ type Plugin struct {
 	game  []decs.System
 	post  []decs.System
 	ticks uint64
+
+	// before and after are the hooks of AddHooks.
+	before, after []func()
 }
 
 // Install adds the Steam components, systems and events to w, for the server
@@ -112,6 +115,9 @@ func (p *Plugin) AddSystem(s decs.System) *Plugin {
 // ECS (see ECS); Tick does not advance its Time, which reads the wall clock:
 // a fixed-rate loop counts ticks instead (see Ticks).
 func (p *Plugin) Tick() {
+	for _, f := range p.before {
+		f()
+	}
 	e := p.ecs
 	for _, s := range p.pre {
 		s(e)
@@ -123,6 +129,25 @@ func (p *Plugin) Tick() {
 		s(e)
 	}
 	p.ticks++
+	for _, f := range p.after {
+		f()
+	}
+}
+
+// AddHooks adds functions that Tick calls around every tick, for packages
+// that watch the tick itself (ecs/metrics times it, ecs/agones marks it
+// alive): before runs ahead of packets in, after once packets out is done
+// and Ticks counts the tick. Either may be nil. Hooks run in the order
+// added, on the tick's goroutine, and must not block. Like AddSystem's
+// systems, AddTo leaves them out. It returns p.
+func (p *Plugin) AddHooks(before, after func()) *Plugin {
+	if before != nil {
+		p.before = append(p.before, before)
+	}
+	if after != nil {
+		p.after = append(p.after, after)
+	}
+	return p
 }
 
 // Update runs one tick and returns nil, so that an Ebiten game's Update can
