@@ -97,6 +97,7 @@ type Server struct {
 // Counters are the server's traffic counters.
 type Counters struct {
 	GameIn, GameOut   uint64 // game datagrams received and sent
+	Inputs            uint64 // Input messages received from connected clients
 	SteamIn, SteamOut uint64 // Steam datagrams received (queued) and sent
 	Bad               uint64 // game datagrams that did not decode
 	Dropped           uint64 // datagrams dropped because a queue was full

@@ -34,6 +34,7 @@ func (s *Server) handle(pkt []byte, from netip.AddrPort) {
 			s.counters.Bad++
 			return
 		}
+		s.counters.Inputs++
 		entry := s.world.Entry(e)
 		r := Remote.Get(entry)
 		r.LastHeard = s.cfg.Now()
