@@ -16,6 +16,7 @@ import (
 	"github.com/steamgs/steamgs/example_game/server"
 	"github.com/steamgs/steamgs/steamgs/local"
 	"github.com/steamgs/steamgs/steamgs/query"
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
@@ -23,27 +24,73 @@ import (
 // tick rate over loopback for loadTime after loadWarmUp, then stops.
 const (
 	loadWarmUp   = 300 * time.Millisecond
-	loadTime     = 3 * time.Second
+	loadTime     = 4 * time.Second
 	loadPlayers  = 8
 	probeTimeout = 500 * time.Millisecond
 )
 
-// loadCase is one scenario of BenchmarkSharedSocket.
-type loadCase struct {
-	name string
-	// shared: the probe asks on the game socket; else on the own query port.
-	shared bool
-	// every is the range the probe's pause between two queries is drawn from.
-	every [2]time.Duration
-	// a2sFlood is the number of sources that flood the probe's port with
-	// A2S_INFO queries carrying a valid challenge.
-	a2sFlood int
-	// junkFlood is the number of sources that flood the game port with
-	// game datagrams (Inputs) from addresses that never joined.
-	junkFlood int
+// The probe's pauses between two queries: short when nothing floods, for
+// enough samples of the tail (within the rate limit of 50 per 200 ms), and
+// 20-50 ms, as a server browser's, under a flood.
+var (
+	quickProbe = [2]time.Duration{4 * time.Millisecond, 8 * time.Millisecond}
+	slowProbe  = [2]time.Duration{20 * time.Millisecond, 50 * time.Millisecond}
+)
+
+// BenchmarkSharedSocket is the load driver of the shared game socket. Each
+// case runs the example's dedicated server (server.New on a real UDP socket)
+// at 30 ticks/s with loadPlayers remote players sending an Input every
+// tick, while a well-behaved source, the probe, sends A2S_INFO queries with
+// a valid challenge and times the replies. It reports:
+//
+//   - quiet: two servers side by side, one with its own query port and one
+//     sharing its game socket, each probed by its own source every 4-8 ms
+//     at the same time, so that both see the same machine: the latencies
+//     on each (own-p50-ms, own-p99-ms; p50-ms, p99-ms on the shared
+//     socket), the answered shares and the share of the players' inputs the
+//     shared server received (inputs-%), the baseline of the floods';
+//   - a2s-flood/sources=N: on the shared socket, N sources flood it with
+//     A2S_INFO queries with valid challenges as fast as they can while the
+//     probe asks every 20-50 ms: the probe's answered share (answered-%)
+//     and latency, the players' inputs received (inputs-%) and the flood's
+//     rate (flood-kpps);
+//   - junk-flood/sources=N: the same with N sources flooding the game port
+//     with Inputs from addresses that never joined.
+//
+// The embedded Steam's rate limit is its default, counted per address and
+// port, since every socket is on 127.0.0.1. Each case stops by itself
+// after loadWarmUp+loadTime; ns/op is the length of one run.
+func BenchmarkSharedSocket(b *testing.B) {
+	b.Run("quiet", func(b *testing.B) {
+		var own, shared loadResult
+		for range b.N {
+			o, s := runQuiet(b)
+			own.add(o)
+			shared.add(s)
+		}
+		shared.report(b, "")
+		own.reportLatency(b, "own-")
+	})
+	for _, c := range []struct {
+		name      string
+		a2s, junk int // flood sources
+	}{
+		{"a2s-flood/sources=1", 1, 0},
+		{"a2s-flood/sources=200", 200, 0},
+		{"junk-flood/sources=1", 0, 1},
+		{"junk-flood/sources=200", 0, 200},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			var r loadResult
+			for range b.N {
+				r.add(runFlood(b, c.a2s, c.junk))
+			}
+			r.report(b, "")
+		})
+	}
 }
 
-// loadResult is what one run of a case measured.
+// loadResult is what runs of a case measured on one server.
 type loadResult struct {
 	asked, answered int
 	latency         []time.Duration // of the answered queries
@@ -53,59 +100,32 @@ type loadResult struct {
 	floodTime       time.Duration
 }
 
-// BenchmarkSharedSocket is the load driver of the shared game socket: the
-// example's dedicated server runs at 30 ticks/s with loadPlayers remote
-// players sending an Input every tick, while a well-behaved source (the
-// probe) sends A2S_INFO queries with a valid challenge and times the
-// replies. The cases: no flood on the own query port and on the shared
-// socket (the probe asks every 4-8 ms, for enough samples of the tail);
-// then, on the shared socket, one source and 200 sources flooding it with
-// A2S_INFO queries, and one source and 200 sources flooding it with junk
-// game datagrams (the probe asks every 20-50 ms). Each reports the probe's answered share
-// (answered-%) and latency (p50-ms, p99-ms), the share of the players'
-// inputs the server received (inputs-%) and the flood's rate (flood-kpps).
-// Every socket is on 127.0.0.1; each case stops by itself after about
-// loadTime.
-func BenchmarkSharedSocket(b *testing.B) {
-	quick := [2]time.Duration{4 * time.Millisecond, 8 * time.Millisecond}
-	slow := [2]time.Duration{20 * time.Millisecond, 50 * time.Millisecond}
-	cases := []loadCase{
-		{name: "quiet/own-port", every: quick},
-		{name: "quiet/shared", shared: true, every: quick},
-		{name: "a2s-flood/sources=1", shared: true, every: slow, a2sFlood: 1},
-		{name: "a2s-flood/sources=200", shared: true, every: slow, a2sFlood: 200},
-		{name: "junk-flood/sources=1", shared: true, every: slow, junkFlood: 1},
-		{name: "junk-flood/sources=200", shared: true, every: slow, junkFlood: 200},
-	}
-	for _, c := range cases {
-		b.Run(c.name, func(b *testing.B) {
-			var all loadResult
-			for range b.N {
-				r := runLoad(b, c)
-				all.asked += r.asked
-				all.answered += r.answered
-				all.latency = append(all.latency, r.latency...)
-				all.inputsSent += r.inputsSent
-				all.inputsReceived += r.inputsReceived
-				all.flood += r.flood
-				all.floodTime += r.floodTime
-			}
-			all.report(b)
-		})
+func (r *loadResult) add(o loadResult) {
+	r.asked += o.asked
+	r.answered += o.answered
+	r.latency = append(r.latency, o.latency...)
+	r.inputsSent += o.inputsSent
+	r.inputsReceived += o.inputsReceived
+	r.flood += o.flood
+	r.floodTime += o.floodTime
+}
+
+// report reports r's metrics, their units prefixed with prefix.
+func (r *loadResult) report(b *testing.B, prefix string) {
+	r.reportLatency(b, prefix)
+	b.ReportMetric(100*float64(r.inputsReceived)/float64(max(r.inputsSent, 1)), prefix+"inputs-%")
+	if r.floodTime > 0 {
+		b.ReportMetric(float64(r.flood)/r.floodTime.Seconds()/1000, prefix+"flood-kpps")
 	}
 }
 
-// report reports r's metrics.
-func (r *loadResult) report(b *testing.B) {
+// reportLatency reports the probe's answered share and latency.
+func (r *loadResult) reportLatency(b *testing.B, prefix string) {
 	slices.Sort(r.latency)
 	ms := func(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
-	b.ReportMetric(100*float64(r.answered)/float64(max(r.asked, 1)), "answered-%")
-	b.ReportMetric(ms(percentile(r.latency, 50)), "p50-ms")
-	b.ReportMetric(ms(percentile(r.latency, 99)), "p99-ms")
-	b.ReportMetric(100*float64(r.inputsReceived)/float64(max(r.inputsSent, 1)), "inputs-%")
-	if r.floodTime > 0 {
-		b.ReportMetric(float64(r.flood)/r.floodTime.Seconds()/1000, "flood-kpps")
-	}
+	b.ReportMetric(100*float64(r.answered)/float64(max(r.asked, 1)), prefix+"answered-%")
+	b.ReportMetric(ms(percentile(r.latency, 50)), prefix+"p50-ms")
+	b.ReportMetric(ms(percentile(r.latency, 99)), prefix+"p99-ms")
 }
 
 // percentile returns the p-th percentile of sorted (nearest rank), or 0
@@ -118,22 +138,90 @@ func percentile(sorted []time.Duration, p int) time.Duration {
 	return sorted[max(i, 1)-1]
 }
 
-// loadUniverse returns the universe of the load driver's server.
-func loadUniverse(tb testing.TB) *local.Universe {
-	tb.Helper()
-	// Every source is on 127.0.0.1: the rate limit is off, so that the
-	// probe is not limited for the flood's sake.
-	u, err := local.NewUniverse(local.Options{Key: local.KeyFromPassphrase(passphrase), QueryRateLimit: -1})
-	require.NoError(tb, err)
-	return u
+// runQuiet runs the quiet case once: an own-port server and a shared-socket
+// server, probed at the same time.
+func runQuiet(b *testing.B) (own, shared loadResult) {
+	rigs := []*loadRig{startRig(b, false), startRig(b, true)}
+	results := make([]loadResult, len(rigs))
+	var wg sync.WaitGroup
+	for i, r := range rigs {
+		p := newProbe(b, r.target)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			time.Sleep(loadWarmUp)
+			p.run(&results[i], quickProbe, loadTime)
+		}()
+	}
+	wg.Wait()
+	for i, r := range rigs {
+		results[i].inputsSent, results[i].inputsReceived = r.stop(b)
+	}
+	return results[0], results[1]
 }
 
-// runLoad runs one case once.
-func runLoad(b *testing.B, c loadCase) loadResult {
+// runFlood runs a flood case once on a shared-socket server: a2s sources
+// flooding it with A2S_INFO queries, junk sources with game datagrams.
+func runFlood(b *testing.B, a2s, junk int) loadResult {
+	r := startRig(b, true)
+	// The probe takes its challenge before the flood.
+	p := newProbe(b, r.target)
+	var conns []*net.UDPConn
+	var reqs [][]byte
+	for range junk {
+		conns = append(conns, dialLoad(b, r.target))
+		reqs = append(reqs, proto.Input{Seq: 1, Buttons: 1}.AppendTo(nil))
+	}
+	if a2s > 0 {
+		flooders := make([]*net.UDPConn, a2s)
+		for i := range flooders {
+			flooders[i] = dialLoad(b, r.target)
+		}
+		conns = append(conns, flooders...)
+		reqs = append(reqs, challenged(b, flooders)...)
+	}
+	var stop atomic.Bool
+	var sent atomic.Uint64
+	done := make(chan struct{})
+	start := time.Now()
+	go func() {
+		defer close(done)
+		for i := 0; !stop.Load(); i++ {
+			k := i % len(conns)
+			if _, err := conns[k].Write(reqs[k]); err == nil {
+				sent.Add(1)
+			}
+		}
+	}()
+	var res loadResult
+	time.Sleep(loadWarmUp)
+	p.run(&res, slowProbe, loadTime)
+	stop.Store(true)
+	<-done
+	res.flood, res.floodTime = sent.Load(), time.Since(start)
+	res.inputsSent, res.inputsReceived = r.stop(b)
+	return res
+}
+
+// loadRig is a running server with its players.
+type loadRig struct {
+	srv    *server.Server
+	target netip.AddrPort // where the probe asks
+	cancel context.CancelFunc
+	ran    chan error
+	stopP  atomic.Bool
+	wg     sync.WaitGroup
+	inputs atomic.Uint64 // Inputs the players sent
+	done   bool
+}
+
+// startRig starts a server, shared or with its own query port, joins its
+// players and has them send an Input every tick while the server runs.
+func startRig(b *testing.B, shared bool) *loadRig {
 	b.Helper()
 	srv := newServer(b, func(cfg *server.Config) {
 		cfg.Backend = loadUniverse(b)
-		cfg.SeparateQueryPort = !c.shared
+		cfg.SeparateQueryPort = !shared
 		cfg.MaxPlayers = loadPlayers
 	})
 	pump(b, srv, 1000, func() bool { return status(srv).LoggedOn })
@@ -143,106 +231,58 @@ func runLoad(b *testing.B, c loadCase) loadResult {
 		players[i] = rawJoin(b, srv, u, fmt.Sprintf("player %d", i))
 	}
 	pump(b, srv, 1000, func() bool { return srv.Plugin().Sessions() == loadPlayers })
-	target := srv.Addr()
-	if !c.shared {
-		target = netip.AddrPortFrom(srv.Addr().Addr(), srv.QueryPort())
+	r := &loadRig{srv: srv, target: srv.Addr(), ran: make(chan error, 1)}
+	if !shared {
+		r.target = netip.AddrPortFrom(srv.Addr().Addr(), srv.QueryPort())
 	}
-
-	ctx, cancel := context.WithCancel(context.Background())
-	ran := make(chan error, 1)
-	go func() { ran <- srv.Run(ctx) }()
-	var wg sync.WaitGroup
-	var stop atomic.Bool
-	var runErr error
-	stopped := false
-	// end stops the load, then the server's loop.
-	end := func() {
-		if stopped {
-			return
-		}
-		stopped = true
-		stop.Store(true)
-		wg.Wait()
-		// Let the last inputs reach a tick.
-		time.Sleep(200 * time.Millisecond)
-		cancel()
-		runErr = <-ran
-	}
-	defer end()
-
-	var r loadResult
-	// The players send an Input every tick.
-	var inputs atomic.Uint64
-	wg.Add(1)
+	var ctx context.Context
+	ctx, r.cancel = context.WithCancel(context.Background())
+	go func() { r.ran <- srv.Run(ctx) }()
+	r.wg.Add(1)
 	go func() {
-		defer wg.Done()
+		defer r.wg.Done()
 		t := time.NewTicker(time.Second / 30)
 		defer t.Stop()
 		var pkt []byte
-		for seq := uint32(1000); !stop.Load(); seq++ {
+		for seq := uint32(1000); !r.stopP.Load(); seq++ {
 			<-t.C
 			pkt = proto.Input{Seq: seq, Buttons: uint8(seq>>3) & 0xF}.AppendTo(pkt[:0])
 			for _, p := range players {
 				if _, err := p.Write(pkt); err == nil {
-					inputs.Add(1)
+					r.inputs.Add(1)
 				}
 			}
 		}
 	}()
-
-	// The probe takes its challenge before any flood.
-	p := newProbe(b, target)
-	var flood atomic.Uint64
-	var floodStart time.Time
-	if c.a2sFlood > 0 || c.junkFlood > 0 {
-		var conns []*net.UDPConn
-		var reqs [][]byte
-		if c.junkFlood > 0 {
-			junk := proto.Input{Seq: 1, Buttons: 1}.AppendTo(nil)
-			for range c.junkFlood {
-				conns = append(conns, dialLoad(b, srv.Addr()))
-				reqs = append(reqs, junk)
-			}
-		} else {
-			conns = make([]*net.UDPConn, c.a2sFlood)
-			for i := range conns {
-				conns[i] = dialLoad(b, target)
-			}
-			reqs = challenged(b, conns)
-		}
-		floodStart = time.Now()
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := 0; !stop.Load(); i++ {
-				k := i % len(conns)
-				if _, err := conns[k].Write(reqs[k]); err == nil {
-					flood.Add(1)
-				}
-			}
-		}()
-	}
-
-	time.Sleep(loadWarmUp)
-	deadline := time.Now().Add(loadTime)
-	for time.Now().Before(deadline) {
-		r.asked++
-		if d, ok := p.ask(); ok {
-			r.answered++
-			r.latency = append(r.latency, d)
-		}
-		pause := c.every[0] + rand.N(c.every[1]-c.every[0]+1)
-		time.Sleep(pause)
-	}
-	if !floodStart.IsZero() {
-		r.floodTime = time.Since(floodStart)
-	}
-	end()
-	require.NoError(b, runErr)
-	r.flood = flood.Load()
-	r.inputsSent = inputs.Load()
-	r.inputsReceived = srv.Counters().Inputs
+	b.Cleanup(func() { r.stop(b) })
 	return r
+}
+
+// stop stops the players, lets their last Inputs reach a tick, stops the
+// server's loop and returns the Inputs sent and received. Later calls
+// return zeros.
+func (r *loadRig) stop(b *testing.B) (sent, received uint64) {
+	if r.done {
+		return 0, 0
+	}
+	r.done = true
+	r.stopP.Store(true)
+	r.wg.Wait()
+	time.Sleep(200 * time.Millisecond)
+	r.cancel()
+	assert.NoError(b, <-r.ran, "Run")
+	return r.inputs.Load(), r.srv.Counters().Inputs
+}
+
+// loadUniverse returns the universe of the load driver's server.
+func loadUniverse(tb testing.TB) *local.Universe {
+	tb.Helper()
+	// Every source is on 127.0.0.1: the rate limit (the default, 50 per
+	// 200 ms) counts each address and port as a source, so that the probe
+	// is not limited for the flood's sake.
+	u, err := local.NewUniverse(local.Options{Key: local.KeyFromPassphrase(passphrase), QueryRateLimitByPort: true})
+	require.NoError(tb, err)
+	return u
 }
 
 // dialLoad returns a socket on 127.0.0.1 connected to to, closed at the end
@@ -262,7 +302,7 @@ func challenged(tb testing.TB, conns []*net.UDPConn) [][]byte {
 	bare := query.AppendRequest(nil, query.Request{Kind: query.KindInfo})
 	reqs := make([][]byte, len(conns))
 	buf := make([]byte, 2048)
-	for try := 0; try < 10; try++ {
+	for range 10 {
 		missing := 0
 		for i, c := range conns {
 			if reqs[i] == nil {
@@ -290,7 +330,7 @@ func challenged(tb testing.TB, conns []*net.UDPConn) [][]byte {
 			}
 		}
 	}
-	require.Fail(tb, "no challenge for every flood source")
+	require.Fail(tb, "no challenge for every source")
 	return nil
 }
 
@@ -306,6 +346,19 @@ func newProbe(tb testing.TB, to netip.AddrPort) *probe {
 	tb.Helper()
 	conn := dialLoad(tb, to)
 	return &probe{conn: conn, req: challenged(tb, []*net.UDPConn{conn})[0], buf: make([]byte, 2048)}
+}
+
+// run asks for d, pausing between queries for a time drawn from every, and
+// adds what it measured to r.
+func (p *probe) run(r *loadResult, every [2]time.Duration, d time.Duration) {
+	for end := time.Now().Add(d); time.Now().Before(end); {
+		r.asked++
+		if lat, ok := p.ask(); ok {
+			r.answered++
+			r.latency = append(r.latency, lat)
+		}
+		time.Sleep(every[0] + rand.N(every[1]-every[0]+1))
+	}
 }
 
 // ask sends one query and returns the time its INFO reply took, or false

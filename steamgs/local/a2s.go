@@ -18,7 +18,11 @@ const MaxQueuedPackets = 512
 
 // a2sState is a server's side of the server query protocol: its settings,
 // the Responder that answers from them, and the query socket or the queue of
-// outgoing packets.
+// outgoing packets. None of it is under the universe's lock: the fields are
+// used by the Conn's caller (one goroutine at a time), and the Responder
+// has locks of its own that its queries never hold while the server sets
+// state, so that one server's queries never wait on another's, and a
+// server's Steam calls never wait on its queries.
 type a2sState struct {
 	set steamgs.Settings // the last settings applied, without key/values
 	// rules are the key/values the Responder reports, in its order.
@@ -39,9 +43,9 @@ type a2sState struct {
 // prepares the outgoing queue in GameSocketShare mode.
 func (s *Server) openQuery() error {
 	a := &s.a2s
-	a.r = query.NewResponder(query.Config{Now: s.u.clock.Now, RateLimit: s.u.rateLimit})
+	a.r = query.NewResponder(query.Config{Now: s.u.clock.Now, RateLimit: s.u.rateLimit, RateLimitByPort: s.u.byPort})
 	a.send = a.out.push
-	s.pushInfoLocked()
+	s.pushInfo(0, false)
 	if s.cfg.QueryPort == steamgs.QueryPortShared {
 		a.port = steamgs.QueryPortShared
 		return nil
@@ -94,8 +98,13 @@ func environment() byte {
 	return 'l'
 }
 
-// pushInfoLocked gives the Responder the current A2S_INFO.
-func (s *Server) pushInfoLocked() {
+// pushInfoLocked gives the Responder the current A2S_INFO; the universe's
+// lock is held, for the Steam ID and secure flag.
+func (s *Server) pushInfoLocked() { s.pushInfo(s.steamID, s.secure) }
+
+// pushInfo gives the Responder the current A2S_INFO, with the server's
+// Steam ID id and secure flag vac.
+func (s *Server) pushInfo(id steamgs.SteamID, vac bool) {
 	st := &s.a2s.set
 	s.a2s.r.SetInfo(query.Info{
 		Name:          st.ServerName,
@@ -108,10 +117,10 @@ func (s *Server) pushInfoLocked() {
 		Dedicated:     st.Dedicated,
 		Environment:   environment(),
 		Password:      st.PasswordProtected,
-		VAC:           s.secure,
+		VAC:           vac,
 		Version:       s.cfg.Version,
 		GamePort:      s.cfg.GamePort,
-		SteamID:       uint64(s.steamID),
+		SteamID:       uint64(id),
 		SpectatorPort: st.SpectatorPort,
 		SpectatorName: st.SpectatorServerName,
 		Keywords:      st.GameTags,

@@ -56,6 +56,11 @@ type Options struct {
 	// zero means
 	// query.DefaultRateLimit and a negative value means no limit.
 	QueryRateLimit int
+	// QueryRateLimitByPort counts each source address and port against
+	// QueryRateLimit on its own, rather than each IP (see
+	// query.LimiterConfig.ByPort): for sources that share an IP, such as
+	// load tests whose clients are all on 127.0.0.1.
+	QueryRateLimitByPort bool
 }
 
 // KeyFromPassphrase derives a universe key from a passphrase (SHA-256 with a
@@ -83,6 +88,7 @@ type Universe struct {
 	retry     time.Duration
 	publicIP  netip.Addr
 	rateLimit int
+	byPort    bool
 	// anonInstance is the instance of the anonymous game server IDs this
 	// universe hands out: random, so that processes sharing a key differ.
 	anonInstance uint32
@@ -142,6 +148,7 @@ func NewUniverse(opts Options) (*Universe, error) {
 		retry:     opts.RetryInterval,
 		publicIP:  opts.PublicIP.Unmap(),
 		rateLimit: opts.QueryRateLimit,
+		byPort:    opts.QueryRateLimitByPort,
 		latency:   opts.Latency,
 		refuse:    steamgs.ResultOK,
 		users:     make(map[steamgs.SteamID]*account),
@@ -170,7 +177,8 @@ func NewUniverse(opts Options) (*Universe, error) {
 }
 
 // Capabilities reports that servers of a universe connect to (the embedded)
-// Steam, that many may run in one process, and that they answer A2S queries.
+// Steam, that many may run in one process, and that they answer A2S queries;
+// they keep no memory per thread.
 func (u *Universe) Capabilities() steamgs.Capabilities {
 	return steamgs.Capabilities{SteamConnection: true, MultipleServers: true, Queries: true}
 }

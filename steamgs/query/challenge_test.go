@@ -266,3 +266,38 @@ func TestChallengesBefore1970(t *testing.T) {
 	assert.NotEqual(t, c.For(a, time.Unix(0, -1)), c.For(a, time.Unix(0, 0)), "window 0")
 	assert.True(t, c.Valid(a, c.For(a, time.Unix(0, -1)), time.Unix(0, 0)), "previous window across 0")
 }
+
+// TestChallengesToken checks the 64-bit tokens: the windows of the 32-bit
+// challenges, keyed by address and port, and folded they are the challenge.
+func TestChallengesToken(t *testing.T) {
+	const window = 10 * time.Second
+	c := NewChallenges(testKey, window)
+	t0 := time.Date(2024, 5, 1, 12, 0, 0, 0, time.UTC).Truncate(window)
+	a := addr("192.0.2.1:27005")
+	tok := c.Token(a, t0)
+	assert.Equal(t, c.For(a, t0), uint32(tok)^uint32(tok>>32), "the challenge is the folded token")
+	tests := []struct {
+		name  string
+		at    time.Duration
+		from  netip.AddrPort
+		valid bool
+	}{
+		{"this window", 0, a, true},
+		{"next window", window, a, true},
+		{"end of the next window", 2*window - time.Nanosecond, a, true},
+		{"two windows later", 2 * window, a, false},
+		{"the window before", -time.Nanosecond, a, false},
+		{"other port", 0, addr("192.0.2.1:27006"), false},
+		{"other IP", 0, addr("192.0.2.2:27005"), false},
+		{"IPv4-mapped form", 0, addr("[::ffff:192.0.2.1]:27005"), true},
+	}
+	for _, tt := range tests {
+		assert.Equal(t, tt.valid, c.ValidToken(tt.from, tok, t0.Add(tt.at)), tt.name)
+	}
+	assert.False(t, c.ValidToken(a, tok^1, t0), "another value")
+	assert.False(t, c.ValidToken(a, uint64(c.For(a, t0)), t0), "the 32-bit challenge")
+	other := testKey
+	other[3]++
+	assert.False(t, NewChallenges(other, window).ValidToken(a, tok, t0), "other key accepts")
+	assert.Zero(t, testing.AllocsPerRun(100, func() { c.ValidToken(a, tok, t0) }), "allocations")
+}

@@ -36,6 +36,8 @@
 // cannot grow memory and a flood from one source does not stop others from being
 // answered.
 //
-// Replies are encoded once per change of state and cached; a cached PLAYER reply
-// has its durations patched in place when it is sent.
+// Replies are encoded once per change of state into snapshots that queries copy
+// without taking the state's lock, so that setting state never waits for a
+// query being answered; the copy of a PLAYER reply has its durations patched
+// when it is sent.
 package query

@@ -14,7 +14,8 @@ import (
 const RateWindow = 200 * time.Millisecond
 
 // Limiter is a per-source rate limit with a table of fixed size: at most
-// Limit packets per source IP per Window. A flood from one source never
+// Limit packets per source per Window, a source being an IP address (or,
+// with ByPort, an address and port). A flood from one source never
 // takes room from others, and a flood from many spoofed sources evicts only
 // sources that sent little (see the table's rules below), so memory stays
 // bounded whatever arrives. It is what a Responder applies before answering,
@@ -23,6 +24,7 @@ const RateWindow = 200 * time.Millisecond
 type Limiter struct {
 	epoch  time.Time
 	window int64
+	byPort bool
 	mu     sync.Mutex
 	l      limiter
 }
@@ -42,6 +44,12 @@ type LimiterConfig struct {
 	// Key keys the table's hash, so that a spoofer cannot aim at one set;
 	// all zero means a random key.
 	Key [16]byte
+	// ByPort counts each address and port as a source of its own. The
+	// default, one source per IP, is Valve's rule and stops one host from
+	// taking many shares by sending from many ports; ByPort suits sources
+	// that share an IP, such as players behind one NAT, or test clients on
+	// 127.0.0.1.
+	ByPort bool
 }
 
 // NewLimiter returns a Limiter configured by cfg, counting windows from now.
@@ -59,14 +67,20 @@ func NewLimiter(cfg LimiterConfig, now time.Time) *Limiter {
 		window = RateWindow
 	}
 	k0, k1 := keyHalves(cfg.Key)
-	return &Limiter{epoch: now, window: int64(window), l: newLimiter(limit, min(maxSources, MaxSourcesLimit), k0, k1)}
+	return &Limiter{epoch: now, window: int64(window), byPort: cfg.ByPort,
+		l: newLimiter(limit, min(maxSources, MaxSourcesLimit), k0, k1)}
 }
 
-// Allow counts one packet from ip at now and reports whether it is within
-// the limit. It allocates nothing after the table's first use.
-func (l *Limiter) Allow(ip netip.Addr, now time.Time) bool {
+// Allow counts one packet from the source at now and reports whether it is
+// within the limit. The source is from's IP, or from itself when the
+// Limiter counts by port. It allocates nothing after the table's first use.
+func (l *Limiter) Allow(from netip.AddrPort, now time.Time) bool {
+	var port uint16
+	if l.byPort {
+		port = from.Port()
+	}
 	l.mu.Lock()
-	ok := l.l.allow(ip, int64(now.Sub(l.epoch)), l.window)
+	ok := l.l.allow(from.Addr(), port, int64(now.Sub(l.epoch)), l.window)
 	l.mu.Unlock()
 	return ok
 }
@@ -93,7 +107,7 @@ type limiter struct {
 }
 
 type limEntry struct {
-	addr  [16]byte // IP (IPv4 as IPv4-mapped IPv6)
+	addr  [18]byte // IP (IPv4 as IPv4-mapped IPv6), then the port or 0
 	start int64    // window start, ns since the responder's epoch
 	count uint32   // packets in the window
 	used  bool
@@ -118,16 +132,19 @@ func (l *limiter) init() {
 	l.entries = make([]limEntry, sets*l.ways)
 }
 
-// allow counts one packet from ip at now (ns since the epoch), in windows
-// of window ns, and reports whether it is within the limit.
-func (l *limiter) allow(ip netip.Addr, now, window int64) bool {
+// allow counts one packet from ip and port at now (ns since the epoch), in
+// windows of window ns, and reports whether it is within the limit.
+func (l *limiter) allow(ip netip.Addr, port uint16, now, window int64) bool {
 	if l.limit == 0 {
 		return true
 	}
 	if l.entries == nil {
 		l.init()
 	}
-	key := ip.As16()
+	var key [18]byte
+	a := ip.As16()
+	copy(key[:], a[:])
+	key[16], key[17] = byte(port), byte(port>>8)
 	set := int(siphash.Hash(l.k0, l.k1, key[:]) & l.mask)
 	ents := l.entries[set*l.ways : (set+1)*l.ways]
 	victim, victimRank := 0, uint64(math.MaxUint64)

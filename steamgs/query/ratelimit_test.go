@@ -171,22 +171,25 @@ func TestLimiterInternalWindow(t *testing.T) {
 	ip := netip.MustParseAddr("192.0.2.1")
 	for _, window := range []int64{1, 1000, int64(RateWindow), int64(time.Hour)} {
 		l := newLimiter(2, 64, 1, 2)
-		assert.True(t, l.allow(ip, 0, window), "window %d: first", window)
-		assert.True(t, l.allow(ip, 0, window), "window %d: second", window)
-		assert.False(t, l.allow(ip, window-1, window), "window %d: third, before the window ended", window)
-		assert.True(t, l.allow(ip, window, window), "window %d: in the next window", window)
-		assert.True(t, l.allow(ip, window, window), "window %d: second in the next window", window)
-		assert.False(t, l.allow(ip, window, window), "window %d: third in the next window", window)
+		assert.True(t, l.allow(ip, 0, 0, window), "window %d: first", window)
+		assert.True(t, l.allow(ip, 0, 0, window), "window %d: second", window)
+		assert.False(t, l.allow(ip, 0, window-1, window), "window %d: third, before the window ended", window)
+		assert.True(t, l.allow(ip, 0, window, window), "window %d: in the next window", window)
+		assert.True(t, l.allow(ip, 0, window, window), "window %d: second in the next window", window)
+		assert.False(t, l.allow(ip, 0, window, window), "window %d: third in the next window", window)
 		// A longer window passed for the same table keeps the count going.
-		assert.False(t, l.allow(ip, 2*window, 3*window), "window %d: longer window", window)
+		assert.False(t, l.allow(ip, 0, 2*window, 3*window), "window %d: longer window", window)
 	}
 	// Limit 0 (unlimited) never allocates the table.
 	l := newLimiter(0, 64, 1, 2)
 	for i := range 100 {
-		assert.True(t, l.allow(ip, int64(i), 10))
+		assert.True(t, l.allow(ip, 0, int64(i), 10))
 	}
 	assert.Nil(t, l.entries, "unlimited limiter allocated its table")
 }
+
+// src is a source at ip.
+func src(ip netip.Addr) netip.AddrPort { return netip.AddrPortFrom(ip, 27005) }
 
 func newTestLimiter(cfg LimiterConfig, now time.Time) *Limiter {
 	if cfg.Key == ([16]byte{}) {
@@ -199,7 +202,7 @@ func newTestLimiter(cfg LimiterConfig, now time.Time) *Limiter {
 func allowN(l *Limiter, ip netip.Addr, now time.Time, n int) int {
 	ok := 0
 	for range n {
-		if l.Allow(ip, now) {
+		if l.Allow(src(ip), now) {
 			ok++
 		}
 	}
@@ -232,7 +235,7 @@ func TestLimiterAllow(t *testing.T) {
 			}
 			now := t0.Add(time.Millisecond) // the window starts at the source's first packet
 			assert.Equal(t, tt.limit, allowN(l, ip, now, tt.limit+5), "allowed in the first window")
-			assert.False(t, l.Allow(ip, now.Add(tt.window-time.Nanosecond)), "allowed before the window ended")
+			assert.False(t, l.Allow(src(ip), now.Add(tt.window-time.Nanosecond)), "allowed before the window ended")
 			// The window resets: a full budget again, and no more.
 			now = now.Add(tt.window)
 			assert.Equal(t, tt.limit, allowN(l, ip, now, tt.limit+5), "allowed in the second window")
@@ -250,14 +253,54 @@ func TestLimiterSourcesIndependent(t *testing.T) {
 	l := newTestLimiter(LimiterConfig{Limit: 5, Window: time.Second}, t0)
 	flooder := netip.MustParseAddr("203.0.113.66")
 	assert.Equal(t, 5, allowN(l, flooder, t0, 10_000), "flooder")
-	assert.False(t, l.Allow(netip.MustParseAddr("::ffff:203.0.113.66"), t0), "IPv4-mapped form of the flooder")
+	assert.False(t, l.Allow(src(netip.MustParseAddr("::ffff:203.0.113.66")), t0), "IPv4-mapped form of the flooder")
 	for _, s := range []string{"203.0.113.1", "203.0.113.67", "198.51.100.66", "2001:db8::1", "2001:db8::2"} {
 		assert.Equal(t, 5, allowN(l, netip.MustParseAddr(s), t0, 6), "source %s while the flooder is limited", s)
 	}
-	assert.False(t, l.Allow(flooder, t0.Add(time.Second-time.Nanosecond)), "flooder still limited")
-	assert.True(t, l.Allow(flooder, t0.Add(time.Second)), "flooder in a new window")
+	assert.False(t, l.Allow(src(flooder), t0.Add(time.Second-time.Nanosecond)), "flooder still limited")
+	assert.True(t, l.Allow(src(flooder), t0.Add(time.Second)), "flooder in a new window")
 	// A clock stepping back restarts the window rather than locking out.
 	assert.Equal(t, 5, allowN(l, flooder, t0.Add(-time.Hour), 6), "after the clock stepped back")
+}
+
+// TestLimiterByPort checks that a Limiter counting by port gives each port
+// of one IP its own budget, and that the default shares the IP's.
+func TestLimiterByPort(t *testing.T) {
+	t0 := time.Date(2024, 5, 1, 12, 0, 0, 0, time.UTC)
+	ip := netip.MustParseAddr("127.0.0.1")
+	tests := []struct {
+		byPort bool
+		want   []int // allowed per port, ports 1000, 1001, 1002 in turn
+	}{
+		{false, []int{3, 0, 0}},
+		{true, []int{3, 3, 3}},
+	}
+	for _, tt := range tests {
+		t.Run(fmt.Sprint("byPort=", tt.byPort), func(t *testing.T) {
+			l := newTestLimiter(LimiterConfig{Limit: 3, ByPort: tt.byPort}, t0)
+			for i, want := range tt.want {
+				from := netip.AddrPortFrom(ip, uint16(1000+i))
+				got := 0
+				for range 10 {
+					if l.Allow(from, t0) {
+						got++
+					}
+				}
+				assert.Equal(t, want, got, "port %d", from.Port())
+			}
+			// The IPv4-mapped form of a source is the same source.
+			mapped := netip.AddrPortFrom(netip.AddrFrom16(ip.As16()), 1000)
+			assert.False(t, l.Allow(mapped, t0), "IPv4-mapped form of port 1000")
+		})
+	}
+	r := NewResponder(Config{Key: testKey, RateLimit: 2, RateLimitByPort: true})
+	r.SetAdvertise(true)
+	for port := range uint16(3) {
+		from := netip.AddrPortFrom(ip, 2000+port)
+		assert.True(t, answered(t, r, from), "responder by port: port %d, first", from.Port())
+		assert.True(t, answered(t, r, from), "responder by port: port %d, second", from.Port())
+		assert.False(t, answered(t, r, from), "responder by port: port %d, third", from.Port())
+	}
 }
 
 // TestLimiterMaxSources floods a Limiter with distinct spoofed sources while
@@ -277,12 +320,12 @@ func TestLimiterMaxSources(t *testing.T) {
 			const sources = 100_000
 			for i := range sources {
 				ip := netip.AddrFrom4([4]byte{10, byte(i >> 16), byte(i >> 8), byte(i)})
-				l.Allow(ip, now)
-				if i%5 == 0 && l.Allow(flooder, now) {
+				l.Allow(src(ip), now)
+				if i%5 == 0 && l.Allow(src(flooder), now) {
 					floodAllowed++
 				}
 				if i%1000 == 0 {
-					require.True(t, l.Allow(legit, now), "legitimate source refused at packet %d", i)
+					require.True(t, l.Allow(src(legit), now), "legitimate source refused at packet %d", i)
 				}
 				if i%100 == 99 {
 					now = now.Add(time.Millisecond) // a second in all
@@ -301,11 +344,11 @@ func TestLimiterMaxSources(t *testing.T) {
 	}
 	// MaxSources above MaxSourcesLimit counts as MaxSourcesLimit.
 	l := newTestLimiter(LimiterConfig{Limit: 1, MaxSources: 1 << 40}, t0)
-	l.Allow(netip.MustParseAddr("192.0.2.1"), t0)
+	l.Allow(src(netip.MustParseAddr("192.0.2.1")), t0)
 	n := len(l.l.entries)
 	assert.True(t, n <= MaxSourcesLimit && n > MaxSourcesLimit/2, "%d entries", n)
 	l = newTestLimiter(LimiterConfig{Limit: 1}, t0)
-	l.Allow(netip.MustParseAddr("192.0.2.1"), t0)
+	l.Allow(src(netip.MustParseAddr("192.0.2.1")), t0)
 	n = len(l.l.entries)
 	assert.True(t, n <= DefaultMaxSources && n > DefaultMaxSources/2, "%d entries by default", n)
 }
@@ -328,10 +371,10 @@ func TestLimiterConcurrent(t *testing.T) {
 			ip := netip.AddrFrom4([4]byte{192, 0, 2, byte(g + 1)})
 			for i := range sends {
 				now := t0.Add(time.Duration(i) * time.Microsecond)
-				if l.Allow(ip, now) {
+				if l.Allow(src(ip), now) {
 					own[g]++
 				}
-				if l.Allow(shared, now) {
+				if l.Allow(src(shared), now) {
 					sharedOK[g]++
 				}
 			}
@@ -352,12 +395,12 @@ func TestLimiterAllocs(t *testing.T) {
 	t0 := time.Date(2024, 5, 1, 12, 0, 0, 0, time.UTC)
 	l := newTestLimiter(LimiterConfig{Limit: 10, MaxSources: 256}, t0)
 	ip := netip.MustParseAddr("192.0.2.1")
-	require.True(t, l.Allow(ip, t0), "first packet") // allocates the table
-	assert.Zero(t, testing.AllocsPerRun(1000, func() { l.Allow(ip, t0) }), "known source")
+	require.True(t, l.Allow(src(ip), t0), "first packet") // allocates the table
+	assert.Zero(t, testing.AllocsPerRun(1000, func() { l.Allow(src(ip), t0) }), "known source")
 	i := 0
 	assert.Zero(t, testing.AllocsPerRun(1000, func() {
 		i++
-		l.Allow(netip.AddrFrom16([16]byte{0x20, 0x01, 0x0d, 0xb8, 12: byte(i >> 24), byte(i >> 16), byte(i >> 8), byte(i)}), t0)
+		l.Allow(src(netip.AddrFrom16([16]byte{0x20, 0x01, 0x0d, 0xb8, 12: byte(i >> 24), byte(i >> 16), byte(i >> 8), byte(i)})), t0)
 	}), "new sources")
-	assert.Zero(t, testing.AllocsPerRun(1000, func() { l.Allow(ip, t0.Add(time.Hour)) }), "new window")
+	assert.Zero(t, testing.AllocsPerRun(1000, func() { l.Allow(src(ip), t0.Add(time.Hour)) }), "new window")
 }
