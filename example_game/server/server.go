@@ -90,8 +90,8 @@ type Server struct {
 	// threadMemory: the back end keeps memory per OS thread, so the socket
 	// goroutine, which calls it, stays on one.
 	threadMemory bool
-	gameIn *systems.Inbox
-	wg     sync.WaitGroup
+	gameIn       *systems.Inbox
+	wg           sync.WaitGroup
 
 	clients map[netip.AddrPort]donburi.Entity
 	remotes *donburi.Query
@@ -117,8 +117,8 @@ type Counters struct {
 	Bad               uint64 // game datagrams that did not decode
 	// Dropped counts the game datagrams the inbox refused, or dropped to
 	// make room for another source's, because it was full.
-	Dropped uint64
-	Joins, Leaves     uint64 // players who joined and left
+	Dropped       uint64
+	Joins, Leaves uint64 // players who joined and left
 }
 
 // New binds the game socket, initializes the Steam game server, installs the
