@@ -69,6 +69,12 @@ var targets = []target{
 		den: loadBench + "quiet", limit: 0.95, atLeast: true},
 	{what: "inputs received: junk flood of 200 sources / none", num: loadBench + "junk-flood/sources=200", unit: "inputs-%",
 		den: loadBench + "quiet", limit: 0.95, atLeast: true},
+	{what: "A2S round trip: shared socket / own query port (queries/s)", num: pkgServer + "BenchmarkQueryRoundTrip/shared",
+		den: pkgServer + "BenchmarkQueryRoundTrip/own-port", limit: 0.85, atLeast: true, throughputRatio: true},
+	{what: "allocations per Steam datagram (Plugin.HandlePacket, INFO)", num: pkgECS + "BenchmarkHandlePacket/info",
+		unit: "allocs/op", limit: 0},
+	{what: "allocations per A2S round trip on the shared socket", num: pkgServer + "BenchmarkQueryRoundTrip/shared",
+		unit: "allocs/op", limit: 0},
 }
 
 func main() {
