@@ -19,9 +19,7 @@ import (
 // that a benchmark measures the server alone.
 func rawJoin(tb testing.TB, srv *server.Server, u *local.Universe, name string) *net.UDPConn {
 	tb.Helper()
-	conn, err := net.DialUDP("udp4", nil, net.UDPAddrFromAddrPort(srv.Addr()))
-	require.NoError(tb, err)
-	tb.Cleanup(func() { _ = conn.Close() })
+	conn := dialLoad(tb, srv.Addr())
 	id := u.AddUser(local.User{Name: name, Apps: []steamgs.AppID{server.DefaultAppID}})
 	buf := make([]byte, 2048)
 	// await sends pkt, ticks the server and returns the first reply of type t.

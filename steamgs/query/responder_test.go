@@ -361,6 +361,23 @@ func TestSetRuleCountLimit(t *testing.T) {
 	require.NoError(t, r.SetRule(key(0), "x"), "replacing at the count limit")
 }
 
+// untilStopped calls step(first), step(first+1), ... on a goroutine of wg
+// until stop is closed.
+func untilStopped(wg *sync.WaitGroup, stop <-chan struct{}, first int, step func(i int)) {
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for i := first; ; i++ {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			step(i)
+		}
+	}()
+}
+
 // TestConcurrentState mutates state on one goroutine while others query
 // through Handle; run with -race.
 func TestConcurrentState(t *testing.T) {
@@ -368,28 +385,19 @@ func TestConcurrentState(t *testing.T) {
 	r.SetAdvertise(true)
 	var wg sync.WaitGroup
 	stop := make(chan struct{})
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		for i := 0; ; i++ {
-			select {
-			case <-stop:
-				return
-			default:
-			}
-			r.SetInfo(Info{Name: fmt.Sprint(i)})
-			r.AddPlayer(uint64(i%50), time.Now())
-			r.UpdatePlayer(uint64(i%50), "p", uint32(i))
-			if i%3 == 0 {
-				r.RemovePlayer(uint64(i % 50))
-			}
-			_ = r.SetRule(fmt.Sprint(i%100), "v")
-			if i%500 == 0 {
-				r.ClearRules()
-			}
-			r.SetAdvertise(i%7 != 0)
+	untilStopped(&wg, stop, 0, func(i int) {
+		r.SetInfo(Info{Name: fmt.Sprint(i)})
+		r.AddPlayer(uint64(i%50), time.Now())
+		r.UpdatePlayer(uint64(i%50), "p", uint32(i))
+		if i%3 == 0 {
+			r.RemovePlayer(uint64(i % 50))
 		}
-	}()
+		_ = r.SetRule(fmt.Sprint(i%100), "v")
+		if i%500 == 0 {
+			r.ClearRules()
+		}
+		r.SetAdvertise(i%7 != 0)
+	})
 	for g := range 2 {
 		wg.Add(1)
 		go func() {
@@ -431,23 +439,14 @@ func TestSnapshotsWhileSetting(t *testing.T) {
 	var wg sync.WaitGroup
 	var written atomic.Int64
 	stop := make(chan struct{})
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		for i := 1; ; i++ {
-			select {
-			case <-stop:
-				return
-			default:
-			}
-			name := strings.Repeat("x", i%200) + fmt.Sprint(i) // sizes vary, so reused buffers would show
-			r.SetInfo(Info{Name: name})
-			assert.NoError(t, r.SetRule("n", name))
-			r.AddPlayer(uint64(i%40), time.Now())
-			r.UpdatePlayer(uint64(i%40), name, uint32(i))
-			written.Store(int64(i))
-		}
-	}()
+	untilStopped(&wg, stop, 1, func(i int) {
+		name := strings.Repeat("x", i%200) + fmt.Sprint(i) // sizes vary, so reused buffers would show
+		r.SetInfo(Info{Name: name})
+		assert.NoError(t, r.SetRule("n", name))
+		r.AddPlayer(uint64(i%40), time.Now())
+		r.UpdatePlayer(uint64(i%40), name, uint32(i))
+		written.Store(int64(i))
+	})
 	for g := range 3 {
 		wg.Add(1)
 		go func() {
