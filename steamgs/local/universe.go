@@ -53,8 +53,10 @@ type Options struct {
 	PublicIP netip.Addr
 	// QueryRateLimit is the number of A2S packets a server answers from one
 	// source IP per 200 ms, on its query port or the shared game socket;
-	// zero means
-	// query.DefaultRateLimit and a negative value means no limit.
+	// zero means query.DefaultRateLimit and a negative value means no
+	// limit. All sources together get query.DefaultTotalFactor times as
+	// many before each is held to its fair share of them (see
+	// query.LimiterConfig.Total).
 	QueryRateLimit int
 	// QueryRateLimitByPort counts each source address and port against
 	// QueryRateLimit on its own, rather than each IP (see

@@ -15,12 +15,18 @@ const RateWindow = 200 * time.Millisecond
 
 // Limiter is a per-source rate limit with a table of fixed size: at most
 // Limit packets per source per Window, a source being an IP address (or,
-// with ByPort, an address and port). A flood from one source never
-// takes room from others, and a flood from many spoofed sources evicts only
-// sources that sent little (see the table's rules below), so memory stays
-// bounded whatever arrives. It is what a Responder applies before answering,
-// and what a game applies to its own datagrams before they reach any queue.
-// Its methods are safe for concurrent use; make it with NewLimiter.
+// with ByPort, an address and port), and a total over all sources shared
+// fairly: once Total packets were allowed in a window, a source is allowed
+// only within its share of the total, Total divided by the sources heard
+// from in the window. So a flood from one source never takes room from
+// others; a flood from many sources, each within its own limit, is held to
+// about the total, while a source that sends less than its share, such as
+// a server browser, is still allowed; and a flood from many spoofed sources
+// evicts only sources that sent little (see the table's rules below), so
+// memory stays bounded whatever arrives. It is what a Responder applies
+// before answering, and what a game applies to its own datagrams before
+// they reach any queue. Its methods are safe for concurrent use; make it
+// with NewLimiter.
 type Limiter struct {
 	epoch  time.Time
 	window int64
@@ -37,7 +43,11 @@ type LimiterConfig struct {
 	Limit int
 	// Window is the length of a counting window; 0 means RateWindow.
 	Window time.Duration
-	// MaxSources bounds the sources tracked (32 bytes each, allocated on
+	// Total is the most packets per Window from all sources together that
+	// are allowed before the fair shares apply; 0 means DefaultTotalFactor
+	// times Limit, < 0 no total.
+	Total int
+	// MaxSources bounds the sources tracked (40 bytes each, allocated on
 	// first use); 0 means DefaultMaxSources, above MaxSourcesLimit counts
 	// as MaxSourcesLimit.
 	MaxSources int
@@ -52,11 +62,19 @@ type LimiterConfig struct {
 	ByPort bool
 }
 
+// DefaultTotalFactor is LimiterConfig.Total's default, in multiples of
+// Limit: the packets of 50 sources at their limit.
+const DefaultTotalFactor = 50
+
 // NewLimiter returns a Limiter configured by cfg, counting windows from now.
 func NewLimiter(cfg LimiterConfig, now time.Time) *Limiter {
 	limit := cfg.Limit
 	if limit == 0 {
 		limit = DefaultRateLimit
+	}
+	total := cfg.Total
+	if total == 0 && limit > 0 {
+		total = min(DefaultTotalFactor*limit, math.MaxUint32)
 	}
 	maxSources := cfg.MaxSources
 	if maxSources <= 0 {
@@ -67,8 +85,12 @@ func NewLimiter(cfg LimiterConfig, now time.Time) *Limiter {
 		window = RateWindow
 	}
 	k0, k1 := keyHalves(cfg.Key)
-	return &Limiter{epoch: now, window: int64(window), byPort: cfg.ByPort,
+	l := &Limiter{epoch: now, window: int64(window), byPort: cfg.ByPort,
 		l: newLimiter(limit, min(maxSources, MaxSourcesLimit), k0, k1)}
+	if total > 0 {
+		l.l.total = uint32(min(total, math.MaxUint32))
+	}
+	return l
 }
 
 // Allow counts one packet from the source at now and reports whether it is
@@ -97,20 +119,33 @@ const limiterWays = 8
 // sent little (whose counters restart, failing open), while a source over its
 // limit keeps its slot and stays limited, and memory never grows past the table.
 // The zero value with limit 0 allows everything.
+//
+// The total counts in windows aligned on the epoch (window w is [w*window,
+// (w+1)*window)), which each entry remembers it was last heard in.
 type limiter struct {
 	limit   uint32 // packets per window; 0 = unlimited
+	total   uint32 // packets per window of all sources before fair shares; 0 = none
 	max     int    // table size bound
 	k0, k1  uint64 // hash key
 	ways    int
 	mask    uint64 // number of sets - 1
 	entries []limEntry
+	// The current aligned window, the packets allowed in it and the
+	// sources heard from in it.
+	win            int64
+	allowed, heard uint32
 }
 
 type limEntry struct {
-	addr  [18]byte // IP (IPv4 as IPv4-mapped IPv6), then the port or 0
-	start int64    // window start, ns since the responder's epoch
-	count uint32   // packets in the window
+	addr  [16]byte // IP (IPv4 as IPv4-mapped IPv6)
+	port  uint16   // or 0, when the limiter counts by IP
 	used  bool
+	count uint32 // packets in the window
+	start int64  // window start, ns since the responder's epoch
+	// The aligned window the source was last heard in (its low 32 bits)
+	// and its packets in it, for its fair share of the total.
+	win  uint32
+	sent uint32
 }
 
 func newLimiter(limit, maxSources int, k0, k1 uint64) limiter {
@@ -141,9 +176,9 @@ func (l *limiter) allow(ip netip.Addr, port uint16, now, window int64) bool {
 	if l.entries == nil {
 		l.init()
 	}
+	addr := ip.As16()
 	var key [18]byte
-	a := ip.As16()
-	copy(key[:], a[:])
+	copy(key[:], addr[:])
 	key[16], key[17] = byte(port), byte(port>>8)
 	set := int(siphash.Hash(l.k0, l.k1, key[:]) & l.mask)
 	ents := l.entries[set*l.ways : (set+1)*l.ways]
@@ -151,14 +186,14 @@ func (l *limiter) allow(ip netip.Addr, port uint16, now, window int64) bool {
 	for i := range ents {
 		e := &ents[i]
 		expired := now-e.start >= window || now < e.start
-		if e.used && e.addr == key {
+		if e.used && e.addr == addr && e.port == port {
 			if expired {
 				e.start, e.count = now, 0
 			}
 			if e.count < math.MaxUint32 {
 				e.count++
 			}
-			return e.count <= l.limit
+			return l.share(e, now, window, e.count <= l.limit)
 		}
 		// Rank eviction candidates: free, then expired, then by count.
 		var rank uint64
@@ -174,8 +209,37 @@ func (l *limiter) allow(ip netip.Addr, port uint16, now, window int64) bool {
 			victim, victimRank = i, rank
 		}
 	}
-	ents[victim] = limEntry{addr: key, start: now, count: 1, used: true}
-	return 1 <= l.limit
+	e := &ents[victim]
+	*e = limEntry{addr: addr, port: port, start: now, count: 1, used: true}
+	return l.share(e, now, window, 1 <= l.limit)
+}
+
+// share counts a packet of source e against the total, in the aligned
+// window of now, and reports whether it is allowed: within the source's own
+// limit (ok), and within the total or, past it, within the source's share.
+func (l *limiter) share(e *limEntry, now, window int64, ok bool) bool {
+	if l.total == 0 {
+		return ok
+	}
+	w := now / window
+	if now < 0 && now%window != 0 {
+		w-- // floor, for a clock that stepped back before the epoch
+	}
+	if w != l.win {
+		l.win, l.allowed, l.heard = w, 0, 0
+	}
+	if e.win != uint32(w) || e.sent == 0 {
+		e.win, e.sent = uint32(w), 0
+		l.heard++
+	}
+	if e.sent < math.MaxUint32 {
+		e.sent++
+	}
+	if !ok || (l.allowed >= l.total && e.sent > l.total/max(l.heard, 1)) {
+		return false
+	}
+	l.allowed++
+	return true
 }
 
 // tracked returns the number of sources in the table.

@@ -111,7 +111,9 @@ func TestMaxSourcesClamped(t *testing.T) {
 func TestFloodManySources(t *testing.T) {
 	clk := newFakeClock()
 	const maxSources, limit = 1024, 20
-	r := NewResponder(Config{Now: clk.Now, Key: testKey, RateLimit: limit, MaxSources: maxSources})
+	// No total: the table alone, which fails open for sources that sent
+	// little (TestLimiterTotal holds such a flood to the total).
+	r := NewResponder(Config{Now: clk.Now, Key: testKey, RateLimit: limit, TotalRateLimit: -1, MaxSources: maxSources})
 	r.SetAdvertise(true)
 	r.SetInfo(fullInfo())
 	legit := addr("203.0.113.50:27005")
@@ -303,16 +305,75 @@ func TestLimiterByPort(t *testing.T) {
 	}
 }
 
-// TestLimiterMaxSources floods a Limiter with distinct spoofed sources while
-// one source floods and a legitimate one sends within its limit: the table
-// stays at its bound, the flooder stays limited and the legitimate source is
-// always allowed.
+// TestLimiterTotal floods a Limiter from many sources: with each source over
+// its own limit, the packets allowed per window stay within about the total
+// while a source that sends less than its share is always allowed; with
+// spoofed sources of one packet each, within the total exactly; without a
+// total, each source gets its own limit.
+func TestLimiterTotal(t *testing.T) {
+	t0 := time.Date(2024, 5, 1, 12, 0, 0, 0, time.UTC)
+	const limit, total, windows = 50, 2000, 5
+	type result struct{ allowed, legit int }
+	// run sends, each window, rounds of one packet from each of sources
+	// sources (of one packet each when spoofed), with the legitimate
+	// source's five packets spread among them, and returns what was
+	// allowed in each window.
+	run := func(cfg LimiterConfig, sources, rounds int, spoofed bool) []result {
+		l := newTestLimiter(cfg, t0)
+		legit := netip.MustParseAddrPort("198.51.100.1:27005")
+		out := make([]result, windows)
+		n := 0
+		for w := range windows {
+			now := t0.Add(time.Duration(w) * RateWindow) // t0 starts an aligned window
+			for r := range rounds {
+				if r%(rounds/5) == 0 && l.Allow(legit, now) {
+					out[w].legit++
+				}
+				for i := range sources {
+					n++
+					id := i
+					if spoofed {
+						id = n
+					}
+					ip := netip.AddrFrom4([4]byte{10, byte(id >> 16), byte(id >> 8), byte(id)})
+					if l.Allow(netip.AddrPortFrom(ip, 1), now.Add(time.Duration(r))) {
+						out[w].allowed++
+					}
+				}
+			}
+		}
+		return out
+	}
+	for w, r := range run(LimiterConfig{Limit: limit, Total: total, MaxSources: 4096}, 200, 60, false) {
+		assert.Equal(t, 5, r.legit, "window %d: the legitimate source's packets", w)
+		assert.GreaterOrEqual(t, r.allowed+r.legit, total, "window %d: allowed", w)
+		assert.LessOrEqual(t, r.allowed, total+total, "window %d: the flood's allowed, total %d and the shares", w, total)
+	}
+	for w, r := range run(LimiterConfig{Limit: limit, Total: total, MaxSources: 4096}, 10_000, 5, true) {
+		assert.Equal(t, total, r.allowed+r.legit, "window %d: spoofed flood allowed, total %d", w, total)
+	}
+	for w, r := range run(LimiterConfig{Limit: limit, Total: -1, MaxSources: 4096}, 200, 60, false) {
+		assert.Equal(t, 5, r.legit, "window %d: the legitimate source's packets", w)
+		assert.Equal(t, 200*limit, r.allowed, "window %d: without a total, each source's limit", w)
+	}
+	// The default total is DefaultTotalFactor times the limit.
+	l := newTestLimiter(LimiterConfig{Limit: limit}, t0)
+	assert.Equal(t, uint32(DefaultTotalFactor*limit), l.l.total, "default total")
+	assert.Zero(t, newTestLimiter(LimiterConfig{Limit: -1}, t0).l.total, "total of an unlimited limiter")
+	r := NewResponder(Config{Key: testKey, RateLimit: 10, TotalRateLimit: 123})
+	assert.Equal(t, uint32(123), r.lim.l.total, "Responder's total")
+}
+
+// TestLimiterMaxSources floods a Limiter without a total with distinct
+// spoofed sources while one source floods and a legitimate one sends within
+// its limit: the table stays at its bound, the flooder stays limited and the
+// legitimate source is always allowed.
 func TestLimiterMaxSources(t *testing.T) {
 	t0 := time.Date(2024, 5, 1, 12, 0, 0, 0, time.UTC)
 	for _, maxSources := range []int{1, 8, 100, 1024} {
 		t.Run(fmt.Sprint(maxSources), func(t *testing.T) {
 			const limit = 20
-			l := newTestLimiter(LimiterConfig{Limit: limit, MaxSources: maxSources}, t0)
+			l := newTestLimiter(LimiterConfig{Limit: limit, Total: -1, MaxSources: maxSources}, t0)
 			flooder := netip.MustParseAddr("203.0.113.66")
 			legit := netip.MustParseAddr("203.0.113.50")
 			now := t0

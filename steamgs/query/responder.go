@@ -17,7 +17,7 @@ const (
 	// DefaultMaxSources is the number of source IPs the rate limit tracks when
 	// Config.MaxSources is 0.
 	DefaultMaxSources = 4096
-	// MaxSourcesLimit is the most source IPs the rate limit tracks (32 MiB of
+	// MaxSourcesLimit is the most source IPs the rate limit tracks (40 MiB of
 	// table); a larger Config.MaxSources counts as this.
 	MaxSourcesLimit = 1 << 20
 	// DefaultChallengeWindow is the challenge window when
@@ -37,8 +37,13 @@ type Config struct {
 	// RateLimitByPort counts each source address and port against the rate
 	// limit on its own, rather than each IP (see LimiterConfig.ByPort).
 	RateLimitByPort bool
+	// TotalRateLimit is the most packets answered per RateWindow from all
+	// sources before each source is held to its fair share (see
+	// LimiterConfig.Total); 0 means DefaultTotalFactor times RateLimit, < 0
+	// no total.
+	TotalRateLimit int
 	// MaxSources bounds the source IPs the rate limit tracks (its memory is
-	// fixed: 32 bytes each, allocated on first use); 0 means DefaultMaxSources,
+	// fixed: 40 bytes each, allocated on first use); 0 means DefaultMaxSources,
 	// and a value above MaxSourcesLimit counts as MaxSourcesLimit.
 	MaxSources int
 	// Key is the challenge key; all zero means a random key from crypto/rand.
@@ -147,7 +152,8 @@ func NewResponder(cfg Config) *Responder {
 		le.PutUint64(key[8:], k1)
 	}
 	r.ch = NewChallenges(key, cfg.ChallengeWindow)
-	r.lim = NewLimiter(LimiterConfig{Limit: cfg.RateLimit, MaxSources: cfg.MaxSources, Key: key, ByPort: cfg.RateLimitByPort}, r.now())
+	r.lim = NewLimiter(LimiterConfig{Limit: cfg.RateLimit, Total: cfg.TotalRateLimit, MaxSources: cfg.MaxSources,
+		Key: key, ByPort: cfg.RateLimitByPort}, r.now())
 	r.bufs.New = func() any { b := make([]byte, 0, MaxPacketSize); return &b }
 	return r
 }
