@@ -1,12 +1,17 @@
 package server_test
 
 import (
+	"bufio"
 	"context"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"net"
 	"net/netip"
+	"os"
+	"os/exec"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -170,45 +175,151 @@ func runFlood(b *testing.B, a2s, junk int) loadResult {
 	r := startRig(b, true)
 	// The probe takes its challenge before the flood.
 	p := newProbe(b, r.target)
+	f := startFlood(b, r.target, a2s, junk)
+	var res loadResult
+	time.Sleep(loadWarmUp)
+	p.run(&res, slowProbe, loadTime)
+	res.flood, res.floodTime = f.stop(b)
+	res.inputsSent, res.inputsReceived = r.stop(b)
+	return res
+}
+
+// floodEnv, set in the environment of the test binary, makes it the load
+// driver's flooding process (see floodChild) rather than run tests.
+const floodEnv = "STEAMGS_LOAD_FLOOD"
+
+// flood is a flooding process.
+type flood struct {
+	cmd   *exec.Cmd
+	stdin io.WriteCloser
+	out   *bufio.Scanner
+}
+
+// startFlood starts a process that floods to with a2s sources of A2S_INFO
+// queries with valid challenges and junk sources of Inputs from addresses
+// that never joined, floodRate datagrams per second in all, until stop. It
+// is this test binary again, at the lowest scheduling priority (nice 19)
+// where the system has nice: a flood comes from the network, and the one
+// here should take no more of the machine's two cores than the server
+// leaves, or the run would measure the flooder's share of the CPU rather
+// than the server. It returns once every source is flooding.
+func startFlood(tb testing.TB, to netip.AddrPort, a2s, junk int) *flood {
+	tb.Helper()
+	exe, err := os.Executable()
+	require.NoError(tb, err)
+	args := []string{exe, "-test.run=^$"}
+	if nice, err := exec.LookPath("nice"); err == nil {
+		args = append([]string{nice, "-n", "19"}, args...)
+	}
+	cmd := exec.Command(args[0], args[1:]...)
+	cmd.Env = append(os.Environ(), fmt.Sprintf("%s=%s,%d,%d", floodEnv, to, a2s, junk))
+	cmd.Stderr = os.Stderr
+	stdin, err := cmd.StdinPipe()
+	require.NoError(tb, err)
+	stdout, err := cmd.StdoutPipe()
+	require.NoError(tb, err)
+	require.NoError(tb, cmd.Start())
+	f := &flood{cmd: cmd, stdin: stdin, out: bufio.NewScanner(stdout)}
+	tb.Cleanup(func() { _ = f.stdin.Close(); _ = f.cmd.Wait() })
+	require.True(tb, f.out.Scan(), "flooding process: %v", f.out.Err())
+	require.Equal(tb, "flooding", f.out.Text(), "flooding process")
+	return f
+}
+
+// stop ends the flood and returns the datagrams it sent and for how long.
+func (f *flood) stop(tb testing.TB) (uint64, time.Duration) {
+	tb.Helper()
+	require.NoError(tb, f.stdin.Close())
+	require.True(tb, f.out.Scan(), "flooding process's count: %v", f.out.Err())
+	var sent uint64
+	var secs float64
+	_, err := fmt.Sscanf(f.out.Text(), "sent %d in %gs", &sent, &secs)
+	require.NoError(tb, err, "flooding process's count %q", f.out.Text())
+	require.NoError(tb, f.cmd.Wait(), "flooding process")
+	return sent, time.Duration(secs * float64(time.Second))
+}
+
+// floodChild is the flooding process: spec is "address,a2s,junk". It says
+// "flooding" once every source has what it sends, floods until its
+// standard input closes, then says how many datagrams it sent, and
+// returns its exit code.
+func floodChild(spec string) int {
+	var to netip.AddrPort
+	var a2s, junk int
+	parts := strings.Split(spec, ",")
+	if len(parts) != 3 {
+		fmt.Fprintln(os.Stderr, "flood: bad spec", spec)
+		return 2
+	}
+	var err error
+	if to, err = netip.ParseAddrPort(parts[0]); err == nil {
+		_, err = fmt.Sscanf(parts[1]+" "+parts[2], "%d %d", &a2s, &junk)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "flood: bad spec", spec, err)
+		return 2
+	}
+	t := &childT{}
 	var conns []*net.UDPConn
 	var reqs [][]byte
 	for range junk {
-		conns = append(conns, dialLoad(b, r.target))
+		conns = append(conns, dialLoad(t, to))
 		reqs = append(reqs, proto.Input{Seq: 1, Buttons: 1}.AppendTo(nil))
 	}
 	if a2s > 0 {
 		flooders := make([]*net.UDPConn, a2s)
 		for i := range flooders {
-			flooders[i] = dialLoad(b, r.target)
+			flooders[i] = dialLoad(t, to)
 		}
 		conns = append(conns, flooders...)
-		reqs = append(reqs, challenged(b, flooders)...)
+		reqs = append(reqs, challenged(t, flooders)...)
+	}
+	if t.failed {
+		return 1
 	}
 	var stop atomic.Bool
-	var sent atomic.Uint64
-	done := make(chan struct{})
-	start := time.Now()
 	go func() {
-		defer close(done)
-		// Paced at floodRate: bursts every half millisecond catch up with
-		// the rate, as far as the machine lets the sender.
-		for i := 0; !stop.Load(); time.Sleep(500 * time.Microsecond) {
-			for due := int(time.Since(start).Seconds() * floodRate); i < due && !stop.Load(); i++ {
-				k := i % len(conns)
-				if _, err := conns[k].Write(reqs[k]); err == nil {
-					sent.Add(1)
-				}
+		_, _ = io.Copy(io.Discard, os.Stdin) // until the driver closes it
+		stop.Store(true)
+	}()
+	fmt.Println("flooding")
+	start := time.Now()
+	sent := 0
+	// Paced at floodRate: bursts every half millisecond catch up with the
+	// rate, as far as the machine lets the sender.
+	for i := 0; !stop.Load(); time.Sleep(500 * time.Microsecond) {
+		for due := int(time.Since(start).Seconds() * floodRate); i < due && !stop.Load(); i++ {
+			k := i % len(conns)
+			if _, err := conns[k].Write(reqs[k]); err == nil {
+				sent++
 			}
 		}
-	}()
-	var res loadResult
-	time.Sleep(loadWarmUp)
-	p.run(&res, slowProbe, loadTime)
-	stop.Store(true)
-	<-done
-	res.flood, res.floodTime = sent.Load(), time.Since(start)
-	res.inputsSent, res.inputsReceived = r.stop(b)
-	return res
+	}
+	fmt.Printf("sent %d in %gs\n", sent, time.Since(start).Seconds())
+	t.cleanup()
+	return 0
+}
+
+// childT is the testing.TB of the flooding process, for the helpers it
+// shares with the driver: failures go to standard error (FailNow exits),
+// cleanups run at its end.
+type childT struct {
+	testing.TB
+	failed   bool
+	cleanups []func()
+}
+
+func (t *childT) Helper() {}
+func (t *childT) Errorf(format string, args ...any) {
+	t.failed = true
+	fmt.Fprintf(os.Stderr, "flood: "+format+"\n", args...)
+}
+func (t *childT) FailNow()         { os.Exit(1) }
+func (t *childT) Cleanup(f func()) { t.cleanups = append(t.cleanups, f) }
+func (t *childT) cleanup() {
+	for i := len(t.cleanups) - 1; i >= 0; i-- {
+		t.cleanups[i]()
+	}
 }
 
 // loadRig is a running server with its players.
