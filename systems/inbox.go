@@ -70,12 +70,15 @@ type inboxBatch struct {
 	order []inboxRef
 	// srcs is an open-addressing table of the sources seen since the last
 	// drain: an entry is in use when its gen is the batch's.
-	srcs  []inboxSource
-	nsrcs int
-	gen   uint32
-	// heavy is the source that held the most datagrams when last looked
-	// at, or -1: the one that makes room for others.
+	srcs []inboxSource
+	gen  uint32
+	// used lists the entries of srcs in use.
+	used []int32
+	// heavy is the source that holds the most datagrams, or -1: the one
+	// that makes room for others. It is exact unless stale, after it made
+	// room, when the next look finds the most again.
 	heavy int32
+	stale bool
 }
 
 type inboxSlot struct {
@@ -126,6 +129,7 @@ func newInboxBatch(packets, size int) *inboxBatch {
 		slots: make([]inboxSlot, packets),
 		order: make([]inboxRef, 0, 2*packets),
 		srcs:  make([]inboxSource, tableSize),
+		used:  make([]int32, 0, maxSources(tableSize)),
 		gen:   1,
 		heavy: -1,
 	}
@@ -175,13 +179,12 @@ func (b *inboxBatch) offer(pkt []byte, from netip.AddrPort, size int, k0, k1 uin
 		slot = b.fresh
 		b.fresh++
 	} else {
+		if b.stale {
+			b.findHeavy()
+		}
 		h := b.heavy
 		if h < 0 || h == si || b.srcs[h].held <= src.held+1 {
-			// Nobody holds more than this source would: it has its share.
-			if h < 0 || src.held >= b.srcs[h].held {
-				b.heavy = si
-			}
-			return false, false
+			return false, false // nobody holds more than this source would: it has its share
 		}
 		slot = b.evict(h)
 		pushed = true
@@ -197,7 +200,7 @@ func (b *inboxBatch) offer(pkt []byte, from netip.AddrPort, size int, k0, k1 uin
 	}
 	src.tail = slot
 	src.held++
-	if b.heavy < 0 || src.held > b.srcs[b.heavy].held {
+	if !b.stale && (b.heavy < 0 || src.held > b.srcs[b.heavy].held) {
 		b.heavy = si
 	}
 	if len(b.order) == cap(b.order) {
@@ -207,13 +210,26 @@ func (b *inboxBatch) offer(pkt []byte, from netip.AddrPort, size int, k0, k1 uin
 	return true, pushed
 }
 
-// evict drops the oldest datagram of source h and returns its slot.
+// evict drops the oldest datagram of source h and returns its slot; h may
+// no longer hold the most.
 func (b *inboxBatch) evict(h int32) int32 {
 	src := &b.srcs[h]
 	slot := src.head
 	src.head = b.slots[slot].next
 	src.held--
+	b.stale = true
 	return slot
+}
+
+// findHeavy makes heavy the source that holds the most datagrams.
+func (b *inboxBatch) findHeavy() {
+	b.heavy, b.stale = -1, false
+	var most int32
+	for _, i := range b.used {
+		if n := b.srcs[i].held; n > most {
+			b.heavy, most = i, n
+		}
+	}
 }
 
 // compact removes from order the entries of datagrams that were dropped.
@@ -238,11 +254,11 @@ func (b *inboxBatch) source(from netip.AddrPort, k0, k1 uint64) int32 {
 	for i, h := 0, siphash.Hash(k0, k1, key[:]); i < len(b.srcs); i, h = i+1, h+1 {
 		e := &b.srcs[h&mask]
 		if e.gen != b.gen {
-			if 4*(b.nsrcs+1) > 3*len(b.srcs) {
+			if len(b.used) == cap(b.used) {
 				return -1
 			}
 			*e = inboxSource{from: from, gen: b.gen}
-			b.nsrcs++
+			b.used = append(b.used, int32(h&mask))
 			return int32(h & mask)
 		}
 		if e.from == from {
@@ -252,9 +268,13 @@ func (b *inboxBatch) source(from netip.AddrPort, k0, k1 uint64) int32 {
 	return -1
 }
 
+// maxSources is how many sources a table of n entries takes: three in four,
+// so that lookups stay short.
+func maxSources(n int) int { return 3 * n / 4 }
+
 // reset empties the batch.
 func (b *inboxBatch) reset() {
-	b.fresh, b.order, b.nsrcs, b.heavy = 0, b.order[:0], 0, -1
+	b.fresh, b.order, b.used, b.heavy, b.stale = 0, b.order[:0], b.used[:0], -1, false
 	b.gen++
 	if b.gen == 0 { // wrapped: entries of generation 0 must not look in use
 		clear(b.srcs)

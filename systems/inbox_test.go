@@ -134,6 +134,33 @@ func TestInboxSharesEvenly(t *testing.T) {
 	assert.Equal(t, room, total, "drained")
 }
 
+// TestInboxBurstOfNewcomers fills the inbox evenly from several flooders,
+// then has many sources that hold nothing arrive one after the other, as
+// players' inputs sent together do: each takes the place of a datagram of
+// whichever source holds the most at that moment, not only of the one that
+// held the most before the burst.
+func TestInboxBurstOfNewcomers(t *testing.T) {
+	const room, flooders, newcomers = 64, 8, 40
+	in := systems.NewInbox(systems.InboxConfig{Packets: room, PacketSize: 8})
+	for i := range 10 * room {
+		in.Offer([]byte("f"), port(i%flooders))
+	}
+	for i := range newcomers { // back to back, with no flood between
+		require.True(t, in.Offer([]byte("n"), port(1000+i)), "newcomer %d", i)
+	}
+	for i := range 10 * room { // the flood goes on, and gets no room back
+		in.Offer([]byte("f"), port(i%flooders))
+	}
+	counts := map[uint16]int{}
+	in.Drain(func(_ []byte, f netip.AddrPort) { counts[f.Port()]++ })
+	for i := range newcomers {
+		assert.Equal(t, 1, counts[uint16(1000+i)], "newcomer %d's datagrams", i)
+	}
+	for p := range flooders {
+		assert.InDelta(t, (room-newcomers)/flooders, counts[uint16(p)], 1, "flooder %d's datagrams", p)
+	}
+}
+
 // TestInboxManySources offers datagrams from far more sources than the inbox
 // has room for: it keeps at most its room, refuses sources once its table
 // of sources is full, and takes new sources again after a drain.
