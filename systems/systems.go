@@ -80,9 +80,10 @@ const (
 //
 // Each is a donburi ecs.System (its argument is not used and may be nil).
 // Package ecs does the ordering. A Systems value, like its world, belongs to
-// one goroutine, but for HandlePacket, which a socket goroutine calls: every
-// Steam call of the systems holds the Steam lock (LockSteam) for the call,
-// so that the two goroutines never call the Server at once.
+// one goroutine, but for HandlePacket, which a socket goroutine calls, and
+// LockSteam, UnlockSteam and ReleaseThreadMemory: every Steam call of the
+// systems holds the Steam lock (LockSteam) for the call, so that the two
+// goroutines never call the Server at once.
 //
 // A quiet tick, in which nothing changed and Steam has nothing to say, costs
 // the same whatever the number of players, allocates nothing, and makes no

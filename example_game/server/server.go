@@ -65,14 +65,16 @@ const releaseEvery = 4096
 // New starts one goroutine of its own, which reads the socket, and Close ends
 // it.
 //
-// The socket goroutine never waits for a tick. In GameSocketShare mode it
-// answers each of Steam's datagrams as it reads it (ecs.Plugin.HandlePacket:
-// the replies are written before the next datagram is read), on one OS
-// thread when the back end keeps memory per thread, as libsteam_api does;
-// the game's datagrams it queues for the next tick in an inbox that
-// its sources share fairly, so that one address's flood never takes the
-// room of the players' input. The socket's receive buffer is raised to
-// query.SocketReadBuffer, as the embedded Steam's own query port's is.
+// The socket goroutine never waits for a tick to run (at most for one Steam
+// call of the tick, under the plugin's Steam lock). In GameSocketShare mode
+// it answers each of Steam's datagrams as it reads it
+// (ecs.Plugin.HandlePacket: the replies are written before the next
+// datagram is read), on one OS thread when the back end keeps memory per
+// thread, as libsteam_api does. The game's datagrams it queues for the next
+// tick in an inbox that its sources share fairly, so that one address's
+// flood never takes the room of the players' input. The socket's receive
+// buffer is raised to query.SocketReadBuffer, as the embedded Steam's own
+// query port's is.
 type Server struct {
 	cfg   Config
 	log   *slog.Logger

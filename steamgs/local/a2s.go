@@ -18,11 +18,13 @@ const MaxQueuedPackets = 512
 
 // a2sState is a server's side of the server query protocol: its settings,
 // the Responder that answers from them, and the query socket or the queue of
-// outgoing packets. None of it is under the universe's lock: the fields are
-// used by the Conn's caller (one goroutine at a time), and the Responder
-// has locks of its own that its queries never hold while the server sets
-// state, so that one server's queries never wait on another's, and a
-// server's Steam calls never wait on its queries.
+// outgoing packets. It is the server's own: its fields are used by the
+// Conn's caller (one goroutine at a time), and queries, through
+// HandleIncomingPacket or the query port, never take the universe's lock.
+// The Responder's setters, some of them called with that lock held (as a
+// player is listed), never wait for a query being answered. So one
+// server's queries never wait on another's Steam calls, and no Steam call
+// waits on queries.
 type a2sState struct {
 	set steamgs.Settings // the last settings applied, without key/values
 	// rules are the key/values the Responder reports, in its order.
