@@ -2,11 +2,16 @@
 // components of package components, the systems of package systems in the
 // order of a tick, around the game's own systems, and the Steam events.
 //
-//	p, err := ecs.Install(world, srv, ecs.Options{Inbox: inbox, Send: send})
+//	p, err := ecs.Install(world, srv, ecs.Options{Send: send})
 //	p.AddSystem(movePlayers)            // the game's own systems, in order
 //	p.Settings().SetProduct("480")      // ... then log on:
 //	p.Settings().LogOnAnonymous()
 //	for range ticker.C { p.Tick() }     // or, in Ebiten, return p.Update() from Game.Update
+//
+// and, in GameSocketShare mode, the game's socket goroutine answers Steam's
+// datagrams as they arrive:
+//
+//	if steamgs.IsSteamPacket(pkt) { p.HandlePacket(pkt, from) } // replies sent with send
 //
 // A tick runs: packets in, callbacks, the game's systems, auth, scores,
 // settings, packets out (see package systems). The same plugin serves a
@@ -22,6 +27,7 @@ package ecs
 import (
 	"fmt"
 	"log/slog"
+	"net/netip"
 	"time"
 
 	"github.com/steamgs/steamgs/components"
@@ -36,11 +42,16 @@ import (
 // clock and logs nothing.
 type Options struct {
 	// Inbox, when not nil, is where the game's socket goroutine queues
-	// Steam's datagrams (Inbox.Offer); each tick hands them to
-	// HandleIncomingPacket. Use it in GameSocketShare mode.
+	// Steam's datagrams (Inbox.Offer), for games that hand them to Steam
+	// on the tick: each tick hands them to HandleIncomingPacket. A game that
+	// answers them on arrival (Plugin.HandlePacket) needs none.
 	Inbox *systems.Inbox
 	// Send, when not nil, sends Steam's outgoing datagrams from the game
-	// socket; each tick drains GetNextOutgoingPacket into it.
+	// socket: HandlePacket's replies at once, and each tick what Steam
+	// queued by itself (GetNextOutgoingPacket until it is empty). It is
+	// called from the tick's goroutine and from HandlePacket's, so it must
+	// be safe for concurrent use, as a net.UDPConn's writes are. Use it in
+	// GameSocketShare mode.
 	Send systems.SendFunc
 	// Rejected is what happens to players Steam denies or kicks.
 	Rejected systems.RejectPolicy
@@ -62,7 +73,15 @@ type Options struct {
 // Plugin is the Steam game server installed in one donburi world, and all a
 // game needs of it besides the *steamgs.Server: the tick, the events, the
 // settings and status components, the players and their auth sessions. Make
-// it with Install. Like its world, a Plugin belongs to one goroutine.
+// it with Install. Like its world, a Plugin belongs to one goroutine, but for
+// HandlePacket, which the game's socket goroutine calls.
+//
+// The plugin serializes Steam calls with one lock, the Steam lock: each
+// Steam call of the tick's systems and of HandlePacket holds it for the call
+// and no longer (never while a socket is written or game logic runs), so the
+// Server is never called by two goroutines at once, as its contract asks. A
+// game whose socket goroutine calls HandlePacket makes its own Server calls
+// between LockSteam and UnlockSteam.
 type Plugin struct {
 	sys   *systems.Systems
 	ecs   *decs.ECS
@@ -258,6 +277,34 @@ func (p *Plugin) RemovePlayers() int {
 	p.sys.Authenticate(p.ecs)
 	return len(gone)
 }
+
+// HandlePacket answers one of Steam's datagrams as it arrives, in
+// GameSocketShare mode: the game's socket goroutine calls it for each
+// datagram that starts FF FF FF FF (steamgs.IsSteamPacket) before it reads
+// the next. Under the Steam lock it hands pkt to HandleIncomingPacket, then
+// takes each datagram Steam has to send and sends it with Options.Send
+// after releasing the lock, before returning. It reports whether Steam took
+// pkt and allocates nothing once warm. See systems.Systems.HandlePacket;
+// on the real Steam the calling goroutine stays on one OS thread
+// (runtime.LockOSThread) and calls ReleaseThreadMemory before it ends.
+func (p *Plugin) HandlePacket(pkt []byte, from netip.AddrPort) bool {
+	return p.sys.HandlePacket(pkt, from)
+}
+
+// LockSteam takes the Steam lock: a game whose socket goroutine calls
+// HandlePacket makes its own calls of the Server (those the systems do not
+// make for it) between LockSteam and UnlockSteam, and holds the lock for
+// the calls only. It is not reentrant: Tick, HandlePacket, SendPackets,
+// RemovePlayers and ReleaseThreadMemory take it themselves.
+func (p *Plugin) LockSteam() { p.sys.LockSteam() }
+
+// UnlockSteam releases the Steam lock.
+func (p *Plugin) UnlockSteam() { p.sys.UnlockSteam() }
+
+// ReleaseThreadMemory calls the Server's ReleaseThreadMemory under the
+// Steam lock, for the calling goroutine's OS thread: a socket goroutine that
+// calls HandlePacket calls it before it ends.
+func (p *Plugin) ReleaseThreadMemory() { p.sys.ReleaseThreadMemory() }
 
 // SendPackets runs the packets-out system now: it sends every datagram Steam
 // has queued through Options.Send, such as the last ones after a LogOff. It

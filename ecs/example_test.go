@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/netip"
 	"os"
 	"time"
@@ -11,6 +12,7 @@ import (
 	"github.com/steamgs/steamgs/ecs"
 	"github.com/steamgs/steamgs/steamgs"
 	"github.com/steamgs/steamgs/steamgs/local"
+	"github.com/steamgs/steamgs/steamgs/query"
 	"github.com/steamgs/steamgs/systems"
 	"github.com/yohamta/donburi"
 	decs "github.com/yohamta/donburi/ecs"
@@ -31,9 +33,11 @@ func ExampleInstall() {
 	defer srv.Shutdown()
 
 	w := donburi.NewWorld()
-	inbox := systems.NewInbox(0, 0) // the socket goroutine calls inbox.Offer
+	// Steam's datagrams on the shared socket: the socket goroutine calls
+	// p.HandlePacket (see ExamplePlugin_HandlePacket), whose replies, like
+	// what Steam sends by itself, go out through send.
 	send := func(pkt []byte, to netip.AddrPort) { /* conn.WriteToUDPAddrPort(pkt, to) */ }
-	p, err := ecs.Install(w, srv, ecs.Options{Inbox: inbox, Send: send, Now: clock.Now})
+	p, err := ecs.Install(w, srv, ecs.Options{Send: send, Now: clock.Now})
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -108,4 +112,61 @@ func ExampleOptions_logger() {
 	// Output:
 	// level=ERROR msg="Steam call failed" call=LogOnAnonymous err="steamgs: LogOnAnonymous before setting the product (SetProduct) and the game description (SetGameDescription), which every game server needs"
 	// true
+}
+
+// A game socket shared with Steam (GameSocketShare mode): the socket
+// goroutine answers each of Steam's datagrams as it reads it, through the
+// plugin, and keeps the others for the game. A server browser's query is
+// answered while no tick runs.
+func ExamplePlugin_HandlePacket() {
+	steam, _ := local.NewUniverse(local.Options{})
+	game, err := net.ListenUDP("udp4", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	addr := game.LocalAddr().(*net.UDPAddr).AddrPort()
+	srv := steamgs.NewServer(steam)
+	if err := srv.Init(steamgs.Config{IP: addr.Addr(), GamePort: addr.Port(), QueryPort: steamgs.QueryPortShared,
+		Mode: steamgs.ModeAuthentication, Version: "1.0.0.0", AppID: 480,
+		Product: "480", GameDescription: "Example", ModDir: "example"}); err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer srv.Shutdown()
+	send := func(pkt []byte, to netip.AddrPort) { _, _ = game.WriteToUDPAddrPort(pkt, to) }
+	p, _ := ecs.Install(donburi.NewWorld(), srv, ecs.Options{Send: send})
+	p.Settings().SetServerName("Example server")
+	p.Settings().SetAdvertiseServerActive(true)
+	p.Tick() // pushes the settings
+
+	done := make(chan struct{})
+	go func() { // the socket goroutine
+		defer close(done)
+		buf := make([]byte, 2048)
+		for {
+			n, from, err := game.ReadFromUDPAddrPort(buf)
+			if err != nil {
+				return // closed
+			}
+			if steamgs.IsSteamPacket(buf[:n]) {
+				p.HandlePacket(buf[:n], from) // answered before the next read
+			} // else: the game's own datagram, for its inbox
+		}
+	}()
+
+	client, _ := net.DialUDP("udp4", nil, net.UDPAddrFromAddrPort(addr))
+	defer client.Close()
+	_ = client.SetReadDeadline(time.Now().Add(5 * time.Second))
+	buf := make([]byte, 2048)
+	_, _ = client.Write(query.AppendRequest(nil, query.Request{Kind: query.KindInfo}))
+	n, _ := client.Read(buf)
+	c, _ := query.ParseChallenge(buf[:n])
+	_, _ = client.Write(query.AppendRequest(nil, query.Request{Kind: query.KindInfo, Challenge: c, HasChallenge: true}))
+	n, _ = client.Read(buf)
+	info, _, err := query.ParseInfo(buf[:n])
+	fmt.Println(info.Name, err, "after", p.Ticks(), "tick")
+	_ = game.Close()
+	<-done
+	// Output: Example server <nil> after 1 tick
 }

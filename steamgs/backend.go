@@ -57,7 +57,7 @@ func (id Identity) IsZero() bool {
 
 // Capabilities describes what a back end can do, so that callers (and the
 // conformance suite in steamgs/steamgstest) know what to expect of it. The
-// first three are declared by the [Backend]; the others are found from the
+// first four are declared by the [Backend]; the others are found from the
 // optional interfaces its [Conn] implements.
 type Capabilities struct {
 	// SteamConnection: log-on, auth sessions and call results complete,
@@ -69,6 +69,13 @@ type Capabilities struct {
 	// Queries: the back end answers A2S server queries itself, on its query
 	// port or through HandleIncomingPacket in GameSocketShare mode.
 	Queries bool
+	// ThreadMemory: the back end keeps memory for each OS thread that calls
+	// it, as libsteam_api does. A goroutine besides the game's that calls
+	// the server, such as a socket goroutine answering Steam's datagrams,
+	// then stays on one OS thread (runtime.LockOSThread) and calls
+	// ReleaseThreadMemory before it ends. Without it, such a goroutine need
+	// not lock its thread, which would only slow its wake-ups.
+	ThreadMemory bool
 
 	// SharedSocket: the Conn implements [PacketConn].
 	SharedSocket bool
@@ -84,8 +91,8 @@ type Backend interface {
 	// Steam refused to initialize. cfg has been checked.
 	Open(cfg Config) (Conn, error)
 	// Capabilities reports what servers of this back end can do that no
-	// type assertion on a Conn can show: SteamConnection, MultipleServers
-	// and Queries.
+	// type assertion on a Conn can show: SteamConnection, MultipleServers,
+	// Queries and ThreadMemory.
 	Capabilities() Capabilities
 }
 

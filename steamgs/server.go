@@ -17,7 +17,14 @@ import (
 //
 // A Server is not safe for concurrent use: call it from the game's goroutine,
 // as the SDK expects. Callbacks are delivered on that goroutine by
-// [Server.RunCallbacks].
+// [Server.RunCallbacks]. In GameSocketShare mode a socket goroutine may call
+// it too, to answer Steam's datagrams as they arrive ([Server.HandleIncomingPacket],
+// then [Server.GetNextOutgoingPacket] until it returns 0), provided one lock
+// serializes every call of both goroutines, held for the call only and not
+// while the game sends or reads; package ecs's plugin holds such a lock. As
+// libsteam_api keeps state per thread, a goroutine other than the game's
+// that calls the server stays on one OS thread (runtime.LockOSThread) and
+// calls [Server.ReleaseThreadMemory] before it ends.
 type Server struct {
 	backend Backend
 	conn    Conn
@@ -174,7 +181,8 @@ func (s *Server) RunCallbacks(fn func(Callback)) {
 
 // ReleaseThreadMemory frees the per-thread memory that Steam keeps for the
 // calling thread (the SDK's SteamAPI_ReleaseCurrentThreadMemory). Only
-// threads other than the main one need it.
+// threads other than the one that runs callbacks need it: a socket goroutine
+// locked to its thread calls it before it ends.
 func (s *Server) ReleaseThreadMemory() {
 	if s.conn != nil {
 		s.conn.ReleaseThreadMemory()

@@ -1422,6 +1422,25 @@ func TestUpdateUserDataName(t *testing.T) {
 	}
 }
 
+func TestIsSteamPacket(t *testing.T) {
+	tests := []struct {
+		pkt  string
+		want bool
+	}{
+		{"\xff\xff\xff\xffTSource Engine Query\x00", true},
+		{"\xff\xff\xff\xff", true},
+		{"\xff\xff\xff", false},
+		{"\xfe\xff\xff\xff\x01", false},
+		{"\xff\xff\xff\xfe", false},
+		{"", false},
+		{"G\x01\x06", false},
+	}
+	for _, tc := range tests {
+		assert.Equal(t, tc.want, steamgs.IsSteamPacket([]byte(tc.pkt)), "%q", tc.pkt)
+	}
+	assert.False(t, steamgs.IsSteamPacket(nil), "nil")
+}
+
 func TestHandleIncomingPacket(t *testing.T) {
 	pkt := []byte{0xFF, 0xFF, 0xFF, 0xFF, 'T'}
 	tests := []struct {

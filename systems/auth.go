@@ -20,7 +20,10 @@ func (s *Systems) Authenticate(_ *decs.ECS) {
 		return
 	}
 	for i := 0; i < len(s.ends); i++ {
-		if err := s.srv.EndAuthSession(s.ends[i]); err != nil {
+		s.steamMu.Lock()
+		err := s.srv.EndAuthSession(s.ends[i])
+		s.steamMu.Unlock()
+		if err != nil {
 			s.fail("EndAuthSession", s.ends[i], err)
 		}
 	}
@@ -39,7 +42,9 @@ func (s *Systems) begin(e donburi.Entity) {
 		return
 	}
 	if p.Bot() {
+		s.steamMu.Lock()
 		id, err := s.srv.CreateUnauthenticatedUserConnection()
+		s.steamMu.Unlock()
 		if err != nil || !id.IsValid() {
 			s.fail("CreateUnauthenticatedUserConnection", 0, err)
 			s.reject(e, p, components.AuthDenied, components.Reason{Source: components.FromError,
@@ -58,7 +63,9 @@ func (s *Systems) begin(e donburi.Entity) {
 			Begin: steamgs.BeginAuthDuplicateRequest, Deny: denyForBegin(steamgs.BeginAuthDuplicateRequest)})
 		return
 	}
+	s.steamMu.Lock()
 	res, err := s.srv.BeginAuthSession(p.Ticket(), id)
+	s.steamMu.Unlock()
 	switch {
 	case err != nil:
 		s.fail("BeginAuthSession", id, err)

@@ -10,11 +10,15 @@ import (
 // tick): it runs Server.RunCallbacks, applies each callback to the
 // components (the status for log-on, disconnection and policy; the player
 // concerned for auth verdicts, denials and kicks), publishes it as an event,
-// and polls WasRestartRequested. Events are processed at its end; then, under
-// RemoveRejected, the players Steam rejected are removed.
+// and polls WasRestartRequested, under the Steam lock. Events are processed
+// at its end, without the lock; then, under RemoveRejected, the players
+// Steam rejected are removed.
 func (s *Systems) RunCallbacks(_ *decs.ECS) {
-	s.srv.RunCallbacks(s.emitFn)
-	if s.srv.WasRestartRequested() {
+	s.steamMu.Lock()
+	s.srv.RunCallbacks(s.emitFn) // onCallback calls the server too, under the lock
+	restart := s.srv.WasRestartRequested()
+	s.steamMu.Unlock()
+	if restart {
 		st := s.Status()
 		st.RestartRequested = true
 		st.Restarts++

@@ -3,7 +3,9 @@
 // order:
 //
 //  1. ReadPackets: datagrams starting FF FF FF FF that the game's socket
-//     goroutine queued in an [Inbox] go to HandleIncomingPacket;
+//     goroutine queued in an [Inbox], if it uses one, go to
+//     HandleIncomingPacket (a game that answers them on arrival with
+//     [Systems.HandlePacket] queues none);
 //  2. RunCallbacks: Steam's callbacks update the status and player
 //     components and are published as typed donburi events ([Events]);
 //     WasRestartRequested is polled;
@@ -15,7 +17,16 @@
 //  6. PushSettings: Server.ApplySettings with the settings that changed,
 //     those fixed at log-on before a requested log-on, the others after;
 //  7. SendPackets: GetNextOutgoingPacket until it is empty, sent through the
-//     game's [SendFunc].
+//     game's [SendFunc]: what Steam sends by itself, such as its master
+//     server's traffic.
+//
+// In GameSocketShare mode the game's socket goroutine calls
+// [Systems.HandlePacket] for each datagram starting FF FF FF FF as it reads
+// it: Steam takes it and its replies are sent before the goroutine reads
+// the next. The systems and HandlePacket serialize their Steam calls with
+// one lock, the Steam lock, held for each call and never while a datagram
+// is sent, so the two goroutines never call the Server at once; the game's
+// own calls of the Server take it too ([Systems.LockSteam]).
 //
 // Every system does only what changed since the last tick, from change
 // records kept by the components' setters (see package components): a quiet

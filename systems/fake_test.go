@@ -4,7 +4,9 @@ import (
 	"fmt"
 	"maps"
 	"net/netip"
+	"runtime"
 	"strings"
+	"sync/atomic"
 
 	"github.com/steamgs/steamgs/steamgs"
 	"github.com/steamgs/steamgs/steamgs/steamgstest"
@@ -31,6 +33,10 @@ type outPacket struct {
 
 type fakeConn struct {
 	steamgstest.NopConn
+	// inside counts the goroutines in a method of the Conn; overlaps
+	// counts the calls that found another there.
+	inside    atomic.Int32
+	overlaps  atomic.Int32
 	calls     []string
 	record    bool
 	queue     []steamgs.Callback
@@ -43,12 +49,27 @@ type fakeConn struct {
 	loggedOn  bool
 	steamID   steamgs.SteamID
 	settings  steamgs.Settings // as the last Apply gave them
+	// reply, when set, makes the replies to the newest packet handed in,
+	// queued when GetNextOutgoingPacket is first called after it.
+	reply   func(pkt string) []outPacket
+	replied int
 }
 
 var (
 	_ steamgs.Conn       = (*fakeConn)(nil)
 	_ steamgs.PacketConn = (*fakeConn)(nil)
 )
+
+// enter notes a goroutine in a method of the Conn until it calls leave,
+// and gives others a chance to overlap it.
+func (c *fakeConn) enter() {
+	if c.inside.Add(1) > 1 {
+		c.overlaps.Add(1)
+	}
+	runtime.Gosched()
+}
+
+func (c *fakeConn) leave() { c.inside.Add(-1) }
 
 func (c *fakeConn) log(format string, args ...any) {
 	if c.record {
@@ -71,6 +92,8 @@ func (c *fakeConn) take() []string {
 
 func (c *fakeConn) Close() error { c.log("Close"); return nil }
 func (c *fakeConn) RunCallbacks(emit func(steamgs.Callback)) {
+	c.enter()
+	defer c.leave()
 	c.log("RunCallbacks")
 	q := c.queue
 	c.queue = nil
@@ -79,6 +102,8 @@ func (c *fakeConn) RunCallbacks(emit func(steamgs.Callback)) {
 	}
 }
 func (c *fakeConn) Apply(s *steamgs.Settings, changed steamgs.Field) {
+	c.enter()
+	defer c.leave()
 	c.log("Apply(%s)", changed)
 	c.settings = *s
 	c.settings.KeyValues = maps.Clone(s.KeyValues)
@@ -91,27 +116,45 @@ func (c *fakeConn) Status() steamgs.Status {
 		QueryPort: c.queryPort, Restarts: c.restarts}
 }
 func (c *fakeConn) BeginAuthSession(ticket []byte, u steamgs.SteamID) steamgs.BeginAuthSessionResult {
+	c.enter()
+	defer c.leave()
 	c.log("BeginAuthSession(%s,%s)", ticket, u)
 	return c.begin[string(ticket)]
 }
-func (c *fakeConn) EndAuthSession(u steamgs.SteamID) { c.log("EndAuthSession(%s)", u) }
+func (c *fakeConn) EndAuthSession(u steamgs.SteamID) {
+	c.enter()
+	defer c.leave()
+	c.log("EndAuthSession(%s)", u)
+}
 func (c *fakeConn) UpdateUserData(u steamgs.SteamID, name string, score uint32) bool {
+	c.enter()
+	defer c.leave()
 	c.log("UpdateUserData(%s,%s,%d)", u, name, score)
 	return true
 }
 func (c *fakeConn) CreateUnauthenticatedUserConnection() steamgs.SteamID {
+	c.enter()
+	defer c.leave()
 	c.nextAnon++
 	id := steamgs.NewSteamID(steamgs.UniversePublic, steamgs.AccountTypeAnonUser, 0, c.nextAnon)
 	c.log("CreateUnauthenticatedUserConnection=%s", id)
 	return id
 }
 func (c *fakeConn) HandleIncomingPacket(pkt []byte, from netip.AddrPort) bool {
+	c.enter()
+	defer c.leave()
 	c.log("HandleIncomingPacket(%x,%s)", pkt, from)
 	c.in = append(c.in, string(pkt))
 	return true
 }
 func (c *fakeConn) GetNextOutgoingPacket(buf []byte) (int, netip.AddrPort) {
+	c.enter()
+	defer c.leave()
 	c.log("GetNextOutgoingPacket")
+	if c.reply != nil && len(c.out) == 0 && len(c.in) > c.replied {
+		c.replied = len(c.in)
+		c.out = append(c.out, c.reply(c.in[len(c.in)-1])...)
+	}
 	if len(c.out) == 0 {
 		return 0, netip.AddrPort{}
 	}

@@ -26,7 +26,10 @@ func (s *Systems) syncPlayer(p *components.PlayerData) {
 		return
 	}
 	p.MarkUpdated()
-	if _, err := s.srv.UpdateUserData(p.SteamID(), p.Name(), p.Score()); err != nil {
+	s.steamMu.Lock()
+	_, err := s.srv.UpdateUserData(p.SteamID(), p.Name(), p.Score())
+	s.steamMu.Unlock()
+	if err != nil {
 		s.fail("UpdateUserData", p.SteamID(), err)
 	}
 }

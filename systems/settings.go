@@ -40,28 +40,37 @@ func (s *Systems) PushSettings(_ *decs.ECS) {
 // refuse it, which refuses every field, it pushes each field on its own, so
 // that the valid ones are set and each refused one is reported.
 func (s *Systems) apply(st *steamgs.Settings, fields components.Field) {
-	if fields == 0 || s.srv.ApplySettings(*st, fields) == nil {
+	if fields == 0 || s.applyLocked(st, fields) == nil {
 		return
 	}
 	for f := components.Field(1); f <= fields; f <<= 1 {
 		if fields&f == 0 {
 			continue
 		}
-		if err := s.srv.ApplySettings(*st, f); err != nil {
+		if err := s.applyLocked(st, f); err != nil {
 			s.failSettings(f, err)
 		}
 	}
+}
+
+// applyLocked calls ApplySettings under the Steam lock.
+func (s *Systems) applyLocked(st *steamgs.Settings, fields components.Field) error {
+	s.steamMu.Lock()
+	defer s.steamMu.Unlock()
+	return s.srv.ApplySettings(*st, fields)
 }
 
 // logOn logs the server on as asked.
 func (s *Systems) logOn(req components.LogOn) (string, error) {
 	var err error
 	call := "LogOnAnonymous"
+	s.steamMu.Lock()
 	if req.Token != "" {
 		call, err = "LogOn", s.srv.LogOn(req.Token)
 	} else {
 		err = s.srv.LogOnAnonymous()
 	}
+	s.steamMu.Unlock()
 	if err == nil {
 		st := s.Status()
 		st.State, st.LoggedOn = components.LoggingOn, false

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
+	"sync"
 	"time"
 
 	"github.com/steamgs/steamgs/components"
@@ -44,18 +45,30 @@ type Config struct {
 	// Server is the game server the systems call. Required. It need not be
 	// initialized yet: calls made before Init fail and are reported.
 	Server *steamgs.Server
-	// Inbox, when not nil, is drained each tick into HandleIncomingPacket.
+	// Inbox, when not nil, is drained each tick into HandleIncomingPacket:
+	// the game's socket goroutine offers it the datagrams that start FF FF
+	// FF FF (steamgs.IsSteamPacket). A game that answers them as they
+	// arrive, with HandlePacket, needs none.
 	Inbox *Inbox
-	// Send, when not nil, receives what GetNextOutgoingPacket returns, each
-	// tick until it returns nothing. Without it the packets-out system does
-	// nothing: use it in GameSocketShare mode (query port QueryPortShared).
+	// Send, when not nil, receives what GetNextOutgoingPacket returns: the
+	// replies to HandlePacket's datagrams at once, and, each tick until it
+	// returns nothing, what Steam sends by itself. Without it the
+	// packets-out system does nothing: use it in GameSocketShare mode
+	// (query port QueryPortShared). Send is called from the goroutines that
+	// call the systems and HandlePacket, without the Steam lock; it must be
+	// safe for concurrent use, as a net.UDPConn's writes are.
 	Send SendFunc
 	// Rejected is what happens to denied and kicked players.
 	Rejected RejectPolicy
 }
 
-// maxOutgoingPerTick bounds the packets-out loop of one tick.
-const maxOutgoingPerTick = 4096
+// maxOutgoingPerTick bounds the packets-out loop of one tick, and
+// maxOutgoingPerPacket HandlePacket's for one datagram (a split A2S reply
+// has at most 255 fragments).
+const (
+	maxOutgoingPerTick   = 4096
+	maxOutgoingPerPacket = 512
+)
 
 // Systems are the Steam systems of one donburi world and what they share: the
 // settings and status entities, the roster of changed players, the players
@@ -67,7 +80,10 @@ const maxOutgoingPerTick = 4096
 //
 // Each is a donburi ecs.System (its argument is not used and may be nil).
 // Package ecs does the ordering. A Systems value, like its world, belongs to
-// one goroutine.
+// one goroutine, but for HandlePacket, which a socket goroutine calls, and
+// LockSteam, UnlockSteam and ReleaseThreadMemory: every Steam call of the
+// systems holds the Steam lock (LockSteam) for the call, so that the two
+// goroutines never call the Server at once.
 //
 // A quiet tick, in which nothing changed and Steam has nothing to say, costs
 // the same whatever the number of players, allocates nothing, and makes no
@@ -94,7 +110,13 @@ type Systems struct {
 	// removals lists rejected players to remove at the end of the system.
 	removals []donburi.Entity
 
+	// steamMu is the Steam lock: held for each Steam call of the systems
+	// and of HandlePacket.
+	steamMu sync.Mutex
+	// outBuf is the tick's buffer for GetNextOutgoingPacket; bufs holds
+	// HandlePacket's (*[]byte).
 	outBuf []byte
+	bufs   sync.Pool
 
 	// Method values made once, so that ticks do not allocate them.
 	emitFn   func(steamgs.Callback)
@@ -131,6 +153,7 @@ func New(w donburi.World, cfg Config) (*Systems, error) {
 	if cfg.Send != nil {
 		s.outBuf = make([]byte, steamgs.MinOutgoingPacketBuffer)
 	}
+	s.bufs.New = func() any { b := make([]byte, steamgs.MinOutgoingPacketBuffer); return &b }
 	s.emitFn = s.onCallback
 	s.syncFn = s.syncPlayer
 	s.handleFn = s.handlePacket

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"net/netip"
 	"slices"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -41,7 +43,7 @@ func newRig(t *testing.T, policy systems.RejectPolicy) *rig {
 	srv := steamgs.NewServer(b)
 	require.NoError(t, srv.Init(steamgs.Config{QueryPort: steamgs.QueryPortShared,
 		Mode: steamgs.ModeAuthentication, Version: "1.0.0.0", AppID: 480}))
-	r := &rig{t: t, w: donburi.NewWorld(), srv: srv, conn: b.conn, inbox: systems.NewInbox(4, 64)}
+	r := &rig{t: t, w: donburi.NewWorld(), srv: srv, conn: b.conn, inbox: systems.NewInbox(systems.InboxConfig{Packets: 4, PacketSize: 64})}
 	sys, err := systems.New(r.w, systems.Config{Server: srv, Inbox: r.inbox, Rejected: policy,
 		Send: func(pkt []byte, to netip.AddrPort) { r.sent = append(r.sent, fmt.Sprintf("%s>%s", pkt, to)) }})
 	require.NoError(t, err)
@@ -469,7 +471,6 @@ func TestClientFlow(t *testing.T) {
 func TestPackets(t *testing.T) {
 	r := newRig(t, systems.RemoveRejected)
 	from := netip.MustParseAddrPort("127.0.0.1:5000")
-	assert.False(t, r.inbox.Offer([]byte("game"), from), "not Steam's")
 	for i := range 5 {
 		ok := r.inbox.Offer([]byte(fmt.Sprintf("\xff\xff\xff\xff%c", 'a'+i)), from)
 		assert.Equal(t, i < 4, ok, "packet %d", i) // 4 packets of room
@@ -547,4 +548,94 @@ func sorted(s []string) []string {
 	s = slices.Clone(s)
 	slices.Sort(s)
 	return s
+}
+
+// TestHandlePacket answers Steam's datagrams as they arrive: the replies go
+// out through Send before HandlePacket returns, with no tick, and with the
+// Steam lock released while they are sent.
+func TestHandlePacket(t *testing.T) {
+	r := newRig(t, systems.RemoveRejected)
+	from := netip.MustParseAddrPort("127.0.0.1:5000")
+	r.conn.reply = func(pkt string) []outPacket {
+		return []outPacket{{[]byte(pkt + "-1"), from}, {[]byte(pkt + "-2"), from}}
+	}
+	var sent []string
+	lockFree := 0
+	sys, err := systems.New(donburi.NewWorld(), systems.Config{Server: r.srv, Send: func(pkt []byte, to netip.AddrPort) {
+		sent = append(sent, fmt.Sprintf("%s>%s", pkt, to))
+		// The lock is free while the game sends: another goroutine takes it.
+		got := make(chan struct{})
+		go func() { r.sys.LockSteam(); r.sys.UnlockSteam(); close(got) }()
+		select {
+		case <-got:
+			lockFree++
+		case <-time.After(5 * time.Second):
+		}
+	}})
+	require.NoError(t, err)
+	r.sys = sys
+	q := []byte("\xff\xff\xff\xffTquery")
+	assert.True(t, sys.HandlePacket(q, from), "Steam's datagram taken")
+	assert.Equal(t, []string{string(q)}, r.conn.in, "handed to HandleIncomingPacket")
+	assert.Equal(t, []string{string(q) + "-1>127.0.0.1:5000", string(q) + "-2>127.0.0.1:5000"}, sent, "replies sent at once")
+	assert.Equal(t, 2, lockFree, "sends made with the Steam lock free")
+	assert.False(t, sys.HandlePacket([]byte("G\x01\x06game"), from), "a game datagram is not Steam's")
+	assert.Len(t, r.conn.in, 1, "a game datagram reached Steam")
+	assert.Len(t, sent, 2, "sent for a game datagram")
+
+	// Without Send, the replies wait in Steam's queue.
+	quiet, err := systems.New(donburi.NewWorld(), systems.Config{Server: r.srv})
+	require.NoError(t, err)
+	assert.True(t, quiet.HandlePacket(q, from))
+	assert.Len(t, sent, 2, "sent without Send")
+}
+
+// TestHandlePacketWhileTicking calls HandlePacket on a socket goroutine
+// while the tick runs with players joining, scoring and leaving and
+// settings changing: no two Steam calls overlap (and, under -race, no data
+// is shared unguarded), and every reply is sent.
+func TestHandlePacketWhileTicking(t *testing.T) {
+	r := newRig(t, systems.RemoveRejected)
+	r.conn.record = false
+	from := netip.MustParseAddrPort("127.0.0.1:5000")
+	r.conn.reply = func(pkt string) []outPacket { return []outPacket{{[]byte(pkt), from}} }
+	var replies atomic.Int64
+	var sends sync.Mutex
+	sys, err := systems.New(donburi.NewWorld(), systems.Config{Server: r.srv,
+		Send: func([]byte, netip.AddrPort) { sends.Lock(); replies.Add(1); sends.Unlock() }})
+	require.NoError(t, err)
+	const packets = 2000
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for i := range packets {
+			sys.HandlePacket([]byte(fmt.Sprintf("\xff\xff\xff\xff%d", i)), from)
+		}
+	}()
+	ticks := sys.All()
+	score := uint32(0)
+	for running := true; running; {
+		select {
+		case <-done:
+			running = false
+		default:
+		}
+		e := sys.Join(steamgs.IndividualID(uint32(3000+score)), "p", []byte("t"), t0)
+		sys.Settings().SetMapName(fmt.Sprint("m", score))
+		for _, s := range ticks {
+			s(nil)
+		}
+		score++
+		if p := sys.Player(e); p != nil {
+			p.SetScore(score)
+		}
+		sys.LockSteam()
+		_ = r.srv.LoggedOn() // a call of the game's own
+		sys.UnlockSteam()
+		if score%3 == 0 {
+			sys.Remove(e)
+		}
+	}
+	assert.Zero(t, r.conn.overlaps.Load(), "Steam calls that overlapped")
+	assert.Equal(t, int64(packets), replies.Load(), "replies sent")
 }

@@ -155,7 +155,7 @@ func New(opts Options) (*Harness, error) {
 		return nil, fmt.Errorf("ecstest: server: %w", err)
 	}
 	h.World = donburi.NewWorld()
-	h.Inbox = systems.NewInbox(0, 0)
+	h.Inbox = systems.NewInbox(systems.InboxConfig{})
 	h.Plugin, err = ecs.Install(h.World, h.Server, ecs.Options{
 		Inbox: h.Inbox, Send: h.send, Rejected: opts.Rejected, Now: h.Clock.Now, Logger: opts.Logger,
 	})
@@ -282,9 +282,11 @@ func (h *Harness) AddBot(name string) donburi.Entity { return h.Plugin.AddBot(na
 func (h *Harness) Remove(e donburi.Entity) bool { return h.Plugin.Remove(e) }
 
 // Offer queues a datagram from from for the packets-in system, as the game's
-// socket goroutine does, and reports whether it was taken (it starts FF FF
-// FF FF and fits).
-func (h *Harness) Offer(pkt []byte, from netip.AddrPort) bool { return h.Inbox.Offer(pkt, from) }
+// socket goroutine does, and reports whether it was taken: it starts FF FF
+// FF FF (steamgs.IsSteamPacket) and the inbox took it.
+func (h *Harness) Offer(pkt []byte, from netip.AddrPort) bool {
+	return steamgs.IsSteamPacket(pkt) && h.Inbox.Offer(pkt, from)
+}
 
 func (h *Harness) send(pkt []byte, to netip.AddrPort) {
 	h.sent = append(h.sent, Datagram{Data: append([]byte(nil), pkt...), To: to})

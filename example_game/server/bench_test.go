@@ -3,6 +3,7 @@ package server_test
 import (
 	"fmt"
 	"net"
+	"net/netip"
 	"testing"
 	"time"
 
@@ -18,9 +19,7 @@ import (
 // that a benchmark measures the server alone.
 func rawJoin(tb testing.TB, srv *server.Server, u *local.Universe, name string) *net.UDPConn {
 	tb.Helper()
-	conn, err := net.DialUDP("udp4", nil, net.UDPAddrFromAddrPort(srv.Addr()))
-	require.NoError(tb, err)
-	tb.Cleanup(func() { _ = conn.Close() })
+	conn := dialLoad(tb, srv.Addr())
 	id := u.AddUser(local.User{Name: name, Apps: []steamgs.AppID{server.DefaultAppID}})
 	buf := make([]byte, 2048)
 	// await sends pkt, ticks the server and returns the first reply of type t.
@@ -98,4 +97,51 @@ func BenchmarkTick32ClientsWithInput(b *testing.B) {
 	}
 	b.StopTimer()
 	require.NotZero(b, srv.Counters().GameIn, "the server received no input")
+}
+
+// BenchmarkQueryRoundTrip is one A2S_INFO query with a valid challenge and
+// its reply over loopback, one at a time, against the example's server
+// sharing its game socket (the socket goroutine, the plugin's HandlePacket,
+// the embedded Steam, the reply written) and, in the same run, against the
+// embedded Steam's own query port. No tick runs. The allocations counted
+// are the whole process's: the client's and the server's shared path.
+func BenchmarkQueryRoundTrip(b *testing.B) {
+	for _, shared := range []bool{true, false} {
+		name := "shared"
+		if !shared {
+			name = "own-port"
+		}
+		b.Run(name, func(b *testing.B) {
+			// A rate limit that counts every query but stops none.
+			u, err := local.NewUniverse(local.Options{Key: local.KeyFromPassphrase(passphrase), QueryRateLimit: 1 << 30})
+			require.NoError(b, err)
+			srv := newServer(b, func(c *server.Config) {
+				c.Backend = u
+				c.SeparateQueryPort = !shared
+			})
+			pump(b, srv, 1000, func() bool { return status(srv).LoggedOn })
+			to := srv.Addr()
+			if !shared {
+				to = netip.AddrPortFrom(to.Addr(), srv.QueryPort())
+			}
+			p := newProbe(b, to)
+			for range 100 { // warm up
+				_, ok := p.ask()
+				require.True(b, ok, "no reply")
+			}
+			require.NoError(b, p.conn.SetReadDeadline(time.Now().Add(time.Minute)))
+			b.ReportAllocs()
+			b.ResetTimer()
+			for range b.N {
+				if _, err := p.conn.Write(p.req); err != nil {
+					b.Fatal(err)
+				}
+				if _, err := p.conn.Read(p.buf); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.StopTimer()
+			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "queries/s")
+		})
+	}
 }

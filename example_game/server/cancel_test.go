@@ -89,12 +89,16 @@ func TestCancelledTicketReachesServer(t *testing.T) {
 						got = append(got, r.Response)
 					}
 				})
+			srv.Plugin().LockSteam()
 			res, err := srv.Steam().BeginAuthSession(ticket, id)
+			srv.Plugin().UnlockSteam()
 			require.NoError(t, err)
 			require.Equal(t, steamgs.BeginAuthOK, res, "BeginAuthSession with the old ticket")
 			pump(t, srv, 500, func() bool { return len(got) > 0 })
 			assert.Equal(t, []steamgs.AuthSessionResponse{tt.want}, got, "Steam's verdict on the old ticket")
+			srv.Plugin().LockSteam()
 			assert.NoError(t, srv.Steam().EndAuthSession(id))
+			srv.Plugin().UnlockSteam()
 		})
 	}
 }

@@ -19,9 +19,9 @@ import (
 func TestLocalPlayer(t *testing.T) {
 	u := universe(t)
 	srv := newServer(t, func(c *server.Config) { c.Backend = u; c.Dedicated = false; c.MaxPlayers = 2; c.Bots = 1 })
-	pump(t, srv, 100, func() bool { return srv.Steam().LoggedOn() })
+	pump(t, srv, 100, func() bool { return status(srv).LoggedOn })
 	id := u.AddUser(local.User{Name: "host", Apps: []steamgs.AppID{server.DefaultAppID}})
-	_, ticket, err := u.GetAuthSessionTicket(id, server.DefaultAppID, steamgs.Identity{SteamID: srv.Steam().SteamID()})
+	_, ticket, err := u.GetAuthSessionTicket(id, server.DefaultAppID, steamgs.Identity{SteamID: status(srv).SteamID})
 	require.NoError(t, err)
 	assert.Zero(t, srv.LocalID(), "LocalID before joining")
 	_, err = srv.AddLocal(id, "host", ticket)

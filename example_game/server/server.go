@@ -2,25 +2,25 @@ package server
 
 import (
 	"context"
-	"crypto/rand"
 	"crypto/subtle"
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net"
 	"net/netip"
+	"os"
+	"runtime"
 	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
 
-	"github.com/dchest/siphash"
 	"github.com/steamgs/steamgs/components"
 	"github.com/steamgs/steamgs/ecs"
 	"github.com/steamgs/steamgs/example_game/game"
 	"github.com/steamgs/steamgs/example_game/proto"
 	"github.com/steamgs/steamgs/steamgs"
+	"github.com/steamgs/steamgs/steamgs/query"
 	"github.com/steamgs/steamgs/systems"
 	"github.com/yohamta/donburi"
 	"github.com/yohamta/donburi/filter"
@@ -52,16 +52,29 @@ var Local = donburi.NewTag()
 // window and the next).
 const tokenWindow = 10 * time.Second
 
-// Sizes of the socket's queues between two ticks.
-const (
-	inboxPackets = 1024
-	inboxBytes   = 256 << 10
-)
+// inboxPackets is the room of the game's inbox between two ticks, which
+// its sources share fairly.
+const inboxPackets = 1024
+
+// releaseEvery is how many of Steam's datagrams the socket goroutine
+// handles between two ReleaseThreadMemory calls.
+const releaseEvery = 4096
 
 // Server is the game server. Create it with New, call Tick once per tick (or
 // Run), and Close it. Its methods are called from one goroutine, the game's;
 // New starts one goroutine of its own, which reads the socket, and Close ends
 // it.
+//
+// The socket goroutine never waits for a tick to run (at most for one Steam
+// call of the tick, under the plugin's Steam lock). In GameSocketShare mode
+// it answers each of Steam's datagrams as it reads it
+// (ecs.Plugin.HandlePacket: the replies are written before the next
+// datagram is read), on one OS thread when the back end keeps memory per
+// thread, as libsteam_api does. The game's datagrams it queues for the next
+// tick in an inbox that its sources share fairly, so that one address's
+// flood never takes the room of the players' input. The socket's receive
+// buffer is raised to query.SocketReadBuffer, as the embedded Steam's own
+// query port's is.
 type Server struct {
 	cfg   Config
 	log   *slog.Logger
@@ -73,34 +86,41 @@ type Server struct {
 	// Steam; nil on another back end.
 	notices cancelNotices
 
-	conn    *net.UDPConn
-	addr    netip.AddrPort
-	steamIn *systems.Inbox
-	gameIn  *inbox
-	wg      sync.WaitGroup
+	conn   *net.UDPConn
+	addr   netip.AddrPort
+	shared bool // the socket is shared with Steam (GameSocketShare mode)
+	// threadMemory: the back end keeps memory per OS thread, so the socket
+	// goroutine, which calls it, stays on one.
+	threadMemory bool
+	gameIn       *systems.Inbox
+	wg           sync.WaitGroup
 
 	clients map[netip.AddrPort]donburi.Entity
 	remotes *donburi.Query
 	local   donburi.Entity
-	input   game.Buttons // the local player's buttons
-	k0, k1  uint64       // key of the Challenge tokens
+	input   game.Buttons      // the local player's buttons
+	tokens  *query.Challenges // the Challenge tokens, stateless
 
 	snap     proto.Snapshot
 	out      []byte
 	gone     []donburi.Entity
 	drainFn  func([]byte, netip.AddrPort)
 	counters Counters
-	steamRx  atomic.Uint64 // Steam datagrams queued by the socket goroutine
+	steamRx  atomic.Uint64 // Steam datagrams handled by the socket goroutine
+	steamTx  atomic.Uint64 // Steam datagrams sent, from either goroutine
 	closed   bool
 }
 
 // Counters are the server's traffic counters.
 type Counters struct {
 	GameIn, GameOut   uint64 // game datagrams received and sent
-	SteamIn, SteamOut uint64 // Steam datagrams received (queued) and sent
+	Inputs            uint64 // Input messages received from connected clients
+	SteamIn, SteamOut uint64 // Steam datagrams received (handed to Steam) and sent
 	Bad               uint64 // game datagrams that did not decode
-	Dropped           uint64 // datagrams dropped because a queue was full
-	Joins, Leaves     uint64 // players who joined and left
+	// Dropped counts the game datagrams the inbox refused, or dropped to
+	// make room for another source's, because it was full.
+	Dropped       uint64
+	Joins, Leaves uint64 // players who joined and left
 }
 
 // New binds the game socket, initializes the Steam game server, installs the
@@ -115,7 +135,9 @@ func New(cfg Config) (*Server, error) {
 		cfg:     cfg,
 		log:     cfg.Logger,
 		world:   donburi.NewWorld(),
-		gameIn:  newInbox(inboxPackets, inboxBytes),
+		gameIn:  systems.NewInbox(systems.InboxConfig{Packets: inboxPackets, PacketSize: proto.MaxPacketSize}),
+		shared:  !cfg.SeparateQueryPort,
+		tokens:  query.NewChallenges([16]byte{}, tokenWindow), // a random key
 		clients: make(map[netip.AddrPort]donburi.Entity),
 		remotes: donburi.NewQuery(filter.Contains(Remote, game.Body)),
 		out:     make([]byte, 0, proto.MaxPacketSize),
@@ -123,9 +145,6 @@ func New(cfg Config) (*Server, error) {
 			Coins: make([]proto.Point, 0, proto.MaxCoins)},
 	}
 	s.drainFn = s.handle
-	var key [16]byte
-	_, _ = rand.Read(key[:])
-	s.k0, s.k1 = binary.LittleEndian.Uint64(key[:8]), binary.LittleEndian.Uint64(key[8:])
 
 	bind := netip.AddrPortFrom(cfg.Addr.Addr().Unmap(), cfg.Addr.Port())
 	conn, err := net.ListenUDP("udp4", net.UDPAddrFromAddrPort(bind))
@@ -133,6 +152,7 @@ func New(cfg Config) (*Server, error) {
 		return nil, fmt.Errorf("server: game socket %s: %w", bind, err)
 	}
 	s.conn = conn
+	_ = conn.SetReadBuffer(query.SocketReadBuffer) // best effort: capped by the system
 	s.addr = conn.LocalAddr().(*net.UDPAddr).AddrPort()
 	s.addr = netip.AddrPortFrom(s.addr.Addr().Unmap(), s.addr.Port())
 
@@ -140,6 +160,7 @@ func New(cfg Config) (*Server, error) {
 		_ = conn.Close()
 		return nil, err
 	}
+	s.threadMemory = s.steam.Capabilities().ThreadMemory
 	s.wg.Add(1)
 	go s.read()
 	s.log.Info("server started", "name", cfg.Name, "map", cfg.Map, "addr", s.addr.String(),
@@ -166,13 +187,12 @@ func (s *Server) initSteam() error {
 		return fmt.Errorf("server: Steam init: %w", err)
 	}
 	opts := ecs.Options{Now: cfg.Now, Logger: cfg.Logger}
-	if !cfg.SeparateQueryPort {
-		// GameSocketShare mode: the socket goroutine queues Steam's
-		// datagrams in the inbox, the packets-in system hands them to
-		// HandleIncomingPacket, the packets-out system sends Steam's
-		// replies from the game socket.
-		s.steamIn = systems.NewInbox(inboxPackets, inboxBytes)
-		opts.Inbox, opts.Send = s.steamIn, s.sendSteam
+	if s.shared {
+		// GameSocketShare mode: the socket goroutine answers Steam's
+		// datagrams as they arrive (HandlePacket), and the packets-out
+		// system sends what Steam sends by itself; both from the game
+		// socket.
+		opts.Send = s.sendSteam
 	}
 	p, err := ecs.Install(s.world, s.steam, opts)
 	if err != nil {
@@ -243,16 +263,23 @@ func (s *Server) subscribe() {
 	})
 }
 
-// read receives datagrams until the socket is closed, and queues them for
-// the next tick: Steam's for HandleIncomingPacket, the game's for the
-// receive system.
+// read receives datagrams until Close stops it: it answers Steam's at once
+// (in GameSocketShare mode; with a query port of its own, Steam gets none
+// from the game socket), and queues the game's for the receive system. On a
+// back end that keeps memory per thread (libsteam_api) it runs on one OS
+// thread and releases that memory now and then and before it ends.
 func (s *Server) read() {
 	defer s.wg.Done()
+	if s.threadMemory {
+		runtime.LockOSThread()
+		defer runtime.UnlockOSThread()
+		defer s.ecs.ReleaseThreadMemory()
+	}
 	buf := make([]byte, 2048)
 	for {
 		n, from, err := s.conn.ReadFromUDPAddrPort(buf)
 		if err != nil {
-			if errors.Is(err, net.ErrClosed) {
+			if errors.Is(err, net.ErrClosed) || errors.Is(err, os.ErrDeadlineExceeded) {
 				return
 			}
 			continue
@@ -260,12 +287,14 @@ func (s *Server) read() {
 		from = netip.AddrPortFrom(from.Addr().Unmap(), from.Port())
 		pkt := buf[:n]
 		switch {
-		case systems.IsSteamPacket(pkt):
-			if s.steamIn != nil && s.steamIn.Offer(pkt, from) {
-				s.steamRx.Add(1)
+		case steamgs.IsSteamPacket(pkt):
+			if s.shared && s.ecs.HandlePacket(pkt, from) {
+				if s.steamRx.Add(1)%releaseEvery == 0 && s.threadMemory {
+					s.ecs.ReleaseThreadMemory()
+				}
 			}
 		case proto.IsGame(pkt):
-			s.gameIn.offer(pkt, from)
+			s.gameIn.Offer(pkt, from)
 		}
 	}
 }
@@ -277,11 +306,11 @@ func (s *Server) send(pkt []byte, to netip.AddrPort) {
 	}
 }
 
-// sendSteam writes one of Steam's datagrams (the packets-out system's
-// SendFunc).
+// sendSteam writes one of Steam's datagrams (the plugin's SendFunc, called
+// from the tick and from the socket goroutine).
 func (s *Server) sendSteam(pkt []byte, to netip.AddrPort) {
 	if _, err := s.conn.WriteToUDPAddrPort(pkt, to); err == nil {
-		s.counters.SteamOut++
+		s.steamTx.Add(1)
 	}
 }
 
@@ -320,8 +349,8 @@ func (s *Server) Run(ctx context.Context) error {
 func (s *Server) RestartRequested() bool { return s.ecs.Status().RestartRequested }
 
 // Close tells every client the server is shutting down, ends every auth
-// session, logs off Steam, shuts Steam down, closes the socket and waits for
-// the server's goroutine. It returns ErrClosed when called again.
+// session, logs off Steam, stops the server's goroutine, shuts Steam down
+// and closes the socket. It returns ErrClosed when called again.
 func (s *Server) Close() error {
 	if s.closed {
 		return ErrClosed
@@ -333,13 +362,20 @@ func (s *Server) Close() error {
 	clear(s.clients)
 	sessions := s.ecs.RemovePlayers() // EndAuthSession for every player
 	var errs []error
+	s.ecs.LockSteam()
 	if s.steam.LoggedOn() {
 		errs = append(errs, s.steam.LogOff())
 	}
+	s.ecs.UnlockSteam()
 	s.ecs.SendPackets()
-	errs = append(errs, s.steam.Shutdown())
-	errs = append(errs, s.conn.Close())
+	// Stop the socket goroutine while Steam runs, so that it releases its
+	// thread's memory before Steam shuts down.
+	errs = append(errs, s.conn.SetReadDeadline(time.Now()))
 	s.wg.Wait()
+	s.ecs.LockSteam()
+	errs = append(errs, s.steam.Shutdown())
+	s.ecs.UnlockSteam()
+	errs = append(errs, s.conn.Close())
 	s.log.Info("server shut down", "sessions_ended", sessions)
 	return errors.Join(errs...)
 }
@@ -349,7 +385,11 @@ func (s *Server) Addr() netip.AddrPort { return s.addr }
 
 // QueryPort returns Steam's query port, or steamgs.QueryPortShared when the
 // game socket is shared.
-func (s *Server) QueryPort() uint16 { return s.steam.QueryPort() }
+func (s *Server) QueryPort() uint16 {
+	s.ecs.LockSteam()
+	defer s.ecs.UnlockSteam()
+	return s.steam.QueryPort()
+}
 
 // QueryPortString returns the query port as a log shows it: a number, or
 // "shared".
@@ -360,7 +400,9 @@ func (s *Server) QueryPortString() string {
 	return "shared"
 }
 
-// Steam returns the Steam game server.
+// Steam returns the Steam game server. While the server runs, its socket
+// goroutine calls it too: make calls of it between Plugin().LockSteam and
+// UnlockSteam.
 func (s *Server) Steam() *steamgs.Server { return s.steam }
 
 // Plugin returns the Steam ECS plugin of the server's world.
@@ -378,11 +420,8 @@ func (s *Server) Config() Config { return s.cfg }
 // Counters returns the traffic counters.
 func (s *Server) Counters() Counters {
 	c := s.counters
-	c.SteamIn = s.steamRx.Load()
-	c.Dropped = s.gameIn.droppedCount()
-	if s.steamIn != nil {
-		c.Dropped += s.steamIn.Dropped()
-	}
+	c.SteamIn, c.SteamOut = s.steamRx.Load(), s.steamTx.Load()
+	c.Dropped = s.gameIn.Dropped()
 	return c
 }
 
@@ -436,23 +475,12 @@ func (s *Server) Snapshot(dst *proto.Snapshot) {
 	dst.Coins = append(dst.Coins[:0], s.snap.Coins...)
 }
 
-// token returns the Challenge token of addr in time window w.
-func (s *Server) token(addr netip.AddrPort, w int64) uint64 {
-	var b [26]byte
-	ip := addr.Addr().As16()
-	copy(b[:], ip[:])
-	binary.LittleEndian.PutUint16(b[16:], addr.Port())
-	binary.LittleEndian.PutUint64(b[18:], uint64(w))
-	return siphash.Hash(s.k0, s.k1, b[:])
-}
-
-// window returns the current token window.
-func (s *Server) window() int64 { return s.cfg.Now().UnixNano() / int64(tokenWindow) }
+// token returns the Challenge token of addr now.
+func (s *Server) token(addr netip.AddrPort) uint64 { return s.tokens.Token(addr, s.cfg.Now()) }
 
 // validToken reports whether t is addr's token of this window or the last.
 func (s *Server) validToken(t uint64, addr netip.AddrPort) bool {
-	w := s.window()
-	return t == s.token(addr, w) || t == s.token(addr, w-1)
+	return s.tokens.ValidToken(addr, t, s.cfg.Now())
 }
 
 // passwordOK reports whether pw is the server's password, in constant time.

@@ -66,12 +66,14 @@ func (s *Server) Status(dst *Status) {
 		Players: dst.Players[:0], Counters: s.Counters(),
 		RestartRequested: st.RestartRequested, LastError: st.LastError,
 	}
+	s.ecs.LockSteam()
 	_ = s.steam.Raw(func(conn any) error {
 		if qs, ok := conn.(queryStatser); ok {
 			dst.Queries, dst.HasQueries = qs.QueryStats(), true
 		}
 		return nil
 	})
+	s.ecs.UnlockSteam()
 	now := s.cfg.Now()
 	for e := range s.game.Players().Iter(s.world) {
 		p := components.Player.Get(e)

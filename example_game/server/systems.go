@@ -15,7 +15,7 @@ import (
 // receive is the game's first system: it handles the datagrams the socket
 // goroutine queued since the last tick (handshakes, input, leaving).
 func (s *Server) receive(_ *decs.ECS) {
-	s.gameIn.drain(s.drainFn)
+	s.gameIn.Drain(s.drainFn)
 }
 
 // handle handles one game datagram from a client.
@@ -34,6 +34,7 @@ func (s *Server) handle(pkt []byte, from netip.AddrPort) {
 			s.counters.Bad++
 			return
 		}
+		s.counters.Inputs++
 		entry := s.world.Entry(e)
 		r := Remote.Get(entry)
 		r.LastHeard = s.cfg.Now()
@@ -51,7 +52,7 @@ func (s *Server) handle(pkt []byte, from netip.AddrPort) {
 			s.deny(from, proto.ReasonNotReady, "the server is logging on to Steam; try again")
 			return
 		}
-		c := proto.Challenge{Token: s.token(from, s.window()), ServerID: uint64(st.SteamID), Password: s.cfg.Password != ""}
+		c := proto.Challenge{Token: s.token(from), ServerID: uint64(st.SteamID), Password: s.cfg.Password != ""}
 		s.send(c.AppendTo(s.out[:0]), from)
 	case proto.TypeConnect:
 		m, err := proto.ParseConnect(pkt)

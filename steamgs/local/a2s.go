@@ -18,7 +18,13 @@ const MaxQueuedPackets = 512
 
 // a2sState is a server's side of the server query protocol: its settings,
 // the Responder that answers from them, and the query socket or the queue of
-// outgoing packets.
+// outgoing packets. It is the server's own: its fields are used by the
+// Conn's caller (one goroutine at a time), and queries, through
+// HandleIncomingPacket or the query port, never take the universe's lock.
+// The Responder's setters, some of them called with that lock held (as a
+// player is listed), never wait for a query being answered. So one
+// server's queries never wait on another's Steam calls, and no Steam call
+// waits on queries.
 type a2sState struct {
 	set steamgs.Settings // the last settings applied, without key/values
 	// rules are the key/values the Responder reports, in its order.
@@ -39,9 +45,9 @@ type a2sState struct {
 // prepares the outgoing queue in GameSocketShare mode.
 func (s *Server) openQuery() error {
 	a := &s.a2s
-	a.r = query.NewResponder(query.Config{Now: s.u.clock.Now, RateLimit: s.u.rateLimit})
+	a.r = query.NewResponder(query.Config{Now: s.u.clock.Now, RateLimit: s.u.rateLimit, RateLimitByPort: s.u.byPort})
 	a.send = a.out.push
-	s.pushInfoLocked()
+	s.pushInfo(0, false)
 	if s.cfg.QueryPort == steamgs.QueryPortShared {
 		a.port = steamgs.QueryPortShared
 		return nil
@@ -94,8 +100,13 @@ func environment() byte {
 	return 'l'
 }
 
-// pushInfoLocked gives the Responder the current A2S_INFO.
-func (s *Server) pushInfoLocked() {
+// pushInfoLocked gives the Responder the current A2S_INFO; the universe's
+// lock is held, for the Steam ID and secure flag.
+func (s *Server) pushInfoLocked() { s.pushInfo(s.steamID, s.secure) }
+
+// pushInfo gives the Responder the current A2S_INFO, with the server's
+// Steam ID id and secure flag vac.
+func (s *Server) pushInfo(id steamgs.SteamID, vac bool) {
 	st := &s.a2s.set
 	s.a2s.r.SetInfo(query.Info{
 		Name:          st.ServerName,
@@ -108,10 +119,10 @@ func (s *Server) pushInfoLocked() {
 		Dedicated:     st.Dedicated,
 		Environment:   environment(),
 		Password:      st.PasswordProtected,
-		VAC:           s.secure,
+		VAC:           vac,
 		Version:       s.cfg.Version,
 		GamePort:      s.cfg.GamePort,
-		SteamID:       uint64(s.steamID),
+		SteamID:       uint64(id),
 		SpectatorPort: st.SpectatorPort,
 		SpectatorName: st.SpectatorServerName,
 		Keywords:      st.GameTags,

@@ -15,7 +15,8 @@ const infoFields = steamgs.FieldGameDescription | steamgs.FieldModDir | steamgs.
 
 // Apply takes the server's settings, the arguments of ISteamGameServer's
 // setters, for the fields named in changed, and brings the A2S replies up to
-// date once for all of them. st is only read, and not kept.
+// date once for all of them, without the universe's lock (A2S state is the
+// server's own). st is only read, and not kept.
 //
 //   - GameDescription is A2S_INFO's game, ModDir its folder, Dedicated its
 //     server type ('d' dedicated, 'l' listen), ServerName its name, MapName
@@ -34,15 +35,16 @@ const infoFields = steamgs.FieldGameDescription | steamgs.FieldModDir | steamgs.
 //     server, which the embedded Steam does not have.
 func (s *Server) Apply(st *steamgs.Settings, changed steamgs.Field) {
 	a := &s.a2s
-	s.u.mu.Lock()
 	if changed&infoFields != 0 {
 		a.set.Merge(st, changed&infoFields) // the key/values are kept in rules
-		s.pushInfoLocked()
+		s.u.mu.Lock()
+		id, vac := s.steamID, s.secure
+		s.u.mu.Unlock()
+		s.pushInfo(id, vac)
 	}
 	if changed&steamgs.FieldKeyValues != 0 {
 		a.rules.apply(a.r, st.KeyValues)
 	}
-	s.u.mu.Unlock()
 	if changed&steamgs.FieldAdvertise != 0 {
 		a.r.SetAdvertise(st.Advertise)
 	}

@@ -53,9 +53,16 @@ type Options struct {
 	PublicIP netip.Addr
 	// QueryRateLimit is the number of A2S packets a server answers from one
 	// source IP per 200 ms, on its query port or the shared game socket;
-	// zero means
-	// query.DefaultRateLimit and a negative value means no limit.
+	// zero means query.DefaultRateLimit and a negative value means no
+	// limit. All sources together get query.DefaultTotalFactor times as
+	// many before each is held to its fair share of them (see
+	// query.LimiterConfig.Total).
 	QueryRateLimit int
+	// QueryRateLimitByPort counts each source address and port against
+	// QueryRateLimit on its own, rather than each IP (see
+	// query.LimiterConfig.ByPort): for sources that share an IP, such as
+	// load tests whose clients are all on 127.0.0.1.
+	QueryRateLimitByPort bool
 }
 
 // KeyFromPassphrase derives a universe key from a passphrase (SHA-256 with a
@@ -83,6 +90,7 @@ type Universe struct {
 	retry     time.Duration
 	publicIP  netip.Addr
 	rateLimit int
+	byPort    bool
 	// anonInstance is the instance of the anonymous game server IDs this
 	// universe hands out: random, so that processes sharing a key differ.
 	anonInstance uint32
@@ -142,6 +150,7 @@ func NewUniverse(opts Options) (*Universe, error) {
 		retry:     opts.RetryInterval,
 		publicIP:  opts.PublicIP.Unmap(),
 		rateLimit: opts.QueryRateLimit,
+		byPort:    opts.QueryRateLimitByPort,
 		latency:   opts.Latency,
 		refuse:    steamgs.ResultOK,
 		users:     make(map[steamgs.SteamID]*account),
@@ -170,7 +179,8 @@ func NewUniverse(opts Options) (*Universe, error) {
 }
 
 // Capabilities reports that servers of a universe connect to (the embedded)
-// Steam, that many may run in one process, and that they answer A2S queries.
+// Steam, that many may run in one process, and that they answer A2S queries;
+// they keep no memory per thread.
 func (u *Universe) Capabilities() steamgs.Capabilities {
 	return steamgs.Capabilities{SteamConnection: true, MultipleServers: true, Queries: true}
 }

@@ -201,7 +201,7 @@ func BenchmarkLoopback(b *testing.B) {
 		srv := listen(b)
 		// The same INFO request; the echo server sends it back as is.
 		echo := func() error {
-			_ = srv.SetReadBuffer(serveReadBuffer)
+			_ = srv.SetReadBuffer(SocketReadBuffer)
 			buf := make([]byte, serveBufSize)
 			for {
 				n, from, err := srv.ReadFromUDPAddrPort(buf)

@@ -56,6 +56,21 @@ func (c *Challenges) Valid(a netip.AddrPort, v uint32, now time.Time) bool {
 	return v == challengeFor(c.k0, c.k1, a, w) || v == challengeFor(c.k0, c.k1, a, w-1)
 }
 
+// Token returns the 64-bit token of address a at now, for a handshake with
+// room for 8 bytes, such as a game's own connection challenge: the whole
+// keyed hash that For folds to 32 bits. Tokens follow the same windows as
+// challenges.
+func (c *Challenges) Token(a netip.AddrPort, now time.Time) uint64 {
+	return tokenFor(c.k0, c.k1, a, c.windowOf(now))
+}
+
+// ValidToken reports whether t is a's token at now (of this window or the
+// previous one).
+func (c *Challenges) ValidToken(a netip.AddrPort, t uint64, now time.Time) bool {
+	w := c.windowOf(now)
+	return t == tokenFor(c.k0, c.k1, a, w) || t == tokenFor(c.k0, c.k1, a, w-1)
+}
+
 func (c *Challenges) windowOf(now time.Time) int64 {
 	ns := now.UnixNano()
 	w := ns / c.window
@@ -88,15 +103,21 @@ func ParseChallenge(b []byte) (uint32, error) {
 // a SipHash-2-4 of the address (16-byte IP, port) and the window number, folded
 // to 32 bits and never NoChallenge. It is stateless: nothing is stored per client.
 func challengeFor(k0, k1 uint64, a netip.AddrPort, w int64) uint32 {
-	var buf [26]byte
-	ip := a.Addr().As16()
-	copy(buf[:16], ip[:])
-	le.PutUint16(buf[16:], a.Port())
-	le.PutUint64(buf[18:], uint64(w))
-	h := siphash.Hash(k0, k1, buf[:])
+	h := tokenFor(k0, k1, a, w)
 	c := uint32(h) ^ uint32(h>>32)
 	if c == NoChallenge {
 		c-- // FF FF FF FF means "no challenge" on the wire
 	}
 	return c
+}
+
+// tokenFor returns the SipHash-2-4 under key k0,k1 of address a (16-byte
+// IP, port) and window w.
+func tokenFor(k0, k1 uint64, a netip.AddrPort, w int64) uint64 {
+	var buf [26]byte
+	ip := a.Addr().As16()
+	copy(buf[:16], ip[:])
+	le.PutUint16(buf[16:], a.Port())
+	le.PutUint64(buf[18:], uint64(w))
+	return siphash.Hash(k0, k1, buf[:])
 }

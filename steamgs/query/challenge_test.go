@@ -104,11 +104,17 @@ func TestChallengeWindowBefore1970(t *testing.T) {
 	assert.Equal(t, int64(0), r.ch.windowOf(time.Unix(0, 0)))
 }
 
+// window is the challenge window of windowed.
+const window = 10 * time.Second
+
+// windowed returns challenges in windows of window, the start of a window
+// and a client's address.
+func windowed() (*Challenges, time.Time, netip.AddrPort) {
+	return NewChallenges(testKey, window), time.Date(2024, 5, 1, 12, 0, 0, 0, time.UTC).Truncate(window), addr("192.0.2.1:27005")
+}
+
 func TestChallengesForStableInWindow(t *testing.T) {
-	const window = 10 * time.Second
-	c := NewChallenges(testKey, window)
-	t0 := time.Date(2024, 5, 1, 12, 0, 0, 0, time.UTC).Truncate(window)
-	a := addr("192.0.2.1:27005")
+	c, t0, a := windowed()
 	v := c.For(a, t0)
 	for _, d := range []time.Duration{0, time.Nanosecond, time.Second, window / 2, window - time.Nanosecond} {
 		assert.Equal(t, v, c.For(a, t0.Add(d)), "For at +%v", d)
@@ -122,10 +128,7 @@ func TestChallengesForStableInWindow(t *testing.T) {
 }
 
 func TestChallengesValid(t *testing.T) {
-	const window = 10 * time.Second
-	c := NewChallenges(testKey, window)
-	t0 := time.Date(2024, 5, 1, 12, 0, 0, 0, time.UTC).Truncate(window)
-	a := addr("192.0.2.1:27005")
+	c, t0, a := windowed()
 	v := c.For(a, t0)
 	tests := []struct {
 		name  string
@@ -145,8 +148,10 @@ func TestChallengesValid(t *testing.T) {
 		{"IPv6", 0, addr("[2001:db8::1]:27005"), false},
 		{"IPv4-mapped form", 0, addr("[::ffff:192.0.2.1]:27005"), true},
 	}
+	tok := c.Token(a, t0) // the 64-bit tokens follow the same windows
 	for _, tt := range tests {
 		assert.Equal(t, tt.valid, c.Valid(tt.from, v, t0.Add(tt.at)), tt.name)
+		assert.Equal(t, tt.valid, c.ValidToken(tt.from, tok, t0.Add(tt.at)), "token: %s", tt.name)
 	}
 	assert.False(t, c.Valid(a, v^1, t0), "another value")
 	assert.False(t, c.Valid(a, NoChallenge, t0), "NoChallenge")
@@ -265,4 +270,20 @@ func TestChallengesBefore1970(t *testing.T) {
 	assert.Equal(t, c.For(a, time.Unix(-1, 0)), c.For(a, time.Unix(0, -1)), "one window before 0")
 	assert.NotEqual(t, c.For(a, time.Unix(0, -1)), c.For(a, time.Unix(0, 0)), "window 0")
 	assert.True(t, c.Valid(a, c.For(a, time.Unix(0, -1)), time.Unix(0, 0)), "previous window across 0")
+}
+
+// TestChallengesToken checks what is particular to the 64-bit tokens (their
+// windows are checked with the challenges'): folded they are the challenge,
+// the 32-bit value is no token, and another key refuses them.
+func TestChallengesToken(t *testing.T) {
+	c, t0, a := windowed()
+	tok := c.Token(a, t0)
+	assert.Equal(t, c.For(a, t0), uint32(tok)^uint32(tok>>32), "the challenge is the folded token")
+	assert.True(t, c.ValidToken(a, tok, t0), "its own token")
+	assert.False(t, c.ValidToken(a, tok^1, t0), "another value")
+	assert.False(t, c.ValidToken(a, uint64(c.For(a, t0)), t0), "the 32-bit challenge")
+	other := testKey
+	other[3]++
+	assert.False(t, NewChallenges(other, window).ValidToken(a, tok, t0), "other key accepts")
+	assert.Zero(t, testing.AllocsPerRun(100, func() { c.ValidToken(a, tok, t0) }), "allocations")
 }

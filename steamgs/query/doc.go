@@ -35,10 +35,15 @@
 // may send at most Config.RateLimit packets per 200 ms; the table that counts them
 // has a fixed size (Config.MaxSources), so a flood from many spoofed sources
 // cannot grow memory and a flood from one source does not stop others from being
-// answered.
+// answered. All sources together get Config.TotalRateLimit answers per 200 ms
+// (50 sources' worth by default) before each is held to its fair share of them,
+// so that a flood from many sources costs the server about that much and a
+// source that asks less than its share, such as a server browser, is answered.
 //
-// Replies are encoded once per change of state and cached; a cached PLAYER reply
-// has its durations patched in place when it is sent.
+// Replies are encoded once per change of state into snapshots that queries copy
+// without taking the state's lock, so that setting state never waits for a
+// query being answered; the copy of a PLAYER reply has its durations patched
+// when it is sent.
 //
 // # Client
 //

@@ -111,7 +111,9 @@ func TestMaxSourcesClamped(t *testing.T) {
 func TestFloodManySources(t *testing.T) {
 	clk := newFakeClock()
 	const maxSources, limit = 1024, 20
-	r := NewResponder(Config{Now: clk.Now, Key: testKey, RateLimit: limit, MaxSources: maxSources})
+	// No total: the table alone, which fails open for sources that sent
+	// little (TestLimiterTotal holds such a flood to the total).
+	r := NewResponder(Config{Now: clk.Now, Key: testKey, RateLimit: limit, TotalRateLimit: -1, MaxSources: maxSources})
 	r.SetAdvertise(true)
 	r.SetInfo(fullInfo())
 	legit := addr("203.0.113.50:27005")
@@ -171,22 +173,25 @@ func TestLimiterInternalWindow(t *testing.T) {
 	ip := netip.MustParseAddr("192.0.2.1")
 	for _, window := range []int64{1, 1000, int64(RateWindow), int64(time.Hour)} {
 		l := newLimiter(2, 64, 1, 2)
-		assert.True(t, l.allow(ip, 0, window), "window %d: first", window)
-		assert.True(t, l.allow(ip, 0, window), "window %d: second", window)
-		assert.False(t, l.allow(ip, window-1, window), "window %d: third, before the window ended", window)
-		assert.True(t, l.allow(ip, window, window), "window %d: in the next window", window)
-		assert.True(t, l.allow(ip, window, window), "window %d: second in the next window", window)
-		assert.False(t, l.allow(ip, window, window), "window %d: third in the next window", window)
+		assert.True(t, l.allow(ip, 0, 0, window), "window %d: first", window)
+		assert.True(t, l.allow(ip, 0, 0, window), "window %d: second", window)
+		assert.False(t, l.allow(ip, 0, window-1, window), "window %d: third, before the window ended", window)
+		assert.True(t, l.allow(ip, 0, window, window), "window %d: in the next window", window)
+		assert.True(t, l.allow(ip, 0, window, window), "window %d: second in the next window", window)
+		assert.False(t, l.allow(ip, 0, window, window), "window %d: third in the next window", window)
 		// A longer window passed for the same table keeps the count going.
-		assert.False(t, l.allow(ip, 2*window, 3*window), "window %d: longer window", window)
+		assert.False(t, l.allow(ip, 0, 2*window, 3*window), "window %d: longer window", window)
 	}
 	// Limit 0 (unlimited) never allocates the table.
 	l := newLimiter(0, 64, 1, 2)
 	for i := range 100 {
-		assert.True(t, l.allow(ip, int64(i), 10))
+		assert.True(t, l.allow(ip, 0, int64(i), 10))
 	}
 	assert.Nil(t, l.entries, "unlimited limiter allocated its table")
 }
+
+// src is a source at ip.
+func src(ip netip.Addr) netip.AddrPort { return netip.AddrPortFrom(ip, 27005) }
 
 func newTestLimiter(cfg LimiterConfig, now time.Time) *Limiter {
 	if cfg.Key == ([16]byte{}) {
@@ -199,7 +204,7 @@ func newTestLimiter(cfg LimiterConfig, now time.Time) *Limiter {
 func allowN(l *Limiter, ip netip.Addr, now time.Time, n int) int {
 	ok := 0
 	for range n {
-		if l.Allow(ip, now) {
+		if l.Allow(src(ip), now) {
 			ok++
 		}
 	}
@@ -232,7 +237,7 @@ func TestLimiterAllow(t *testing.T) {
 			}
 			now := t0.Add(time.Millisecond) // the window starts at the source's first packet
 			assert.Equal(t, tt.limit, allowN(l, ip, now, tt.limit+5), "allowed in the first window")
-			assert.False(t, l.Allow(ip, now.Add(tt.window-time.Nanosecond)), "allowed before the window ended")
+			assert.False(t, l.Allow(src(ip), now.Add(tt.window-time.Nanosecond)), "allowed before the window ended")
 			// The window resets: a full budget again, and no more.
 			now = now.Add(tt.window)
 			assert.Equal(t, tt.limit, allowN(l, ip, now, tt.limit+5), "allowed in the second window")
@@ -250,26 +255,125 @@ func TestLimiterSourcesIndependent(t *testing.T) {
 	l := newTestLimiter(LimiterConfig{Limit: 5, Window: time.Second}, t0)
 	flooder := netip.MustParseAddr("203.0.113.66")
 	assert.Equal(t, 5, allowN(l, flooder, t0, 10_000), "flooder")
-	assert.False(t, l.Allow(netip.MustParseAddr("::ffff:203.0.113.66"), t0), "IPv4-mapped form of the flooder")
+	assert.False(t, l.Allow(src(netip.MustParseAddr("::ffff:203.0.113.66")), t0), "IPv4-mapped form of the flooder")
 	for _, s := range []string{"203.0.113.1", "203.0.113.67", "198.51.100.66", "2001:db8::1", "2001:db8::2"} {
 		assert.Equal(t, 5, allowN(l, netip.MustParseAddr(s), t0, 6), "source %s while the flooder is limited", s)
 	}
-	assert.False(t, l.Allow(flooder, t0.Add(time.Second-time.Nanosecond)), "flooder still limited")
-	assert.True(t, l.Allow(flooder, t0.Add(time.Second)), "flooder in a new window")
+	assert.False(t, l.Allow(src(flooder), t0.Add(time.Second-time.Nanosecond)), "flooder still limited")
+	assert.True(t, l.Allow(src(flooder), t0.Add(time.Second)), "flooder in a new window")
 	// A clock stepping back restarts the window rather than locking out.
 	assert.Equal(t, 5, allowN(l, flooder, t0.Add(-time.Hour), 6), "after the clock stepped back")
 }
 
-// TestLimiterMaxSources floods a Limiter with distinct spoofed sources while
-// one source floods and a legitimate one sends within its limit: the table
-// stays at its bound, the flooder stays limited and the legitimate source is
-// always allowed.
+// TestLimiterByPort checks that a Limiter counting by port gives each port
+// of one IP its own budget, and that the default shares the IP's.
+func TestLimiterByPort(t *testing.T) {
+	t0 := time.Date(2024, 5, 1, 12, 0, 0, 0, time.UTC)
+	ip := netip.MustParseAddr("127.0.0.1")
+	tests := []struct {
+		byPort bool
+		want   []int // allowed per port, ports 1000, 1001, 1002 in turn
+	}{
+		{false, []int{3, 0, 0}},
+		{true, []int{3, 3, 3}},
+	}
+	for _, tt := range tests {
+		t.Run(fmt.Sprint("byPort=", tt.byPort), func(t *testing.T) {
+			l := newTestLimiter(LimiterConfig{Limit: 3, ByPort: tt.byPort}, t0)
+			for i, want := range tt.want {
+				from := netip.AddrPortFrom(ip, uint16(1000+i))
+				got := 0
+				for range 10 {
+					if l.Allow(from, t0) {
+						got++
+					}
+				}
+				assert.Equal(t, want, got, "port %d", from.Port())
+			}
+			// The IPv4-mapped form of a source is the same source.
+			mapped := netip.AddrPortFrom(netip.AddrFrom16(ip.As16()), 1000)
+			assert.False(t, l.Allow(mapped, t0), "IPv4-mapped form of port 1000")
+		})
+	}
+	r := NewResponder(Config{Key: testKey, RateLimit: 2, RateLimitByPort: true})
+	r.SetAdvertise(true)
+	for port := range uint16(3) {
+		from := netip.AddrPortFrom(ip, 2000+port)
+		assert.True(t, answered(t, r, from), "responder by port: port %d, first", from.Port())
+		assert.True(t, answered(t, r, from), "responder by port: port %d, second", from.Port())
+		assert.False(t, answered(t, r, from), "responder by port: port %d, third", from.Port())
+	}
+}
+
+// TestLimiterTotal floods a Limiter from many sources: with each source over
+// its own limit, the packets allowed per window stay within about the total
+// while a source that sends less than its share is always allowed; with
+// spoofed sources of one packet each, within the total exactly; without a
+// total, each source gets its own limit.
+func TestLimiterTotal(t *testing.T) {
+	t0 := time.Date(2024, 5, 1, 12, 0, 0, 0, time.UTC)
+	const limit, total, windows = 50, 2000, 5
+	type result struct{ allowed, legit int }
+	// run sends, each window, rounds of one packet from each of sources
+	// sources (of one packet each when spoofed), with the legitimate
+	// source's five packets spread among them, and returns what was
+	// allowed in each window.
+	run := func(cfg LimiterConfig, sources, rounds int, spoofed bool) []result {
+		l := newTestLimiter(cfg, t0)
+		legit := netip.MustParseAddrPort("198.51.100.1:27005")
+		out := make([]result, windows)
+		n := 0
+		for w := range windows {
+			now := t0.Add(time.Duration(w) * RateWindow) // t0 starts an aligned window
+			for r := range rounds {
+				if r%(rounds/5) == 0 && l.Allow(legit, now) {
+					out[w].legit++
+				}
+				for i := range sources {
+					n++
+					id := i
+					if spoofed {
+						id = n
+					}
+					ip := netip.AddrFrom4([4]byte{10, byte(id >> 16), byte(id >> 8), byte(id)})
+					if l.Allow(netip.AddrPortFrom(ip, 1), now.Add(time.Duration(r))) {
+						out[w].allowed++
+					}
+				}
+			}
+		}
+		return out
+	}
+	for w, r := range run(LimiterConfig{Limit: limit, Total: total, MaxSources: 4096}, 200, 60, false) {
+		assert.Equal(t, 5, r.legit, "window %d: the legitimate source's packets", w)
+		assert.GreaterOrEqual(t, r.allowed+r.legit, total, "window %d: allowed", w)
+		assert.LessOrEqual(t, r.allowed, total+total, "window %d: the flood's allowed, total %d and the shares", w, total)
+	}
+	for w, r := range run(LimiterConfig{Limit: limit, Total: total, MaxSources: 4096}, 10_000, 5, true) {
+		assert.Equal(t, total, r.allowed+r.legit, "window %d: spoofed flood allowed, total %d", w, total)
+	}
+	for w, r := range run(LimiterConfig{Limit: limit, Total: -1, MaxSources: 4096}, 200, 60, false) {
+		assert.Equal(t, 5, r.legit, "window %d: the legitimate source's packets", w)
+		assert.Equal(t, 200*limit, r.allowed, "window %d: without a total, each source's limit", w)
+	}
+	// The default total is DefaultTotalFactor times the limit.
+	l := newTestLimiter(LimiterConfig{Limit: limit}, t0)
+	assert.Equal(t, uint32(DefaultTotalFactor*limit), l.l.total, "default total")
+	assert.Zero(t, newTestLimiter(LimiterConfig{Limit: -1}, t0).l.total, "total of an unlimited limiter")
+	r := NewResponder(Config{Key: testKey, RateLimit: 10, TotalRateLimit: 123})
+	assert.Equal(t, uint32(123), r.lim.l.total, "Responder's total")
+}
+
+// TestLimiterMaxSources floods a Limiter without a total with distinct
+// spoofed sources while one source floods and a legitimate one sends within
+// its limit: the table stays at its bound, the flooder stays limited and the
+// legitimate source is always allowed.
 func TestLimiterMaxSources(t *testing.T) {
 	t0 := time.Date(2024, 5, 1, 12, 0, 0, 0, time.UTC)
 	for _, maxSources := range []int{1, 8, 100, 1024} {
 		t.Run(fmt.Sprint(maxSources), func(t *testing.T) {
 			const limit = 20
-			l := newTestLimiter(LimiterConfig{Limit: limit, MaxSources: maxSources}, t0)
+			l := newTestLimiter(LimiterConfig{Limit: limit, Total: -1, MaxSources: maxSources}, t0)
 			flooder := netip.MustParseAddr("203.0.113.66")
 			legit := netip.MustParseAddr("203.0.113.50")
 			now := t0
@@ -277,12 +381,12 @@ func TestLimiterMaxSources(t *testing.T) {
 			const sources = 100_000
 			for i := range sources {
 				ip := netip.AddrFrom4([4]byte{10, byte(i >> 16), byte(i >> 8), byte(i)})
-				l.Allow(ip, now)
-				if i%5 == 0 && l.Allow(flooder, now) {
+				l.Allow(src(ip), now)
+				if i%5 == 0 && l.Allow(src(flooder), now) {
 					floodAllowed++
 				}
 				if i%1000 == 0 {
-					require.True(t, l.Allow(legit, now), "legitimate source refused at packet %d", i)
+					require.True(t, l.Allow(src(legit), now), "legitimate source refused at packet %d", i)
 				}
 				if i%100 == 99 {
 					now = now.Add(time.Millisecond) // a second in all
@@ -301,11 +405,11 @@ func TestLimiterMaxSources(t *testing.T) {
 	}
 	// MaxSources above MaxSourcesLimit counts as MaxSourcesLimit.
 	l := newTestLimiter(LimiterConfig{Limit: 1, MaxSources: 1 << 40}, t0)
-	l.Allow(netip.MustParseAddr("192.0.2.1"), t0)
+	l.Allow(src(netip.MustParseAddr("192.0.2.1")), t0)
 	n := len(l.l.entries)
 	assert.True(t, n <= MaxSourcesLimit && n > MaxSourcesLimit/2, "%d entries", n)
 	l = newTestLimiter(LimiterConfig{Limit: 1}, t0)
-	l.Allow(netip.MustParseAddr("192.0.2.1"), t0)
+	l.Allow(src(netip.MustParseAddr("192.0.2.1")), t0)
 	n = len(l.l.entries)
 	assert.True(t, n <= DefaultMaxSources && n > DefaultMaxSources/2, "%d entries by default", n)
 }
@@ -328,10 +432,10 @@ func TestLimiterConcurrent(t *testing.T) {
 			ip := netip.AddrFrom4([4]byte{192, 0, 2, byte(g + 1)})
 			for i := range sends {
 				now := t0.Add(time.Duration(i) * time.Microsecond)
-				if l.Allow(ip, now) {
+				if l.Allow(src(ip), now) {
 					own[g]++
 				}
-				if l.Allow(shared, now) {
+				if l.Allow(src(shared), now) {
 					sharedOK[g]++
 				}
 			}
@@ -352,12 +456,12 @@ func TestLimiterAllocs(t *testing.T) {
 	t0 := time.Date(2024, 5, 1, 12, 0, 0, 0, time.UTC)
 	l := newTestLimiter(LimiterConfig{Limit: 10, MaxSources: 256}, t0)
 	ip := netip.MustParseAddr("192.0.2.1")
-	require.True(t, l.Allow(ip, t0), "first packet") // allocates the table
-	assert.Zero(t, testing.AllocsPerRun(1000, func() { l.Allow(ip, t0) }), "known source")
+	require.True(t, l.Allow(src(ip), t0), "first packet") // allocates the table
+	assert.Zero(t, testing.AllocsPerRun(1000, func() { l.Allow(src(ip), t0) }), "known source")
 	i := 0
 	assert.Zero(t, testing.AllocsPerRun(1000, func() {
 		i++
-		l.Allow(netip.AddrFrom16([16]byte{0x20, 0x01, 0x0d, 0xb8, 12: byte(i >> 24), byte(i >> 16), byte(i >> 8), byte(i)}), t0)
+		l.Allow(src(netip.AddrFrom16([16]byte{0x20, 0x01, 0x0d, 0xb8, 12: byte(i >> 24), byte(i >> 16), byte(i >> 8), byte(i)})), t0)
 	}), "new sources")
-	assert.Zero(t, testing.AllocsPerRun(1000, func() { l.Allow(ip, t0.Add(time.Hour)) }), "new window")
+	assert.Zero(t, testing.AllocsPerRun(1000, func() { l.Allow(src(ip), t0.Add(time.Hour)) }), "new window")
 }

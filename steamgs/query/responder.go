@@ -17,7 +17,7 @@ const (
 	// DefaultMaxSources is the number of source IPs the rate limit tracks when
 	// Config.MaxSources is 0.
 	DefaultMaxSources = 4096
-	// MaxSourcesLimit is the most source IPs the rate limit tracks (32 MiB of
+	// MaxSourcesLimit is the most source IPs the rate limit tracks (40 MiB of
 	// table); a larger Config.MaxSources counts as this.
 	MaxSourcesLimit = 1 << 20
 	// DefaultChallengeWindow is the challenge window when
@@ -34,8 +34,16 @@ type Config struct {
 	// RateLimit is the most packets answered per source IP per RateWindow
 	// (200 ms, Valve's rule); 0 means DefaultRateLimit, < 0 unlimited.
 	RateLimit int
+	// RateLimitByPort counts each source address and port against the rate
+	// limit on its own, rather than each IP (see LimiterConfig.ByPort).
+	RateLimitByPort bool
+	// TotalRateLimit is the most packets answered per RateWindow from all
+	// sources before each source is held to its fair share (see
+	// LimiterConfig.Total); 0 means DefaultTotalFactor times RateLimit, < 0
+	// no total.
+	TotalRateLimit int
 	// MaxSources bounds the source IPs the rate limit tracks (its memory is
-	// fixed: 32 bytes each, allocated on first use); 0 means DefaultMaxSources,
+	// fixed: 40 bytes each, allocated on first use); 0 means DefaultMaxSources,
 	// and a value above MaxSourcesLimit counts as MaxSourcesLimit.
 	MaxSources int
 	// Key is the challenge key; all zero means a random key from crypto/rand.
@@ -79,7 +87,11 @@ type player struct {
 // Responder answers A2S queries for one game server from a snapshot of its
 // state. Make it with NewResponder (the zero value is not usable). Its methods
 // are safe for concurrent use: Serve or Handle may run on one goroutine while
-// the game sets state on another.
+// the game sets state on another, and the setters never wait for a query
+// being answered: replies are encoded once per change into snapshots that
+// Handle copies without the state's lock, and a snapshot being read is never
+// written. A setter waits at most while the first query after a change
+// copies the state it encodes (not while it encodes it).
 type Responder struct {
 	now func() time.Time
 	ch  *Challenges
@@ -92,27 +104,29 @@ type Responder struct {
 	nInfo, nPlayers, nRules, nPings, nChallenges  atomic.Uint64
 	nRateLimit, nBad, nOff, nSmall, nPkts, nBytes atomic.Uint64
 
-	mu sync.Mutex
-	// State.
+	// mu guards the state: held by the setters, and by a rebuild while it
+	// copies the state it encodes.
+	mu        sync.Mutex
 	info      Info
 	players   []player
 	index     map[uint64]int // id -> position in players
 	rules     []Rule
 	ruleIndex map[string]int // key -> position in rules
 	rulesSize int            // size of the RULES reply
+	// gen counts the changes of each reply's state: a snapshot of an older
+	// generation is rebuilt when next asked for.
+	gen [snapKinds]atomic.Uint64
 
-	// Snapshot: replies encoded once per change of state.
-	infoOK, playersOK, rulesOK bool
-	infoReply                  []byte
-	playersReply               []byte
-	durOff                     []int       // offsets of the duration fields in playersReply
-	durJoined                  []time.Time // the listed players' join times
-	rulesReply                 []byte
-	rebuilds                   int // replies encoded (for tests)
+	// buildMu lets one rebuild run at a time, and guards what rebuilds use.
+	buildMu  sync.Mutex
+	snaps    [snapKinds]snapshots
+	copiedPl []player // the listed players, copied from the state
+	copiedRu []Rule   // the rules, copied from the state
+	rebuilds int      // replies encoded (for tests)
 
 	splitID atomic.Uint32
-	// bufs holds reply buffers (*[]byte), so that a reply is copied out
-	// under the lock and sent after it without allocating.
+	// bufs holds reply buffers (*[]byte), so that a reply is copied out of
+	// its snapshot and sent without allocating.
 	bufs sync.Pool
 }
 
@@ -138,7 +152,8 @@ func NewResponder(cfg Config) *Responder {
 		le.PutUint64(key[8:], k1)
 	}
 	r.ch = NewChallenges(key, cfg.ChallengeWindow)
-	r.lim = NewLimiter(LimiterConfig{Limit: cfg.RateLimit, MaxSources: cfg.MaxSources, Key: key}, r.now())
+	r.lim = NewLimiter(LimiterConfig{Limit: cfg.RateLimit, Total: cfg.TotalRateLimit, MaxSources: cfg.MaxSources,
+		Key: key, ByPort: cfg.RateLimitByPort}, r.now())
 	r.bufs.New = func() any { b := make([]byte, 0, MaxPacketSize); return &b }
 	return r
 }
@@ -147,7 +162,7 @@ func NewResponder(cfg Config) *Responder {
 func (r *Responder) SetInfo(info Info) {
 	r.mu.Lock()
 	r.info = info
-	r.infoOK = false
+	r.gen[snapInfo].Add(1)
 	r.mu.Unlock()
 }
 
@@ -165,12 +180,13 @@ func (r *Responder) AddPlayer(id uint64, joined time.Time) {
 	defer r.mu.Unlock()
 	if i, ok := r.index[id]; ok {
 		r.players[i].joined = joined
-		r.playersOK = false
+		r.gen[snapPlayers].Add(1)
 		return
 	}
 	r.index[id] = len(r.players)
 	r.players = append(r.players, player{id: id, joined: joined})
-	r.playersOK, r.infoOK = false, false
+	r.gen[snapPlayers].Add(1)
+	r.gen[snapInfo].Add(1)
 }
 
 // UpdatePlayer sets the name and score A2S_PLAYER lists for player id and
@@ -185,7 +201,7 @@ func (r *Responder) UpdatePlayer(id uint64, name string, score uint32) bool {
 	p := &r.players[i]
 	if p.name != name || p.score != score {
 		p.name, p.score = name, score
-		r.playersOK = false
+		r.gen[snapPlayers].Add(1)
 	}
 	return true
 }
@@ -205,7 +221,8 @@ func (r *Responder) RemovePlayer(id uint64) {
 	for j := i; j < len(r.players); j++ {
 		r.index[r.players[j].id] = j
 	}
-	r.playersOK, r.infoOK = false, false
+	r.gen[snapPlayers].Add(1)
+	r.gen[snapInfo].Add(1)
 }
 
 // PlayerCount returns the number of players added and not removed.
@@ -246,7 +263,7 @@ func (r *Responder) SetRule(key, value string) error {
 		r.rules = append(r.rules, Rule{Name: key, Value: value})
 	}
 	r.rulesSize = size
-	r.rulesOK = false
+	r.gen[snapRules].Add(1)
 	return nil
 }
 
@@ -266,7 +283,7 @@ func (r *Responder) ClearRules() {
 	r.rules = r.rules[:0]
 	clear(r.ruleIndex)
 	r.rulesSize = rulesHeaderSize
-	r.rulesOK = false
+	r.gen[snapRules].Add(1)
 }
 
 // Stats returns the Responder's counters.
@@ -299,10 +316,11 @@ func (r *Responder) Challenge(from netip.AddrPort) uint32 {
 // FF FF FF FF, an unknown type, a malformed request) gets false and is never
 // answered. Replies go out through send, called once per datagram (a whole
 // reply or each fragment of a split one) with its destination, from; b is
-// valid only during the call. The reply is copied out under the Responder's
-// lock and sent after the lock is released, so send may block on I/O
-// without holding up other callers, and may call the Responder's methods.
-// pkt is not kept. Handle allocates nothing.
+// valid only during the call. The reply is copied out of its snapshot and
+// sent with no lock held, so send may block on I/O without holding up other
+// callers, and may call the Responder's methods. Handle takes the state's
+// lock only to copy the state for the first reply after a change. pkt is
+// not kept. Handle allocates nothing once the snapshots are built.
 func (r *Responder) Handle(pkt []byte, from netip.AddrPort, send func(b []byte, to netip.AddrPort)) bool {
 	req, code := parseRequest(pkt)
 	if code != parseOK {
@@ -314,7 +332,7 @@ func (r *Responder) Handle(pkt []byte, from netip.AddrPort, send func(b []byte, 
 		return true
 	}
 	now := r.now()
-	if !r.lim.Allow(from.Addr(), now) {
+	if !r.lim.Allow(from, now) {
 		r.nRateLimit.Add(1)
 		return true
 	}
@@ -341,19 +359,14 @@ func (r *Responder) Handle(pkt []byte, from netip.AddrPort, send func(b []byte, 
 		r.sendChallenge(bp, from, now, send)
 		return true
 	}
-	r.mu.Lock()
-	switch req.Kind {
-	case KindInfo:
-		*bp = append((*bp)[:0], r.infoSnapshot()...)
-		r.nInfo.Add(1)
-	case KindPlayers:
-		*bp = append((*bp)[:0], r.playersSnapshot(now)...)
-		r.nPlayers.Add(1)
-	case KindRules:
-		*bp = append((*bp)[:0], r.rulesSnapshot()...)
-		r.nRules.Add(1)
+	k := snapKindOf(req.Kind)
+	sn := r.snapshot(k)
+	*bp = append((*bp)[:0], sn.b...)
+	if k == snapPlayers {
+		sn.patchDurations(*bp, now)
 	}
-	r.mu.Unlock()
+	sn.rw.RUnlock()
+	r.counter(k).Add(1)
 	r.sendReply(*bp, from, send)
 	return true
 }
@@ -391,48 +404,143 @@ func (r *Responder) sendReply(reply []byte, to netip.AddrPort, send func([]byte,
 	r.bufs.Put(fp)
 }
 
-// infoSnapshot returns the cached INFO reply, encoding it if state changed.
-func (r *Responder) infoSnapshot() []byte {
-	if !r.infoOK {
-		r.infoReply = AppendInfo(r.infoReply[:0], r.info, len(r.players))
-		r.infoOK = true
-		r.rebuilds++
+// The replies a Responder keeps snapshots of.
+const (
+	snapInfo = iota
+	snapPlayers
+	snapRules
+	snapKinds
+)
+
+// snapKindOf returns the reply of a query of kind k (INFO, PLAYER or RULES).
+func snapKindOf(k Kind) int {
+	switch k {
+	case KindPlayers:
+		return snapPlayers
+	case KindRules:
+		return snapRules
 	}
-	return r.infoReply
+	return snapInfo
 }
 
-// playersSnapshot returns the cached PLAYER reply, encoding it if state
-// changed, with the durations patched in place for now.
-func (r *Responder) playersSnapshot(now time.Time) []byte {
-	if !r.playersOK {
-		n := min(len(r.players), MaxPlayers)
-		b := appendHeader(r.playersReply[:0], replyPlayers)
-		b = append(b, byte(n))
-		r.durOff, r.durJoined = r.durOff[:0], r.durJoined[:0]
-		for i := range n {
-			p := &r.players[i]
+// counter returns the Stats counter of reply k.
+func (r *Responder) counter(k int) *atomic.Uint64 {
+	switch k {
+	case snapPlayers:
+		return &r.nPlayers
+	case snapRules:
+		return &r.nRules
+	}
+	return &r.nInfo
+}
+
+// snapshot is one encoded reply. Once published it is only read, under a
+// read lock; a rebuild writes a snapshot that is not published and not being
+// read (it takes the write lock without waiting), so its memory is reused
+// without a reader ever seeing it change.
+type snapshot struct {
+	rw  sync.RWMutex
+	gen atomic.Uint64 // the generation of the state it encodes
+	b   []byte
+	// PLAYER: the offsets of the duration fields in b, and the listed
+	// players' join times.
+	durOff    []int
+	durJoined []time.Time
+}
+
+// patchDurations writes into reply, a copy of sn's bytes, each listed
+// player's time connected at now.
+func (sn *snapshot) patchDurations(reply []byte, now time.Time) {
+	for i, off := range sn.durOff {
+		d := float32(max(now.Sub(sn.durJoined[i]), 0).Seconds())
+		le.PutUint32(reply[off:], math.Float32bits(d))
+	}
+}
+
+// snapshots are the snapshots of one reply: the published one, and those
+// that were published before, for reuse.
+type snapshots struct {
+	cur atomic.Pointer[snapshot]
+	all []*snapshot // guarded by Responder.buildMu
+}
+
+// snapshot returns the current snapshot of reply k, read-locked, rebuilding
+// it first when the state changed since it was encoded.
+func (r *Responder) snapshot(k int) *snapshot {
+	ss := &r.snaps[k]
+	for {
+		sn := ss.cur.Load()
+		if sn == nil || sn.gen.Load() != r.gen[k].Load() {
+			sn = r.rebuild(k)
+		}
+		sn.rw.RLock()
+		if ss.cur.Load() == sn {
+			return sn
+		}
+		sn.rw.RUnlock() // another rebuild published a newer one meanwhile
+	}
+}
+
+// rebuild encodes reply k from the current state, publishes it and returns
+// it (not locked). The state's lock is held only to copy the state.
+func (r *Responder) rebuild(k int) *snapshot {
+	r.buildMu.Lock()
+	defer r.buildMu.Unlock()
+	ss := &r.snaps[k]
+	if sn := ss.cur.Load(); sn != nil && sn.gen.Load() == r.gen[k].Load() {
+		return sn // rebuilt while this one waited
+	}
+	r.mu.Lock()
+	gen := r.gen[k].Load()
+	info, count := r.info, len(r.players)
+	switch k {
+	case snapPlayers:
+		r.copiedPl = append(r.copiedPl[:0], r.players[:min(len(r.players), MaxPlayers)]...)
+	case snapRules:
+		r.copiedRu = append(r.copiedRu[:0], r.rules...)
+	}
+	r.mu.Unlock()
+
+	sn := ss.spare()
+	switch k {
+	case snapInfo:
+		sn.b = AppendInfo(sn.b[:0], info, count)
+	case snapPlayers:
+		b := appendHeader(sn.b[:0], replyPlayers)
+		b = append(b, byte(len(r.copiedPl)))
+		sn.durOff, sn.durJoined = sn.durOff[:0], sn.durJoined[:0]
+		for i := range r.copiedPl {
+			p := &r.copiedPl[i]
 			b = appendPlayerHead(b, i, p.name, p.score)
-			r.durOff = append(r.durOff, len(b))
-			r.durJoined = append(r.durJoined, p.joined)
+			sn.durOff = append(sn.durOff, len(b))
+			sn.durJoined = append(sn.durJoined, p.joined)
 			b = append(b, 0, 0, 0, 0)
 		}
-		r.playersReply = b
-		r.playersOK = true
-		r.rebuilds++
+		sn.b = b
+		clear(r.copiedPl) // drop the names
+	case snapRules:
+		sn.b = AppendRules(sn.b[:0], r.copiedRu)
+		clear(r.copiedRu)
 	}
-	for i, off := range r.durOff {
-		d := float32(max(now.Sub(r.durJoined[i]), 0).Seconds())
-		le.PutUint32(r.playersReply[off:], math.Float32bits(d))
-	}
-	return r.playersReply
+	sn.gen.Store(gen)
+	sn.rw.Unlock()
+	ss.cur.Store(sn)
+	r.rebuilds++
+	return sn
 }
 
-// rulesSnapshot returns the cached RULES reply, encoding it if state changed.
-func (r *Responder) rulesSnapshot() []byte {
-	if !r.rulesOK {
-		r.rulesReply = AppendRules(r.rulesReply[:0], r.rules)
-		r.rulesOK = true
-		r.rebuilds++
+// spare returns a snapshot that is neither published nor being read, write
+// locked: one published before, or a new one when every one is in use.
+// Called with Responder.buildMu held.
+func (ss *snapshots) spare() *snapshot {
+	cur := ss.cur.Load()
+	for _, sn := range ss.all {
+		if sn != cur && sn.rw.TryLock() {
+			return sn
+		}
 	}
-	return r.rulesReply
+	sn := &snapshot{}
+	sn.rw.Lock()
+	ss.all = append(ss.all, sn)
+	return sn
 }

@@ -1,10 +1,13 @@
 package query
 
 import (
+	"errors"
 	"fmt"
 	"net/netip"
+	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -358,6 +361,23 @@ func TestSetRuleCountLimit(t *testing.T) {
 	require.NoError(t, r.SetRule(key(0), "x"), "replacing at the count limit")
 }
 
+// untilStopped calls step(first), step(first+1), ... on a goroutine of wg
+// until stop is closed.
+func untilStopped(wg *sync.WaitGroup, stop <-chan struct{}, first int, step func(i int)) {
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for i := first; ; i++ {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			step(i)
+		}
+	}()
+}
+
 // TestConcurrentState mutates state on one goroutine while others query
 // through Handle; run with -race.
 func TestConcurrentState(t *testing.T) {
@@ -365,28 +385,19 @@ func TestConcurrentState(t *testing.T) {
 	r.SetAdvertise(true)
 	var wg sync.WaitGroup
 	stop := make(chan struct{})
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		for i := 0; ; i++ {
-			select {
-			case <-stop:
-				return
-			default:
-			}
-			r.SetInfo(Info{Name: fmt.Sprint(i)})
-			r.AddPlayer(uint64(i%50), time.Now())
-			r.UpdatePlayer(uint64(i%50), "p", uint32(i))
-			if i%3 == 0 {
-				r.RemovePlayer(uint64(i % 50))
-			}
-			_ = r.SetRule(fmt.Sprint(i%100), "v")
-			if i%500 == 0 {
-				r.ClearRules()
-			}
-			r.SetAdvertise(i%7 != 0)
+	untilStopped(&wg, stop, 0, func(i int) {
+		r.SetInfo(Info{Name: fmt.Sprint(i)})
+		r.AddPlayer(uint64(i%50), time.Now())
+		r.UpdatePlayer(uint64(i%50), "p", uint32(i))
+		if i%3 == 0 {
+			r.RemovePlayer(uint64(i % 50))
 		}
-	}()
+		_ = r.SetRule(fmt.Sprint(i%100), "v")
+		if i%500 == 0 {
+			r.ClearRules()
+		}
+		r.SetAdvertise(i%7 != 0)
+	})
 	for g := range 2 {
 		wg.Add(1)
 		go func() {
@@ -415,6 +426,122 @@ func TestConcurrentState(t *testing.T) {
 	<-done
 	close(stop)
 	wg.Wait()
+}
+
+// TestSnapshotsWhileSetting has queriers decode every reply while a writer
+// changes the state: each reply decodes whole (no snapshot is written while
+// it is read), and each querier sees the state move forward only.
+func TestSnapshotsWhileSetting(t *testing.T) {
+	r := NewResponder(Config{Key: testKey, RateLimit: -1})
+	r.SetAdvertise(true)
+	r.SetInfo(Info{Name: "0"})
+	require.NoError(t, r.SetRule("n", "0"))
+	var wg sync.WaitGroup
+	var written atomic.Int64
+	stop := make(chan struct{})
+	untilStopped(&wg, stop, 1, func(i int) {
+		name := strings.Repeat("x", i%200) + fmt.Sprint(i) // sizes vary, so reused buffers would show
+		r.SetInfo(Info{Name: name})
+		assert.NoError(t, r.SetRule("n", name))
+		r.AddPlayer(uint64(i%40), time.Now())
+		r.UpdatePlayer(uint64(i%40), name, uint32(i))
+		written.Store(int64(i))
+	})
+	for g := range 3 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			from := addr(fmt.Sprintf("192.0.2.%d:1", g+1))
+			c := r.Challenge(from)
+			last := map[Kind]int{}
+			for i := range 3000 {
+				k := []Kind{KindInfo, KindPlayers, KindRules}[i%3]
+				var s sink
+				r.Handle(AppendRequest(nil, Request{Kind: k, Challenge: c, HasChallenge: true}), from, s.send)
+				name, err := decodedName(k, s.pkts)
+				if !assert.NoError(t, err, "%v", k) {
+					return
+				}
+				if k == KindPlayers {
+					continue
+				}
+				n, err := strconv.Atoi(strings.TrimLeft(name, "x"))
+				if !assert.NoError(t, err, "%v name %q", k, name) {
+					return
+				}
+				assert.GreaterOrEqual(t, n, last[k], "%v went back", k)
+				last[k] = n
+			}
+		}()
+	}
+	for written.Load() < 100 {
+		time.Sleep(time.Millisecond)
+	}
+	time.Sleep(20 * time.Millisecond)
+	close(stop)
+	wg.Wait()
+}
+
+// decodedName decodes the reply pkts to a query of kind k and returns the
+// server name (INFO) or the first rule's value (RULES).
+func decodedName(k Kind, pkts [][]byte) (string, error) {
+	if len(pkts) == 0 {
+		return "", errors.New("no reply")
+	}
+	b := pkts[0]
+	if len(pkts) > 1 {
+		var err error
+		if b, err = Reassemble(pkts); err != nil {
+			return "", err
+		}
+	}
+	switch k {
+	case KindInfo:
+		info, _, err := ParseInfo(b)
+		return info.Name, err
+	case KindRules:
+		rules, err := ParseRules(b)
+		if err == nil && len(rules) != 1 {
+			err = fmt.Errorf("%d rules", len(rules))
+		}
+		if err != nil {
+			return "", err
+		}
+		return rules[0].Value, nil
+	}
+	_, err := ParsePlayers(b)
+	return "", err
+}
+
+// TestSettersDoNotWaitForReaders holds a snapshot being read (as a query
+// that is being copied out) while the state changes: the setters and the
+// next query go ahead without waiting, and the held snapshot stays intact.
+func TestSettersDoNotWaitForReaders(t *testing.T) {
+	clk := newFakeClock()
+	r := newTestResponder(clk)
+	r.SetInfo(Info{Name: "old"})
+	from := addr("192.0.2.10:27005")
+	_ = queryWithChallenge(t, r, KindInfo, from)
+	held := r.snapshot(snapInfo) // read-locked, as while a reply is copied
+	heldBytes := append([]byte(nil), held.b...)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		r.SetInfo(Info{Name: "new"})
+		r.AddPlayer(1, clk.Now())
+		assert.NoError(t, r.SetRule("k", "v"))
+		var s sink
+		r.Handle(AppendRequest(nil, Request{Kind: KindInfo, Challenge: r.Challenge(from), HasChallenge: true}), from, s.send)
+		name, err := decodedName(KindInfo, s.pkts)
+		assert.NoError(t, err)
+		assert.Equal(t, "new", name, "INFO after the change")
+	}()
+	waitFor(t, done, "setters and a query while a snapshot is read")
+	assert.Equal(t, heldBytes, held.b, "the snapshot being read changed")
+	held.rw.RUnlock()
+	info, _, err := ParseInfo(queryWithChallenge(t, r, KindInfo, from))
+	require.NoError(t, err)
+	assert.Equal(t, "new", info.Name, "INFO once the read ended")
 }
 
 // waitFor waits for ch to be closed or receive, failing after a timeout.

@@ -8,8 +8,12 @@ import (
 	"time"
 )
 
-// Serve sizes the socket's receive buffer.
-const serveReadBuffer = 4 << 20
+// SocketReadBuffer is the receive buffer Serve asks for its socket, and what
+// a game that shares its socket with Steam should ask for too
+// (net.UDPConn.SetReadBuffer): room for thousands of small datagrams, so
+// that the kernel does not drop datagrams, players' among them, while the
+// reader is busy. The system may grant less (Linux: net.core.rmem_max).
+const SocketReadBuffer = 4 << 20
 
 // serveBufSize is Serve's read buffer: larger than any A2S request. A longer
 // datagram is cut to it, which can only make its reply smaller.
@@ -23,7 +27,7 @@ const serveBufSize = 2048
 // ones on some systems) are skipped, with a short pause when they repeat. The
 // caller owns conn and closes it to stop Serve.
 func (r *Responder) Serve(conn *net.UDPConn) error {
-	_ = conn.SetReadBuffer(serveReadBuffer) // best effort: capped by the system
+	_ = conn.SetReadBuffer(SocketReadBuffer) // best effort: capped by the system
 	buf := make([]byte, serveBufSize)
 	// One closure for the whole loop, so that no packet allocates one.
 	send := func(b []byte, to netip.AddrPort) { _, _ = conn.WriteToUDPAddrPort(b, to) }

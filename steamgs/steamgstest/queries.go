@@ -151,7 +151,7 @@ func (l *sharedLink) exchange(req []byte) ([][]byte, error) {
 // split one.
 func complete(pkts [][]byte) (bool, error) {
 	first := pkts[0]
-	if len(first) >= 4 && bytes.Equal(first[:4], []byte{0xFF, 0xFF, 0xFF, 0xFF}) {
+	if steamgs.IsSteamPacket(first) {
 		if len(pkts) > 1 {
 			return true, fmt.Errorf("%d datagrams where one whole reply was due", len(pkts))
 		}
@@ -174,7 +174,7 @@ func ask(l link, kind query.Kind) ([]byte, error) {
 			return nil, err
 		}
 		reply := pkts[0]
-		if len(pkts) > 1 || !bytes.HasPrefix(reply, []byte{0xFF, 0xFF, 0xFF, 0xFF}) {
+		if len(pkts) > 1 || !steamgs.IsSteamPacket(reply) {
 			return query.Reassemble(pkts)
 		}
 		c, err := query.ParseChallenge(reply)

@@ -133,12 +133,15 @@ func (l *Library) InterfaceVersions() []string {
 }
 
 // Capabilities reports what servers of this library can do: one server per
-// process; Steam connection and server queries unless Options.Offline.
+// process; Steam connection and server queries unless Options.Offline; and
+// memory kept per calling thread (SteamAPI_ReleaseCurrentThreadMemory frees
+// it).
 func (l *Library) Capabilities() steamgs.Capabilities {
 	return steamgs.Capabilities{
 		SteamConnection: !l.opts.Offline,
 		MultipleServers: false,
 		Queries:         !l.opts.Offline,
+		ThreadMemory:    true,
 	}
 }
 

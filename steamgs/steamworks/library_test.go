@@ -265,8 +265,8 @@ func TestCapabilities(t *testing.T) {
 		opts Options
 		want steamgs.Capabilities
 	}{
-		{Options{}, steamgs.Capabilities{SteamConnection: true, Queries: true}},
-		{Options{Offline: true}, steamgs.Capabilities{}},
+		{Options{}, steamgs.Capabilities{SteamConnection: true, Queries: true, ThreadMemory: true}},
+		{Options{Offline: true}, steamgs.Capabilities{ThreadMemory: true}},
 	} {
 		lib, err := OpenWith(fakeLibrary(t), tc.opts)
 		require.NoError(t, err)

@@ -62,7 +62,7 @@ func TestRealLibrarySymbols(t *testing.T) {
 	assert.Equal(t, []string{"SteamUtils010", "SteamNetworkingUtils004", "SteamGameServer015", "SteamGameServerStats001",
 		"STEAMHTTP_INTERFACE_VERSION003", "STEAMINVENTORY_INTERFACE_V003", "SteamNetworking006",
 		"SteamNetworkingMessages002", "SteamNetworkingSockets012", "STEAMUGC_INTERFACE_VERSION020"}, lib.InterfaceVersions())
-	assert.Equal(t, steamgs.Capabilities{SteamConnection: true, Queries: true}, lib.Capabilities())
+	assert.Equal(t, steamgs.Capabilities{SteamConnection: true, Queries: true, ThreadMemory: true}, lib.Capabilities())
 }
 
 // TestRealLibraryInitWithoutSteam initializes a server with Valve's library

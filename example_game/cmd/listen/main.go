@@ -152,12 +152,13 @@ func (g *listenGame) Update() error {
 // join adds the host player once the server is logged on: its ticket is made
 // for the server's Steam ID, as a client's is.
 func (g *listenGame) join() {
-	if g.joined || !g.srv.Steam().LoggedOn() {
+	st := g.srv.Plugin().Status()
+	if g.joined || !st.LoggedOn {
 		return
 	}
 	g.joined = true
 	cfg := g.srv.Config()
-	h, ticket, err := g.universe.GetAuthSessionTicket(g.hostID, cfg.AppID, steamgs.Identity{SteamID: g.srv.Steam().SteamID()})
+	h, ticket, err := g.universe.GetAuthSessionTicket(g.hostID, cfg.AppID, steamgs.Identity{SteamID: st.SteamID})
 	if err != nil {
 		g.log.Error("host ticket", "err", err)
 		return
