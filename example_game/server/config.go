@@ -49,6 +49,11 @@ type Config struct {
 	// (steamgs.QueryPortShared).
 	QueryPort         uint16
 	SeparateQueryPort bool
+	// GamePort is the game port the server tells Steam (and so server
+	// browsers), when it differs from Addr's: the host port of a container
+	// whose port is mapped, as under Agones with portPolicy Dynamic. 0
+	// means the socket's own port.
+	GamePort uint16
 	// Name and Map are what server browsers show; DefaultName and
 	// DefaultMap when empty.
 	Name, Map string

@@ -182,7 +182,11 @@ func (s *Server) initSteam() error {
 	if !s.addr.Addr().IsUnspecified() {
 		ip = s.addr.Addr()
 	}
-	if err := s.steam.Init(steamgs.Config{IP: ip, GamePort: s.addr.Port(), QueryPort: queryPort,
+	gamePort := s.addr.Port()
+	if cfg.GamePort != 0 {
+		gamePort = cfg.GamePort
+	}
+	if err := s.steam.Init(steamgs.Config{IP: ip, GamePort: gamePort, QueryPort: queryPort,
 		Mode: cfg.Mode, Version: cfg.Version, AppID: cfg.AppID}); err != nil {
 		return fmt.Errorf("server: Steam init: %w", err)
 	}
