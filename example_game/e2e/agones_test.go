@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	a2s "github.com/rumblefrog/go-a2s"
 	"github.com/steamgs/steamgs/ecs/agones/agonestest"
 	"github.com/steamgs/steamgs/example_game/internal/cli"
 	"github.com/stretchr/testify/assert"
@@ -71,6 +72,16 @@ func TestDedicatedUnderAgones(t *testing.T) {
 		if strings.HasPrefix(line, "steamgs_") {
 			t.Log(line)
 		}
+	}
+
+	// Server browsers are told the host port, not the container port.
+	q, err := a2s.NewClient(addr, a2s.TimeoutOption(2*time.Second))
+	require.NoError(t, err)
+	info, err := q.QueryInfo()
+	require.NoError(t, err)
+	require.NoError(t, q.Close())
+	if assert.NotNil(t, info.ExtendedServerInfo, "A2S_INFO's extra data") {
+		assert.Equal(t, uint16(7301), info.ExtendedServerInfo.Port, "A2S_INFO game port")
 	}
 
 	u, err := (&cli.ClientFlags{Universe: universe}).OpenUniverse()
