@@ -84,6 +84,12 @@ type Config struct {
 	// ClientTimeout removes a client that sent nothing for this long;
 	// DefaultClientTimeout when 0.
 	ClientTimeout time.Duration
+	// IdleInterval, when more than 0, is how far apart Run ticks while the
+	// server has no player (bots count as players) and no client: it
+	// hibernates, as Source servers do when empty. The first game datagram
+	// wakes it at once (Steam's datagrams are answered on arrival, asleep
+	// or not). 0 ticks at Rules.TickRate always.
+	IdleInterval time.Duration
 	// Logger receives the server's structured log; nil discards it.
 	Logger *slog.Logger
 	// Now reads the time, for ages and join times; nil means time.Now.
@@ -158,6 +164,9 @@ func (c Config) Check() error {
 	}
 	if len(c.Map) > steamgs.MaxMapNameLen {
 		return fmt.Errorf("server: map is %d bytes, limit %d: %w", len(c.Map), steamgs.MaxMapNameLen, ErrConfig)
+	}
+	if c.IdleInterval < 0 {
+		return fmt.Errorf("server: idle interval is %v, want 0 (off) or more: %w", c.IdleInterval, ErrConfig)
 	}
 	if c.ClientTimeout < 0 {
 		return fmt.Errorf("server: client timeout is %v, want more than 0: %w", c.ClientTimeout, ErrConfig)

@@ -75,6 +75,7 @@ func run(ctx context.Context, args []string, env func(string) (string, bool), st
 	checkOnly := fs.Bool("check", false, "check the deployment, print a checklist and exit: 0 when every check passes, 1 otherwise")
 	var ff fleetFlags
 	ff.register(fs)
+	hibernate := registerHibernate(fs)
 	metricsAddr := fs.String("metrics", "", "serve /metrics and /healthz on this address (host:port); empty for none")
 	cli.DescribeEnv(fs)
 	if err := fs.Parse(args); err != nil {
@@ -139,7 +140,7 @@ func run(ctx context.Context, args []string, env func(string) (string, bool), st
 		log.Error("bad configuration", "err", err)
 		return exitUsage
 	}
-	cfg.GamePort = fl.gamePort()
+	cfg.GamePort, cfg.IdleInterval = fl.gamePort(), fl.idleInterval(*hibernate)
 	srv, err := server.New(cfg)
 	if err != nil {
 		log.Error("cannot start the server", "err", err)
