@@ -112,7 +112,7 @@ type Server struct {
 	// on wake when a game datagram arrives.
 	asleep atomic.Bool
 	wake   chan struct{}
-	closed   bool
+	closed bool
 }
 
 // Counters are the server's traffic counters.
