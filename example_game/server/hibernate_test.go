@@ -53,3 +53,34 @@ func TestIdleIntervalCheck(t *testing.T) {
 	assert.ErrorIs(t, err, server.ErrConfig)
 	assert.ErrorContains(t, err, "idle interval is -1s")
 }
+
+// The time a join takes on an awake server and on a hibernating one (idle
+// interval one hour, so only the wake-up lets it finish), for the record.
+func TestJoinLatencyAfterHibernation(t *testing.T) {
+	u := universe(t)
+	for _, idle := range []time.Duration{0, time.Hour} {
+		srv := newServer(t, func(c *server.Config) { c.IdleInterval = idle })
+		ctx, cancel := context.WithCancel(context.Background())
+		ran := make(chan error, 1)
+		go func() { ran <- srv.Run(ctx) }()
+		var took []time.Duration
+		for i := range 5 {
+			if idle > 0 {
+				waitFor(t, "hibernation", srv.Hibernating)
+			} else {
+				time.Sleep(50 * time.Millisecond) // let the last leave settle
+			}
+			name := "lat-" + idle.String() + "-" + string(rune('a'+i))
+			id := u.AddUser(local.User{Name: name, Apps: []steamgs.AppID{server.DefaultAppID}})
+			start := time.Now()
+			c, err := client.Dial(context.Background(), client.Config{Server: srv.Addr(), Name: name,
+				SteamID: id, AppID: server.DefaultAppID, Tickets: u, Timeout: 10 * time.Second, Retry: 20 * time.Millisecond})
+			took = append(took, time.Since(start))
+			require.NoError(t, err)
+			require.NoError(t, c.Close())
+		}
+		cancel()
+		require.NoError(t, <-ran)
+		t.Logf("idle interval %v: joins took %v", idle, took)
+	}
+}
