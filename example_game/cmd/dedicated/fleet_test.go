@@ -2,12 +2,17 @@ package main
 
 import (
 	"context"
+	"log/slog"
+	"net/netip"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/steamgs/steamgs/ecs/agones/agonestest"
 	"github.com/steamgs/steamgs/example_game/internal/cli"
 	"github.com/steamgs/steamgs/example_game/internal/testio"
+	"github.com/steamgs/steamgs/example_game/server"
+	"github.com/steamgs/steamgs/steamgs/local"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -76,4 +81,50 @@ func TestFleetShutdownFails(t *testing.T) {
 	cancel()
 	require.Equal(t, exitFailure, <-code, "exit code; log:\n%s", out.String())
 	assert.Contains(t, out.String(), "gave up on Shutdown")
+}
+
+// When Steam asks for a restart, a server under Agones ends every session,
+// shuts down through the sidecar and exits 0 (Agones replaces it), not 75.
+func TestFleetRestartRequest(t *testing.T) {
+	sidecar := agonestest.Start(t, agonestest.Options{Ports: []agonestest.Port{{Name: "default", Port: 7400}}})
+	var out testio.SyncBuffer
+	log := slog.New(slog.NewTextHandler(&out, nil))
+	ctx := context.Background()
+	ff := fleetFlags{port: "default", whenEmpty: whenEmptyShutdown, list: "players", wait: 10 * time.Second}
+	fl, err := lookupFleet(ctx, ff, envOf("AGONES_SDK_HTTP_PORT", sidecar.Port()), log)
+	require.NoError(t, err)
+	require.NotNil(t, fl, "under Agones")
+	assert.Equal(t, uint16(7400), fl.gamePort())
+	assert.Equal(t, 2500*time.Millisecond, fl.idleInterval(time.Minute), "half the default health period")
+	assert.Equal(t, time.Second, fl.idleInterval(time.Second))
+	assert.Zero(t, fl.idleInterval(0))
+
+	u, err := local.NewUniverse(local.Options{})
+	require.NoError(t, err)
+	srv, err := server.New(server.Config{Backend: u, Addr: netip.MustParseAddrPort("127.0.0.1:0"),
+		Dedicated: true, Logger: log, GamePort: fl.gamePort()})
+	require.NoError(t, err)
+	require.NoError(t, fl.attach(srv))
+	code := make(chan int, 1)
+	go func() { code <- fl.serve(ctx, srv, 0, log) }()
+	sidecar.Await(t, "Ready", func() bool { return sidecar.State() == "Ready" })
+	u.RequestRestart()
+	require.Equal(t, exitOK, <-code, "exit code; log:\n%s", out.String())
+	assert.Equal(t, "Shutdown", sidecar.State())
+	assert.Contains(t, out.String(), "reason=Restart")
+}
+
+// Not under Agones a nil fleet changes nothing.
+func TestFleetNotUnderAgones(t *testing.T) {
+	fl, err := lookupFleet(context.Background(), fleetFlags{port: "default", whenEmpty: whenEmptyReady, wait: time.Second}, noEnv, slog.New(slog.DiscardHandler))
+	require.NoError(t, err)
+	assert.Nil(t, fl)
+	assert.Zero(t, fl.gamePort())
+	assert.Equal(t, time.Second, fl.idleInterval(time.Second))
+	assert.NoError(t, fl.attach(nil))
+	fl.stop(0)
+	var sf cli.ServerFlags
+	sf.QueryPort = 27016
+	fl.configure(&sf)
+	assert.Equal(t, 27016, sf.QueryPort)
 }

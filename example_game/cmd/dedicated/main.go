@@ -18,6 +18,16 @@
 // A2S_INFO), each failure with its fix, and exits 0 when every check passes,
 // 1 otherwise.
 //
+// Under Agones (AGONES_SDK_HTTP_PORT set) it advertises the GameServer's
+// address and the host port of -agones-port, goes Ready once Steam logs it
+// on, keeps the -agones-list players list true, allocates itself when a
+// player joins it directly, and shuts down through the sidecar when the
+// last player leaves (-agones-when-empty), Steam asks for a restart, or
+// SIGTERM arrives, after ending every auth session; then it exits 0, or 1
+// when the Shutdown call failed (fleet.go). An empty server ticks once per
+// -hibernate and wakes on the first connection attempt; -metrics serves
+// /metrics and /healthz.
+//
 // It logs in structured form (log/slog) to standard error. On SIGINT or
 // SIGTERM it tells its clients, ends every auth session, logs off Steam,
 // shuts down and exits 0. Exit codes:
