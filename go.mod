@@ -12,6 +12,7 @@ require (
 	github.com/yohamta/donburi v1.15.7
 	go.uber.org/goleak v1.3.0
 	golang.org/x/image v0.20.0
+	gopkg.in/yaml.v3 v3.0.1
 )
 
 require (
@@ -32,5 +33,4 @@ require (
 	golang.org/x/sys v0.30.0 // indirect
 	golang.org/x/text v0.21.0 // indirect
 	google.golang.org/protobuf v1.36.5 // indirect
-	gopkg.in/yaml.v3 v3.0.1 // indirect
 )

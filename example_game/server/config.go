@@ -49,6 +49,11 @@ type Config struct {
 	// (steamgs.QueryPortShared).
 	QueryPort         uint16
 	SeparateQueryPort bool
+	// GamePort is the game port the server tells Steam (and so server
+	// browsers), when it differs from Addr's: the host port of a container
+	// whose port is mapped, as under Agones with portPolicy Dynamic. 0
+	// means the socket's own port.
+	GamePort uint16
 	// Name and Map are what server browsers show; DefaultName and
 	// DefaultMap when empty.
 	Name, Map string
@@ -79,6 +84,12 @@ type Config struct {
 	// ClientTimeout removes a client that sent nothing for this long;
 	// DefaultClientTimeout when 0.
 	ClientTimeout time.Duration
+	// IdleInterval, when more than 0, is how far apart Run ticks while the
+	// server has no player (bots count as players) and no client: it
+	// hibernates, as Source servers do when empty. The first game datagram
+	// wakes it at once (Steam's datagrams are answered on arrival, asleep
+	// or not). 0 ticks at Rules.TickRate always.
+	IdleInterval time.Duration
 	// Logger receives the server's structured log; nil discards it.
 	Logger *slog.Logger
 	// Now reads the time, for ages and join times; nil means time.Now.
@@ -153,6 +164,9 @@ func (c Config) Check() error {
 	}
 	if len(c.Map) > steamgs.MaxMapNameLen {
 		return fmt.Errorf("server: map is %d bytes, limit %d: %w", len(c.Map), steamgs.MaxMapNameLen, ErrConfig)
+	}
+	if c.IdleInterval < 0 {
+		return fmt.Errorf("server: idle interval is %v, want 0 (off) or more: %w", c.IdleInterval, ErrConfig)
 	}
 	if c.ClientTimeout < 0 {
 		return fmt.Errorf("server: client timeout is %v, want more than 0: %w", c.ClientTimeout, ErrConfig)

@@ -108,7 +108,11 @@ type Server struct {
 	counters Counters
 	steamRx  atomic.Uint64 // Steam datagrams handled by the socket goroutine
 	steamTx  atomic.Uint64 // Steam datagrams sent, from either goroutine
-	closed   bool
+	// asleep is set while Run hibernates; the socket goroutine then sends
+	// on wake when a game datagram arrives.
+	asleep atomic.Bool
+	wake   chan struct{}
+	closed bool
 }
 
 // Counters are the server's traffic counters.
@@ -141,6 +145,7 @@ func New(cfg Config) (*Server, error) {
 		clients: make(map[netip.AddrPort]donburi.Entity),
 		remotes: donburi.NewQuery(filter.Contains(Remote, game.Body)),
 		out:     make([]byte, 0, proto.MaxPacketSize),
+		wake:    make(chan struct{}, 1),
 		snap: proto.Snapshot{Players: make([]proto.PlayerState, 0, proto.MaxPlayers),
 			Coins: make([]proto.Point, 0, proto.MaxCoins)},
 	}
@@ -182,7 +187,11 @@ func (s *Server) initSteam() error {
 	if !s.addr.Addr().IsUnspecified() {
 		ip = s.addr.Addr()
 	}
-	if err := s.steam.Init(steamgs.Config{IP: ip, GamePort: s.addr.Port(), QueryPort: queryPort,
+	gamePort := s.addr.Port()
+	if cfg.GamePort != 0 {
+		gamePort = cfg.GamePort
+	}
+	if err := s.steam.Init(steamgs.Config{IP: ip, GamePort: gamePort, QueryPort: queryPort,
 		Mode: cfg.Mode, Version: cfg.Version, AppID: cfg.AppID}); err != nil {
 		return fmt.Errorf("server: Steam init: %w", err)
 	}
@@ -295,6 +304,9 @@ func (s *Server) read() {
 			}
 		case proto.IsGame(pkt):
 			s.gameIn.Offer(pkt, from)
+			if s.asleep.Load() {
+				s.wakeUp()
+			}
 		}
 	}
 }
@@ -324,23 +336,27 @@ func (s *Server) Tick() {
 
 // Run ticks the server Rules.TickRate times per second until ctx ends
 // (it returns nil) or Steam asks for a restart (ErrRestartRequested). It
-// does not close the server.
+// does not close the server. With Config.IdleInterval it hibernates while
+// the server is empty (see Hibernating).
 func (s *Server) Run(ctx context.Context) error {
 	if s.closed {
 		return ErrClosed
 	}
-	t := time.NewTicker(time.Second / time.Duration(s.cfg.Rules.TickRate))
+	interval := time.Second / time.Duration(s.cfg.Rules.TickRate)
+	t := time.NewTicker(interval)
 	defer t.Stop()
 	for {
 		select {
 		case <-ctx.Done():
 			return nil
 		case <-t.C:
+		case <-s.wake:
 		}
 		s.Tick()
 		if s.RestartRequested() {
 			return ErrRestartRequested
 		}
+		s.pace(t, interval)
 	}
 }
 

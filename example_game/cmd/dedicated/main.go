@@ -18,6 +18,16 @@
 // A2S_INFO), each failure with its fix, and exits 0 when every check passes,
 // 1 otherwise.
 //
+// Under Agones (AGONES_SDK_HTTP_PORT set) it advertises the GameServer's
+// address and the host port of -agones-port, goes Ready once Steam logs it
+// on, keeps the -agones-list players list true, allocates itself when a
+// player joins it directly, and shuts down through the sidecar when the
+// last player leaves (-agones-when-empty), Steam asks for a restart, or
+// SIGTERM arrives, after ending every auth session; then it exits 0, or 1
+// when the Shutdown call failed (fleet.go). An empty server ticks once per
+// -hibernate and wakes on the first connection attempt; -metrics serves
+// /metrics and /healthz.
+//
 // It logs in structured form (log/slog) to standard error. On SIGINT or
 // SIGTERM it tells its clients, ends every auth session, logs off Steam,
 // shuts down and exits 0. Exit codes:
@@ -73,6 +83,10 @@ func run(ctx context.Context, args []string, env func(string) (string, bool), st
 	logFormat := fs.String("log-format", "text", "log format: text or json")
 	statusEvery := fs.Duration("status-interval", 30*time.Second, "log a status line this often; 0 never")
 	checkOnly := fs.Bool("check", false, "check the deployment, print a checklist and exit: 0 when every check passes, 1 otherwise")
+	var ff fleetFlags
+	ff.register(fs)
+	hibernate := registerHibernate(fs)
+	metricsAddr := fs.String("metrics", "", "serve /metrics and /healthz on this address (host:port); empty for none")
 	cli.DescribeEnv(fs)
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -113,6 +127,16 @@ func run(ctx context.Context, args []string, env func(string) (string, bool), st
 		log.Warn("no log-on token: logging on anonymously; give -token-file (or -token) for a persistent server, or -anonymous to choose this")
 	}
 
+	fl, err := lookupFleet(ctx, ff, env, log)
+	if err != nil {
+		log.Error("agones", "err", err)
+		if errors.Is(err, cli.ErrUsage) {
+			return exitUsage
+		}
+		return exitFailure
+	}
+	fl.configure(&sf)
+
 	backend, _, err := sf.OpenBackend()
 	if err != nil {
 		log.Error("cannot open the Steam back end", "backend", sf.Backend, "err", err)
@@ -126,12 +150,24 @@ func run(ctx context.Context, args []string, env func(string) (string, bool), st
 		log.Error("bad configuration", "err", err)
 		return exitUsage
 	}
+	cfg.GamePort, cfg.IdleInterval = fl.gamePort(), fl.idleInterval(*hibernate)
 	srv, err := server.New(cfg)
 	if err != nil {
 		log.Error("cannot start the server", "err", err)
 		return exitFailure
 	}
-	return serve(ctx, srv, *statusEvery, log)
+	ms, err := serveMetrics(*metricsAddr, srv, log)
+	if err == nil {
+		err = fl.attach(srv)
+	}
+	if err != nil {
+		log.Error("cannot start the server", "err", err)
+		_ = srv.Close()
+		_ = ms.Close()
+		return exitFailure
+	}
+	defer func() { _ = ms.Close() }()
+	return fl.serve(ctx, srv, *statusEvery, log)
 }
 
 // serve runs srv until ctx ends or Steam asks for a restart, closes it, and

@@ -55,6 +55,10 @@ type ServerFlags struct {
 	Backend    string
 	SteamLib   string
 	AppID      uint
+	// PublicIP, when valid, is the public address the embedded Steam
+	// reports for the server (local.Options.PublicIP), such as the node's
+	// address under Agones. It has no flag.
+	PublicIP netip.Addr
 }
 
 // Register defines the flags on fs, with defaults for a dedicated server or
@@ -113,7 +117,7 @@ func (f *ServerFlags) LoadToken() error {
 func (f *ServerFlags) OpenBackend() (steamgs.Backend, *local.Universe, error) {
 	switch f.Backend {
 	case BackendLocal:
-		u, err := local.NewUniverse(local.Options{Key: local.KeyFromPassphrase(f.Universe)})
+		u, err := local.NewUniverse(local.Options{Key: local.KeyFromPassphrase(f.Universe), PublicIP: f.PublicIP})
 		if err != nil {
 			return nil, nil, err
 		}
