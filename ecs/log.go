@@ -96,8 +96,19 @@ func (l *steamLog) connected(donburi.World, steamgs.ServerConnected) {
 }
 
 func (l *steamLog) connectFailure(_ donburi.World, cb steamgs.ServerConnectFailure) {
+	st := l.p.Status()
+	if st.GaveUp {
+		l.state, l.result = components.Failed, cb.Result
+		l.log.Error("Steam log-on given up", "result", cb.Result.String(),
+			"hint", "this result does not pass with the same log-on; fix the token or account and restart")
+		return
+	}
 	if l.changed(components.Failed, cb.Result) {
-		l.log.Warn("Steam log-on failed", "result", cb.Result.String(), "retrying", cb.Retrying)
+		args := []any{"result", cb.Result.String(), "retrying", cb.Retrying || !st.NextLogOn.IsZero()}
+		if !st.NextLogOn.IsZero() {
+			args = append(args, "retry_in", st.NextLogOn.Sub(l.p.now()).String())
+		}
+		l.log.Warn("Steam log-on failed", args...)
 	}
 }
 

@@ -60,6 +60,10 @@ type Config struct {
 	Send SendFunc
 	// Rejected is what happens to denied and kicked players.
 	Rejected RejectPolicy
+	// LogOnRetry is how a refused log-on is retried.
+	LogOnRetry LogOnRetry
+	// Now is the clock of log-on retries; nil means time.Now.
+	Now func() time.Time
 }
 
 // maxOutgoingPerTick bounds the packets-out loop of one tick, and
@@ -149,6 +153,9 @@ func New(w donburi.World, cfg Config) (*Systems, error) {
 		added:    make([]donburi.Entity, 0, 16),
 		ends:     make([]steamgs.SteamID, 0, 16),
 		removals: make([]donburi.Entity, 0, 16),
+	}
+	if cfg.Now == nil {
+		s.cfg.Now = time.Now
 	}
 	if cfg.Send != nil {
 		s.outBuf = make([]byte, steamgs.MinOutgoingPacketBuffer)
