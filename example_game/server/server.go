@@ -30,6 +30,12 @@ import (
 // restart (it is out of date): the process should exit and be started again.
 var ErrRestartRequested = errors.New("server: Steam requested a restart")
 
+// ErrLogOnGivenUp is returned by Run when Steam refused the log-on with a
+// result that never passes with the same token (an invalid or revoked
+// token, a ban, access denied): the server cannot be listed or join players
+// until its configuration changes.
+var ErrLogOnGivenUp = errors.New("server: Steam refused the log-on for good")
+
 // ErrClosed is returned by the methods of a closed Server.
 var ErrClosed = errors.New("server: closed")
 
@@ -323,8 +329,9 @@ func (s *Server) Tick() {
 }
 
 // Run ticks the server Rules.TickRate times per second until ctx ends
-// (it returns nil) or Steam asks for a restart (ErrRestartRequested). It
-// does not close the server.
+// (it returns nil), Steam asks for a restart (ErrRestartRequested) or the
+// log-on is given up (ErrLogOnGivenUp, wrapping Steam's result). It does
+// not close the server.
 func (s *Server) Run(ctx context.Context) error {
 	if s.closed {
 		return ErrClosed
@@ -340,6 +347,9 @@ func (s *Server) Run(ctx context.Context) error {
 		s.Tick()
 		if s.RestartRequested() {
 			return ErrRestartRequested
+		}
+		if st := s.ecs.Status(); st.GaveUp {
+			return fmt.Errorf("%w: %s", ErrLogOnGivenUp, st.LastFailure)
 		}
 	}
 }

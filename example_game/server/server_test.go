@@ -302,6 +302,18 @@ func TestRestartRequest(t *testing.T) {
 	assert.True(t, status(srv).RestartRequested, "status does not show the restart request")
 }
 
+func TestLogOnGivenUp(t *testing.T) {
+	u := universe(t)
+	u.RefuseLogOn(steamgs.ResultAccessDenied)
+	srv := newServer(t, func(c *server.Config) { c.Backend = u; c.Rules = game.DefaultRules(); c.Rules.TickRate = 200 })
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	require.ErrorIs(t, srv.Run(ctx), server.ErrLogOnGivenUp, "Run")
+	st := status(srv)
+	assert.False(t, st.LoggedOn, "not logged on")
+	assert.Equal(t, steamgs.ResultAccessDenied, st.LastFailure, "last failure")
+}
+
 func TestSeparateQueryPort(t *testing.T) {
 	srv := newServer(t, func(c *server.Config) { c.SeparateQueryPort = true; c.Name = "separate" })
 	qp := srv.QueryPort()

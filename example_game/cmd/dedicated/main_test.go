@@ -10,6 +10,7 @@ import (
 
 	"github.com/steamgs/steamgs/example_game/internal/testio"
 	"github.com/steamgs/steamgs/example_game/server"
+	"github.com/steamgs/steamgs/steamgs"
 	"github.com/steamgs/steamgs/steamgs/local"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -25,16 +26,21 @@ func TestServeExitCodes(t *testing.T) {
 	tests := []struct {
 		name    string
 		restart bool
+		refuse  bool
 		want    int
 		log     string
 	}{
-		{"interrupted", false, exitOK, "server shut down"},
-		{"restart requested", true, exitRestart, "exiting for a restart"},
+		{"interrupted", false, false, exitOK, "server shut down"},
+		{"restart requested", true, false, exitRestart, "exiting for a restart"},
+		{"log-on given up", false, true, exitFailure, "Steam log-on given up"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			u, err := local.NewUniverse(local.Options{})
 			require.NoError(t, err)
+			if tt.refuse {
+				u.RefuseLogOn(steamgs.ResultAccessDenied)
+			}
 			var out testio.SyncBuffer
 			log := slog.New(slog.NewTextHandler(&out, nil))
 			srv, err := server.New(server.Config{Backend: u, Addr: netip.MustParseAddrPort("127.0.0.1:0"),
@@ -46,13 +52,13 @@ func TestServeExitCodes(t *testing.T) {
 			go func() { code <- serve(ctx, srv, 50*time.Millisecond, log) }()
 			// Wait for the log-on, then ask for a restart or interrupt.
 			deadline := time.Now().Add(10 * time.Second)
-			for !strings.Contains(out.String(), "logged on to Steam") {
+			for !tt.refuse && !strings.Contains(out.String(), "logged on to Steam") {
 				require.False(t, time.Now().After(deadline), "no log-on in the log:\n%s", out.String())
 				time.Sleep(10 * time.Millisecond)
 			}
 			if tt.restart {
 				u.RequestRestart()
-			} else {
+			} else if !tt.refuse {
 				cancel()
 			}
 			select {
