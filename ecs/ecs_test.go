@@ -622,3 +622,20 @@ func TestLogOnRetryDisabled(t *testing.T) {
 	h.Step(10 * int(time.Second/ecstest.DefaultTick))
 	assert.Equal(t, 1, st.Failures, "never retried")
 }
+
+func TestEventsInSteamOrder(t *testing.T) {
+	h := ecstest.Start(t, ecstest.Options{})
+	var seen []string
+	ev := h.Plugin.Events()
+	ev.ServerConnected.Subscribe(h.World, func(donburi.World, steamgs.ServerConnected) { seen = append(seen, "connected") })
+	ev.ServerDisconnected.Subscribe(h.World, func(donburi.World, steamgs.ServerDisconnected) { seen = append(seen, "disconnected") })
+	ev.PolicyResponse.Subscribe(h.World, func(donburi.World, steamgs.PolicyResponse) { seen = append(seen, "policy") })
+
+	// A drop and an immediate recovery: every callback in one tick.
+	h.Universe.DropConnection(0)
+	h.Step(1)
+	st := h.Status()
+	require.Equal(t, []string{"disconnected", "connected", "policy"}, seen, "events in the order Steam sent them")
+	assert.Equal(t, components.Connected, st.State, "state after the last callback")
+	assert.True(t, st.LoggedOn, "logged on")
+}
