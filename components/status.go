@@ -89,8 +89,13 @@ type StatusData struct {
 	Restarts int
 	// LastError is the last error a Steam call of the systems returned (a
 	// setting Steam refused, a log-on before the required settings, ...),
-	// nil when none did; Errors counts them.
+	// nil when none did; Errors counts them. Failures caused by a client's
+	// input are not among them (see RemoteErrors).
 	LastError error
 	// Errors counts the errors of Steam calls made by the systems.
 	Errors int
+	// RemoteErrors counts the Steam calls that failed on what a client sent
+	// (an empty or oversized ticket, a name Steam refuses): the client's
+	// fault, not the server's, so they never set LastError or Errors.
+	RemoteErrors int
 }

@@ -65,14 +65,17 @@ type Options struct {
 	LogOnRetry systems.LogOnRetry
 	// Logger, when not nil, receives what goes wrong with Steam, each cause
 	// once rather than at every tick: every Steam call of a system that
-	// failed (ERROR "Steam call failed", with the call, the fields or
+	// failed on a client's input (DEBUG "client input refused by Steam
+	// call", at most once per cause and client every 10 s; see
+	// systems.RemoteInput), every other (ERROR "Steam call failed", with the call, the fields or
 	// player concerned, and the error, such as a log-on before the required
 	// settings, which names every one missing), each change of the log-on
 	// state (INFO "logged on to Steam"; WARN "Steam log-on failed", with
 	// when it is retried, ERROR "Steam log-on given up"; WARN
 	// "disconnected from Steam" with Steam's result), each player Steam
-	// refused (WARN "player refused by Steam", with the player's name, Steam
-	// ID and reason) and each restart request. Nil logs nothing.
+	// refused (INFO "player refused by Steam", with the player's name, Steam
+	// ID and reason, at most once per cause and player every 10 s, as for
+	// a client's input) and each restart request. Nil logs nothing.
 	Logger *slog.Logger
 }
 

@@ -36,6 +36,10 @@ type CallFailed struct {
 	// one Steam's rules refused.
 	Fields components.Field
 	Err    error
+	// Remote is set when the call failed on what a client sent (its
+	// ticket, its name): counted in StatusData.RemoteErrors, never in
+	// LastError.
+	Remote bool
 }
 
 // Events are the typed donburi events that the systems of one world publish:

@@ -317,10 +317,40 @@ func (s *Systems) failSettings(fields components.Field, err error) {
 	s.failed(CallFailed{Call: "ApplySettings", Fields: fields, Err: err})
 }
 
+// failRemote records the error of a Steam call that failed on a client's
+// input: counted, published with Remote set, never the status's LastError.
+func (s *Systems) failRemote(call string, id steamgs.SteamID, err error) {
+	s.failed(CallFailed{Call: call, SteamID: id, Err: err, Remote: true})
+}
+
+// failInput records err of call for the player id: as the client's fault
+// when err is about what the client sent (RemoteInput), else as the
+// server's.
+func (s *Systems) failInput(call string, id steamgs.SteamID, err error) {
+	if RemoteInput(err) {
+		s.failRemote(call, id, err)
+	} else {
+		s.fail(call, id, err)
+	}
+}
+
+// RemoteInput reports whether err, returned by a Steam call for a player,
+// is about what the player's client sent rather than about the server: an
+// empty or oversized ticket or name, a NUL in a name, an invalid Steam ID.
+func RemoteInput(err error) bool {
+	return errors.Is(err, steamgs.ErrEmpty) || errors.Is(err, steamgs.ErrTooLong) ||
+		errors.Is(err, steamgs.ErrTooLarge) || errors.Is(err, steamgs.ErrInvalidString) ||
+		errors.Is(err, steamgs.ErrInvalidSteamID)
+}
+
 func (s *Systems) failed(ev CallFailed) {
 	st := s.Status()
-	st.LastError = ev.Err
-	st.Errors++
+	if ev.Remote {
+		st.RemoteErrors++
+	} else {
+		st.LastError = ev.Err
+		st.Errors++
+	}
 	publish(s.w, s.ev, s.ev.Failed, evFailed, ev)
 }
 
