@@ -79,11 +79,34 @@ type Config struct {
 	// ClientTimeout removes a client that sent nothing for this long;
 	// DefaultClientTimeout when 0.
 	ClientTimeout time.Duration
+	// ConnectLimit is the most Connect messages a source may send per
+	// second, counted before its ticket is checked (verifying one costs
+	// about 50 µs); DefaultConnectLimit when 0, unlimited when < 0. Over
+	// it a Connect is dropped unanswered and counted (RateLimited).
+	ConnectLimit int
+	// ConnectByPort counts each address and port as a source of its own
+	// for ConnectLimit and MaxPendingPerSource, rather than each IP: for
+	// players behind one NAT, or clients on 127.0.0.1 in tests.
+	ConnectByPort bool
+	// MaxPending bounds the clients whose ticket Steam has not approved
+	// yet; they take no player slot and are sent nothing until approved.
+	// DefaultMaxPending when 0.
+	MaxPending int
+	// MaxPendingPerSource bounds the pending clients of one source;
+	// DefaultMaxPendingPerSource when 0.
+	MaxPendingPerSource int
 	// Logger receives the server's structured log; nil discards it.
 	Logger *slog.Logger
 	// Now reads the time, for ages and join times; nil means time.Now.
 	Now func() time.Time
 }
+
+// Defaults of the Connect limits.
+const (
+	DefaultConnectLimit        = 8
+	DefaultMaxPending          = 32
+	DefaultMaxPendingPerSource = 4
+)
 
 // Product returns the product the server gives Steam (SetProduct): the app
 // ID in decimal, as Valve recommends, DefaultAppID's when AppID is 0.
@@ -119,6 +142,15 @@ func (c Config) withDefaults() Config {
 	}
 	if c.ClientTimeout == 0 {
 		c.ClientTimeout = DefaultClientTimeout
+	}
+	if c.ConnectLimit == 0 {
+		c.ConnectLimit = DefaultConnectLimit
+	}
+	if c.MaxPending <= 0 {
+		c.MaxPending = DefaultMaxPending
+	}
+	if c.MaxPendingPerSource <= 0 {
+		c.MaxPendingPerSource = DefaultMaxPendingPerSource
 	}
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)

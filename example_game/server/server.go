@@ -106,6 +106,10 @@ type Server struct {
 	local   donburi.Entity
 	input   game.Buttons      // the local player's buttons
 	tokens  *query.Challenges // the Challenge tokens, stateless
+	// connects limits Connect messages per source; pending counts the
+	// clients waiting for Steam's verdict, by source.
+	connects *query.Limiter
+	pending  map[netip.AddrPort]struct{}
 
 	snap     proto.Snapshot
 	out      []byte
@@ -127,6 +131,10 @@ type Counters struct {
 	// make room for another source's, because it was full.
 	Dropped       uint64
 	Joins, Leaves uint64 // players who joined and left
+	// RateLimited counts the Connect messages dropped over a source's
+	// ConnectLimit; Busy those refused because the pending table (or the
+	// source's share of it) was full.
+	RateLimited, Busy uint64
 }
 
 // New binds the game socket, initializes the Steam game server, installs the
@@ -145,10 +153,15 @@ func New(cfg Config) (*Server, error) {
 		shared:  !cfg.SeparateQueryPort,
 		tokens:  query.NewChallenges([16]byte{}, tokenWindow), // a random key
 		clients: make(map[netip.AddrPort]donburi.Entity),
+		pending: make(map[netip.AddrPort]struct{}),
 		remotes: donburi.NewQuery(filter.Contains(Remote, game.Body)),
 		out:     make([]byte, 0, proto.MaxPacketSize),
 		snap: proto.Snapshot{Players: make([]proto.PlayerState, 0, proto.MaxPlayers),
 			Coins: make([]proto.Point, 0, proto.MaxCoins)},
+	}
+	if cfg.ConnectLimit > 0 {
+		s.connects = query.NewLimiter(query.LimiterConfig{Limit: cfg.ConnectLimit, Window: time.Second,
+			ByPort: cfg.ConnectByPort}, cfg.Now())
 	}
 	s.drainFn = s.handle
 
@@ -253,7 +266,23 @@ func (s *Server) subscribe() {
 			return
 		}
 		entry := w.Entry(a.Entity)
+		if entry.HasComponent(Remote) {
+			delete(s.pending, Remote.Get(entry).Addr)
+		}
 		if a.State == components.AuthApproved {
+			if entry.HasComponent(Remote) {
+				r := Remote.Get(entry)
+				if s.activePlayers() > s.cfg.MaxPlayers {
+					s.deny(r.Addr, proto.ReasonServerFull, "")
+					delete(s.clients, r.Addr)
+					s.world.Remove(a.Entity)
+					s.counters.Leaves++
+					return
+				}
+				r.LastHeard = s.cfg.Now()
+				s.counters.Joins++
+				s.welcome(r.Addr, a.Entity)
+			}
 			s.log.Info("player approved", "name", components.Player.Get(entry).Name(), "steam_id", a.SteamID.String())
 			return
 		}
@@ -265,7 +294,9 @@ func (s *Server) subscribe() {
 		if a.Entity == s.local {
 			s.local = donburi.Null
 		}
-		s.counters.Leaves++
+		if a.State == components.AuthKicked {
+			s.counters.Leaves++ // it had joined
+		}
 	})
 }
 

@@ -94,22 +94,28 @@ func (s *Server) welcome(to netip.AddrPort, e donburi.Entity) {
 // connect admits a client that answered its challenge: the new player waits
 // for Steam's verdict on its ticket, which the auth system asks for.
 func (s *Server) connect(m proto.Connect, from netip.AddrPort) {
+	if s.connects != nil && !s.connects.Allow(from, s.cfg.Now()) {
+		s.counters.RateLimited++
+		return
+	}
 	if !s.validToken(m.Token, from) {
 		s.deny(from, proto.ReasonBadToken, "the challenge token is stale; say hello again")
 		return
 	}
 	id := steamgs.SteamID(m.SteamID)
 	if e, ok := s.clients[from]; ok {
-		if components.Player.Get(s.world.Entry(e)).SteamID() == id {
-			s.welcome(from, e) // the Welcome was lost: send it again
-			return
+		if p := components.Player.Get(s.world.Entry(e)); p.SteamID() == id {
+			if p.Active() {
+				s.welcome(from, e) // the Welcome was lost: send it again
+			}
+			return // pending: the Welcome goes when Steam approves
 		}
 		s.deny(from, proto.ReasonDuplicate, "this address plays as another account")
 		return
 	}
 	if s.cfg.Password != "" && !s.passwordOK(m.Password) {
 		s.deny(from, proto.ReasonWrongPassword, "")
-		s.log.Info("client refused", "addr", from.String(), "reason", "wrong password")
+		s.log.Debug("client refused", "addr", from.String(), "reason", "wrong password")
 		return
 	}
 	if !id.IsValid() || id.Type() != steamgs.AccountTypeIndividual {
@@ -118,15 +124,23 @@ func (s *Server) connect(m proto.Connect, from netip.AddrPort) {
 	}
 	players := 0
 	for e := range s.ecs.Players().Iter(s.world) {
-		players++
-		if components.Player.Get(e).SteamID() == id {
+		p := components.Player.Get(e)
+		if p.Active() {
+			players++
+		}
+		if p.SteamID() == id {
 			s.deny(from, proto.ReasonDuplicate, id.String()+" is already playing here")
 			return
 		}
 	}
 	if players >= s.cfg.MaxPlayers {
 		s.deny(from, proto.ReasonServerFull, "")
-		s.log.Info("client refused", "addr", from.String(), "reason", "server full", "players", players)
+		s.log.Debug("client refused", "addr", from.String(), "reason", "server full", "players", players)
+		return
+	}
+	if len(s.pending) >= s.cfg.MaxPending || s.pendingFrom(from) >= s.cfg.MaxPendingPerSource {
+		s.counters.Busy++
+		s.deny(from, proto.ReasonNotReady, "too many connections waiting for Steam; try again")
 		return
 	}
 	name := m.Name
@@ -137,9 +151,37 @@ func (s *Server) connect(m proto.Connect, from netip.AddrPort) {
 	e := s.game.AddPlayer(s.world, components.NewPlayer(id, name, m.Ticket, now), Remote)
 	Remote.SetValue(s.world.Entry(e), RemoteData{Addr: from, LastHeard: now})
 	s.clients[from] = e
-	s.counters.Joins++
-	s.welcome(from, e)
-	s.log.Info("player joined", "name", name, "steam_id", id.String(), "addr", from.String())
+	s.pending[from] = struct{}{}
+	s.log.Debug("player connecting", "name", name, "steam_id", id.String(), "addr", from.String())
+}
+
+// pendingFrom returns the pending clients of from's source.
+func (s *Server) pendingFrom(from netip.AddrPort) int {
+	if s.cfg.ConnectByPort {
+		if _, ok := s.pending[from]; ok {
+			return 1
+		}
+		return 0
+	}
+	n := 0
+	for a := range s.pending {
+		if a.Addr() == from.Addr() {
+			n++
+		}
+	}
+	return n
+}
+
+// activePlayers returns the players Steam approved, bots and the local
+// player included.
+func (s *Server) activePlayers() int {
+	n := 0
+	for e := range s.ecs.Players().Iter(s.world) {
+		if components.Player.Get(e).Active() {
+			n++
+		}
+	}
+	return n
 }
 
 // cancelNotices is the embedded Steam's (a *local.Universe's) way to learn
@@ -166,11 +208,14 @@ func (s *Server) applyCancelNotice(e donburi.Entity, notice []byte) {
 func (s *Server) leave(e donburi.Entity, addr netip.AddrPort, why string) {
 	if s.world.Valid(e) {
 		p := components.Player.Get(s.world.Entry(e))
-		s.log.Info("player left", "name", p.Name(), "steam_id", p.SteamID().String(), "reason", why, "score", p.Score())
+		if p.Active() {
+			s.log.Info("player left", "name", p.Name(), "steam_id", p.SteamID().String(), "reason", why, "score", p.Score())
+			s.counters.Leaves++
+		}
 		s.world.Remove(e)
 	}
 	delete(s.clients, addr)
-	s.counters.Leaves++
+	delete(s.pending, addr)
 }
 
 // expire removes the clients that sent nothing for Config.ClientTimeout.
@@ -252,6 +297,9 @@ func (s *Server) broadcast(_ *decs.ECS) {
 	s.snap.You = 0
 	s.out = s.snap.AppendTo(s.out[:0])
 	for e := range s.remotes.Iter(s.world) {
+		if !components.Player.Get(e).Active() {
+			continue // pending: shown nothing until approved
+		}
 		le.PutUint16(s.out[snapshotYouOffset:], game.Body.Get(e).ID)
 		s.send(s.out, Remote.Get(e).Addr)
 	}
