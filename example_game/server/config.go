@@ -22,6 +22,7 @@ const (
 	DefaultMap           = "arena"
 	DefaultMaxPlayers    = 16
 	DefaultClientTimeout = 10 * time.Second
+	DefaultSilentTimeout = 3 * time.Second
 	// GameDescription, ModDir and Product are what the server tells Steam
 	// about the game.
 	GameDescription = "Coin Arena (steamgs example)"
@@ -79,6 +80,13 @@ type Config struct {
 	// ClientTimeout removes a client that sent nothing for this long;
 	// DefaultClientTimeout when 0.
 	ClientTimeout time.Duration
+	// SilentTimeout removes a client that has sent no Input since it was
+	// approved (or, while Steam has not approved it, since it connected)
+	// for this long, so that half-open handshakes do not hold slots for
+	// ClientTimeout; DefaultSilentTimeout when 0, and never more than
+	// ClientTimeout. A client sends its first Input as soon as it is
+	// welcomed.
+	SilentTimeout time.Duration
 	// ConnectLimit is the most Connect messages a source may send per
 	// second, counted before its ticket is checked (verifying one costs
 	// about 50 µs); DefaultConnectLimit when 0, unlimited when < 0. Over
@@ -143,6 +151,10 @@ func (c Config) withDefaults() Config {
 	if c.ClientTimeout == 0 {
 		c.ClientTimeout = DefaultClientTimeout
 	}
+	if c.SilentTimeout <= 0 {
+		c.SilentTimeout = DefaultSilentTimeout
+	}
+	c.SilentTimeout = min(c.SilentTimeout, c.ClientTimeout)
 	if c.ConnectLimit == 0 {
 		c.ConnectLimit = DefaultConnectLimit
 	}

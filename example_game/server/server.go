@@ -48,6 +48,9 @@ type RemoteData struct {
 	Addr      netip.AddrPort
 	LastHeard time.Time
 	Seq       uint32 // the newest Input's sequence number
+	// Played is set by the client's first Input: until then the shorter
+	// Config.SilentTimeout applies.
+	Played bool
 }
 
 // Local is the tag of the listen server's own player, who plays in the

@@ -469,3 +469,45 @@ func TestBadDatagrams(t *testing.T) {
 	_, err = dial(t, srv, universe(t), "honest", "")
 	assert.NoError(t, err, "a real client cannot join after the bad datagrams")
 }
+
+func TestSilentPlayersExpireSooner(t *testing.T) {
+	var mu sync.Mutex
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+	u := universe(t)
+	srv := newServer(t, func(c *server.Config) {
+		c.Backend = u
+		c.Now = clock
+		c.ClientTimeout = time.Minute
+		c.SilentTimeout = 2 * time.Second
+	})
+	silent, err := dial(t, srv, u, "silent", "")
+	require.NoError(t, err)
+	playing, err := dial(t, srv, u, "playing", "")
+	require.NoError(t, err)
+	require.NoError(t, playing.SendInput(1))
+	pump(t, srv, 1000, func() bool { return srv.Counters().Inputs > 0 })
+
+	mu.Lock()
+	now = now.Add(3 * time.Second)
+	mu.Unlock()
+	pump(t, srv, 1000, func() bool {
+		select {
+		case <-silent.Done():
+			return true
+		default:
+			return false
+		}
+	})
+	var de *client.DeniedError
+	if assert.ErrorAs(t, silent.Err(), &de, "the silent client's end") {
+		assert.Equal(t, proto.ReasonTimedOut, de.Reason, "ended with %v", silent.Err())
+	}
+	_, ok := findPlayer(status(srv), "playing")
+	assert.True(t, ok, "the player who sent input stays until ClientTimeout")
+	select {
+	case <-playing.Done():
+		assert.Fail(t, "the playing client ended", "%v", playing.Err())
+	default:
+	}
+}

@@ -34,10 +34,14 @@ func (s *Server) handle(pkt []byte, from netip.AddrPort) {
 			s.counters.Bad++
 			return
 		}
-		s.counters.Inputs++
 		entry := s.world.Entry(e)
+		if !components.Player.Get(entry).Active() {
+			return // pending: its input waits for the Welcome
+		}
+		s.counters.Inputs++
 		r := Remote.Get(entry)
 		r.LastHeard = s.cfg.Now()
+		r.Played = true
 		if m.Seq > r.Seq {
 			r.Seq = m.Seq
 			game.Control.Get(entry).Buttons = game.Buttons(m.Buttons) & game.AllButtons
@@ -218,7 +222,8 @@ func (s *Server) leave(e donburi.Entity, addr netip.AddrPort, why string) {
 	delete(s.pending, addr)
 }
 
-// expire removes the clients that sent nothing for Config.ClientTimeout.
+// expire removes the clients that sent nothing for Config.ClientTimeout,
+// and those that never sent an Input for Config.SilentTimeout.
 func (s *Server) expire(_ *decs.ECS) {
 	if len(s.clients) == 0 {
 		return
@@ -226,7 +231,12 @@ func (s *Server) expire(_ *decs.ECS) {
 	now := s.cfg.Now()
 	s.gone = s.gone[:0]
 	for e := range s.remotes.Iter(s.world) {
-		if now.Sub(Remote.Get(e).LastHeard) > s.cfg.ClientTimeout {
+		r := Remote.Get(e)
+		limit := s.cfg.ClientTimeout
+		if !r.Played {
+			limit = s.cfg.SilentTimeout
+		}
+		if now.Sub(r.LastHeard) > limit {
 			s.gone = append(s.gone, e.Entity())
 		}
 	}
