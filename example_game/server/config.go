@@ -78,7 +78,9 @@ type Config struct {
 	// zero.
 	Rules game.Rules
 	// ClientTimeout removes a client that sent nothing for this long;
-	// DefaultClientTimeout when 0.
+	// DefaultClientTimeout when 0. Time the server did not run (a tick more
+	// than a second late: the process was stopped or starved) is not
+	// counted.
 	ClientTimeout time.Duration
 	// SilentTimeout removes a client that has sent no Input since it was
 	// approved (or, while Steam has not approved it, since it connected)

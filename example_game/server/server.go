@@ -114,14 +114,16 @@ type Server struct {
 	connects *query.Limiter
 	pending  map[netip.AddrPort]struct{}
 
-	snap     proto.Snapshot
-	out      []byte
-	gone     []donburi.Entity
-	drainFn  func([]byte, netip.AddrPort)
-	counters Counters
-	steamRx  atomic.Uint64 // Steam datagrams handled by the socket goroutine
-	steamTx  atomic.Uint64 // Steam datagrams sent, from either goroutine
-	closed   bool
+	snap proto.Snapshot
+	out  []byte
+	gone []donburi.Entity
+	// lastExpire is when the expire system last ran.
+	lastExpire time.Time
+	drainFn    func([]byte, netip.AddrPort)
+	counters   Counters
+	steamRx    atomic.Uint64 // Steam datagrams handled by the socket goroutine
+	steamTx    atomic.Uint64 // Steam datagrams sent, from either goroutine
+	closed     bool
 }
 
 // Counters are the server's traffic counters.
@@ -138,6 +140,9 @@ type Counters struct {
 	// ConnectLimit; Busy those refused because the pending table (or the
 	// source's share of it) was full.
 	RateLimited, Busy uint64
+	// Stalls counts the ticks that came after a stall of the server (see
+	// Config.ClientTimeout), whose time the clients were not charged.
+	Stalls uint64
 }
 
 // New binds the game socket, initializes the Steam game server, installs the

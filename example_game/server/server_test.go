@@ -265,9 +265,12 @@ func TestClientTimeout(t *testing.T) {
 	srv := newServer(t, func(c *server.Config) { c.Now = clock; c.ClientTimeout = time.Minute })
 	c, err := dial(t, srv, universe(t), "sleepy", "")
 	require.NoError(t, err)
-	mu.Lock()
-	now = now.Add(2 * time.Minute)
-	mu.Unlock()
+	for range 130 { // two minutes of running time, a tick every second
+		mu.Lock()
+		now = now.Add(time.Second)
+		mu.Unlock()
+		srv.Tick()
+	}
 	pump(t, srv, 1000, func() bool {
 		select {
 		case <-c.Done():
@@ -488,9 +491,12 @@ func TestSilentPlayersExpireSooner(t *testing.T) {
 	require.NoError(t, playing.SendInput(1))
 	pump(t, srv, 1000, func() bool { return srv.Counters().Inputs > 0 })
 
-	mu.Lock()
-	now = now.Add(3 * time.Second)
-	mu.Unlock()
+	for range 30 { // 3 s of running time
+		mu.Lock()
+		now = now.Add(100 * time.Millisecond)
+		mu.Unlock()
+		srv.Tick()
+	}
 	pump(t, srv, 1000, func() bool {
 		select {
 		case <-silent.Done():
@@ -510,4 +516,41 @@ func TestSilentPlayersExpireSooner(t *testing.T) {
 		assert.Fail(t, "the playing client ended", "%v", playing.Err())
 	default:
 	}
+}
+
+// manualClock is a clock a test advances.
+type manualClock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *manualClock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
+
+func (c *manualClock) Advance(d time.Duration) { c.mu.Lock(); c.now = c.now.Add(d); c.mu.Unlock() }
+
+func TestStallKeepsPlayers(t *testing.T) {
+	clock := &manualClock{now: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
+	u := universe(t)
+	srv := newServer(t, func(c *server.Config) { c.Backend = u; c.Now = clock.Now; c.ClientTimeout = 10 * time.Second })
+	c, err := dial(t, srv, u, "patient", "")
+	require.NoError(t, err)
+	require.NoError(t, c.SendInput(1))
+	pump(t, srv, 1000, func() bool { return srv.Counters().Inputs > 0 })
+
+	// The whole process stops for 12 s (SIGSTOP), longer than ClientTimeout:
+	// the client's input waits in the socket, and the first tick after the
+	// stall must not judge it gone.
+	clock.Advance(12 * time.Second)
+	srv.Tick()
+	_, ok := findPlayer(status(srv), "patient")
+	assert.True(t, ok, "the player is kept through the stall")
+	assert.Equal(t, uint64(0), srv.Counters().Leaves, "leaves")
+
+	// Silence after the stall still ends it, counted from the stall's end.
+	for range 110 {
+		clock.Advance(100 * time.Millisecond)
+		srv.Tick()
+	}
+	_, ok = findPlayer(status(srv), "patient")
+	assert.False(t, ok, "timed out once silent for ClientTimeout of running time")
 }

@@ -3,6 +3,7 @@ package server
 import (
 	"encoding/binary"
 	"net/netip"
+	"time"
 
 	"github.com/steamgs/steamgs/components"
 	"github.com/steamgs/steamgs/example_game/game"
@@ -224,11 +225,27 @@ func (s *Server) leave(e donburi.Entity, addr netip.AddrPort, why string) {
 
 // expire removes the clients that sent nothing for Config.ClientTimeout,
 // and those that never sent an Input for Config.SilentTimeout.
+//
+// Time the server did not run does not count: when a tick comes more than
+// stallGap after the last one (the process was stopped, the machine
+// stalled), the clients are credited with the gap, since what they sent
+// meanwhile is still waiting in the socket, and they are judged on later
+// ticks, once it has been read.
 func (s *Server) expire(_ *decs.ECS) {
+	now := s.cfg.Now()
+	last := s.lastExpire
+	s.lastExpire = now
 	if len(s.clients) == 0 {
 		return
 	}
-	now := s.cfg.Now()
+	if gap := now.Sub(last); !last.IsZero() && gap > s.stallGap() {
+		for e := range s.remotes.Iter(s.world) {
+			r := Remote.Get(e)
+			r.LastHeard = r.LastHeard.Add(gap)
+		}
+		s.counters.Stalls++
+		return
+	}
 	s.gone = s.gone[:0]
 	for e := range s.remotes.Iter(s.world) {
 		r := Remote.Get(e)
@@ -245,6 +262,12 @@ func (s *Server) expire(_ *decs.ECS) {
 		s.send(proto.Disconnect{Reason: proto.ReasonTimedOut}.AppendTo(s.out[:0]), addr)
 		s.leave(e, addr, "timed out")
 	}
+}
+
+// stallGap is the longest pause between two ticks that is not a stall: ten
+// ticks, and at least a second.
+func (s *Server) stallGap() time.Duration {
+	return max(time.Second, 10*time.Second/time.Duration(s.cfg.Rules.TickRate))
 }
 
 // update runs the game's rules, with the local player's buttons.
