@@ -587,10 +587,13 @@ func TestLogOnRetriedWithBackOff(t *testing.T) {
 
 	// Lifted: the next retry logs on, within the cap.
 	h.Universe.RefuseLogOn(steamgs.ResultOK)
-	for i := 0; i <= 31*ticksPerSecond && !st.LoggedOn; i++ {
+	ticks := 0
+	for ; ticks <= 31*ticksPerSecond && !st.LoggedOn; ticks++ {
 		h.Step(1)
 	}
 	assert.True(t, st.LoggedOn, "logged on within the cap once lifted")
+	t.Logf("logged on %v of clock time after the refusal was lifted (cap %v)",
+		time.Duration(ticks)*ecstest.DefaultTick, systems.DefaultRetryMax)
 	assert.Equal(t, 0, st.Retries, "retries reset")
 	assert.True(t, st.NextLogOn.IsZero(), "no retry scheduled")
 }
