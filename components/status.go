@@ -2,6 +2,7 @@ package components
 
 import (
 	"net/netip"
+	"time"
 
 	"github.com/steamgs/steamgs/steamgs"
 	"github.com/yohamta/donburi"
@@ -64,6 +65,18 @@ type StatusData struct {
 	LastFailure steamgs.Result
 	// Retrying is whether Steam keeps trying on its own after LastFailure.
 	Retrying bool
+	// NextLogOn is when the settings system tries the log-on again after a
+	// failure that may pass (Steam unavailable, a time-out, a failed
+	// connection); the zero time when no retry is due.
+	NextLogOn time.Time
+	// Retries counts the log-on retries since the last log-on the game
+	// asked for or the last ServerConnected.
+	Retries int
+	// GaveUp is set when the last log-on failed with a result that never
+	// passes with the same log-on (an invalid or revoked token, a ban,
+	// access denied), or failed with retries disabled: nothing retries it
+	// until the game asks for a log-on again. A dedicated server exits.
+	GaveUp bool
 	// LastDisconnect is the Result of the last ServerDisconnected.
 	LastDisconnect steamgs.Result
 	// Connects, Failures and Disconnects count ServerConnected,
@@ -76,8 +89,13 @@ type StatusData struct {
 	Restarts int
 	// LastError is the last error a Steam call of the systems returned (a
 	// setting Steam refused, a log-on before the required settings, ...),
-	// nil when none did; Errors counts them.
+	// nil when none did; Errors counts them. Failures caused by a client's
+	// input are not among them (see RemoteErrors).
 	LastError error
 	// Errors counts the errors of Steam calls made by the systems.
 	Errors int
+	// RemoteErrors counts the Steam calls that failed on what a client sent
+	// (an empty or oversized ticket, a name Steam refuses): the client's
+	// fault, not the server's, so they never set LastError or Errors.
+	RemoteErrors int
 }

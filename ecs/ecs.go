@@ -55,18 +55,27 @@ type Options struct {
 	Send systems.SendFunc
 	// Rejected is what happens to players Steam denies or kicks.
 	Rejected systems.RejectPolicy
-	// Now is the clock for players' join times; nil means time.Now. Tests
-	// pass a manual clock's Now.
+	// Now is the clock for players' join times and log-on retries; nil
+	// means time.Now. Tests pass a manual clock's Now.
 	Now func() time.Time
+	// LogOnRetry is how a log-on that Steam refused is retried: by default
+	// with a back-off from 1 s doubling to 30 s for results that may pass,
+	// never for those that will not (see systems.LogOnRetryable); the
+	// status's GaveUp says when it stopped.
+	LogOnRetry systems.LogOnRetry
 	// Logger, when not nil, receives what goes wrong with Steam, each cause
 	// once rather than at every tick: every Steam call of a system that
-	// failed (ERROR "Steam call failed", with the call, the fields or
+	// failed on a client's input (DEBUG "client input refused by Steam
+	// call", at most once per cause and client every 10 s; see
+	// systems.RemoteInput), every other (ERROR "Steam call failed", with the call, the fields or
 	// player concerned, and the error, such as a log-on before the required
 	// settings, which names every one missing), each change of the log-on
-	// state (INFO "logged on to Steam"; WARN "Steam log-on failed" and
+	// state (INFO "logged on to Steam"; WARN "Steam log-on failed", with
+	// when it is retried, ERROR "Steam log-on given up"; WARN
 	// "disconnected from Steam" with Steam's result), each player Steam
-	// refused (WARN "player refused by Steam", with the player's name, Steam
-	// ID and reason) and each restart request. Nil logs nothing.
+	// refused (INFO "player refused by Steam", with the player's name, Steam
+	// ID and reason, at most once per cause and player every 10 s, as for
+	// a client's input) and each restart request. Nil logs nothing.
 	Logger *slog.Logger
 }
 
@@ -101,13 +110,14 @@ type Plugin struct {
 // srv fails with one matching systems.ErrNoServer. Like donburi.NewWorld,
 // Install must not run concurrently with the creation of other worlds.
 func Install(w donburi.World, srv *steamgs.Server, opts Options) (*Plugin, error) {
-	sys, err := systems.New(w, systems.Config{Server: srv, Inbox: opts.Inbox, Send: opts.Send, Rejected: opts.Rejected})
-	if err != nil {
-		return nil, fmt.Errorf("ecs: install: %w", err)
-	}
 	now := opts.Now
 	if now == nil {
 		now = time.Now
+	}
+	sys, err := systems.New(w, systems.Config{Server: srv, Inbox: opts.Inbox, Send: opts.Send, Rejected: opts.Rejected,
+		LogOnRetry: opts.LogOnRetry, Now: now})
+	if err != nil {
+		return nil, fmt.Errorf("ecs: install: %w", err)
 	}
 	p := &Plugin{
 		sys:  sys,

@@ -559,3 +559,86 @@ func TestPluginFacade(t *testing.T) {
 	p.SendPackets()
 	assert.Empty(t, h.Sent(), "nothing more queued")
 }
+
+func TestLogOnRetriedWithBackOff(t *testing.T) {
+	h := ecstest.Start(t, ecstest.Options{NoLogOn: true})
+	h.Universe.RefuseLogOn(steamgs.ResultServiceUnavailable)
+	h.Settings().LogOnAnonymous()
+	h.Step(2)
+	st := h.Status()
+	require.Equal(t, components.Failed, st.State, "state")
+	assert.False(t, st.GaveUp, "a passing failure is retried")
+	assert.Equal(t, 1, st.Failures, "failures")
+
+	// Each retry fails again, further apart, until the cap.
+	ticksPerSecond := int(time.Second / ecstest.DefaultTick)
+	var gaps []int
+	last := 0
+	for i := 1; i <= 100*ticksPerSecond && len(gaps) < 7; i++ {
+		before := st.Failures
+		h.Step(1)
+		if st.Failures != before {
+			gaps = append(gaps, (i-last+ticksPerSecond/2)/ticksPerSecond)
+			last = i
+		}
+	}
+	require.Len(t, gaps, 7, "retries in 100 s")
+	assert.Equal(t, []int{1, 2, 4, 8, 16, 30, 30}, gaps, "seconds between failures, first after the initial 1 s")
+
+	// Lifted: the next retry logs on, within the cap.
+	h.Universe.RefuseLogOn(steamgs.ResultOK)
+	ticks := 0
+	for ; ticks <= 31*ticksPerSecond && !st.LoggedOn; ticks++ {
+		h.Step(1)
+	}
+	assert.True(t, st.LoggedOn, "logged on within the cap once lifted")
+	t.Logf("logged on %v of clock time after the refusal was lifted (cap %v)",
+		time.Duration(ticks)*ecstest.DefaultTick, systems.DefaultRetryMax)
+	assert.Equal(t, 0, st.Retries, "retries reset")
+	assert.True(t, st.NextLogOn.IsZero(), "no retry scheduled")
+}
+
+func TestLogOnGivesUpOnPermanentResult(t *testing.T) {
+	for _, r := range []steamgs.Result{steamgs.ResultInvalidPassword, steamgs.ResultAccessDenied, steamgs.ResultBanned,
+		steamgs.ResultRevoked, steamgs.ResultGSLTDenied, steamgs.ResultGSLTExpired} {
+		t.Run(r.String(), func(t *testing.T) {
+			h := ecstest.Start(t, ecstest.Options{NoLogOn: true})
+			h.Universe.RefuseLogOn(r)
+			h.Settings().LogOnAnonymous()
+			h.Step(2)
+			st := h.Status()
+			assert.True(t, st.GaveUp, "gave up")
+			h.Step(120 * int(time.Second/ecstest.DefaultTick))
+			assert.Equal(t, 1, st.Failures, "never retried")
+			assert.True(t, st.NextLogOn.IsZero(), "no retry scheduled")
+		})
+	}
+}
+
+func TestLogOnRetryDisabled(t *testing.T) {
+	h := ecstest.Start(t, ecstest.Options{NoLogOn: true, NoLogOnRetry: true})
+	h.Universe.RefuseLogOn(steamgs.ResultServiceUnavailable)
+	h.Settings().LogOnAnonymous()
+	h.Step(2)
+	st := h.Status()
+	assert.True(t, st.GaveUp, "gave up without retries")
+	h.Step(10 * int(time.Second/ecstest.DefaultTick))
+	assert.Equal(t, 1, st.Failures, "never retried")
+}
+
+func TestEventsInSteamOrder(t *testing.T) {
+	h := ecstest.Start(t, ecstest.Options{})
+	var seen []string
+	ev := h.Plugin.Events()
+	ev.ServerConnected.Subscribe(h.World, func(donburi.World, steamgs.ServerConnected) { seen = append(seen, "connected") })
+	ev.ServerDisconnected.Subscribe(h.World, func(donburi.World, steamgs.ServerDisconnected) { seen = append(seen, "disconnected") })
+	ev.PolicyResponse.Subscribe(h.World, func(donburi.World, steamgs.PolicyResponse) { seen = append(seen, "policy") })
+
+	// A drop and an immediate recovery: every callback in one tick.
+	h.Universe.DropConnection(0)
+	h.Step(1)
+	st := h.Status()
+	require.Equal(t, []string{"disconnected", "connected", "policy"}, seen, "events in the order Steam sent them")
+	assert.Equal(t, components.Connected, st.State, "state after the last callback")
+	assert.True(t, st.LoggedOn, "logged on")
+}

@@ -1,7 +1,10 @@
 package ecs
 
 import (
+	"errors"
 	"log/slog"
+	"strconv"
+	"time"
 
 	"github.com/steamgs/steamgs/components"
 	"github.com/steamgs/steamgs/steamgs"
@@ -27,7 +30,14 @@ type steamLog struct {
 	result steamgs.Result
 	// restarts is the number of restart requests logged.
 	restarts int
+	// remote holds when each cause of a client's failure was last logged,
+	// by cause and Steam ID; suppressed counts those not logged since.
+	remote     map[cause]time.Time
+	suppressed int
 }
+
+// remoteEvery is how often one cause of one client's failure is logged.
+const remoteEvery = 10 * time.Second
 
 // cause is one thing logged once.
 type cause struct {
@@ -39,7 +49,7 @@ type cause struct {
 
 // logTo subscribes a steamLog writing to log to the plugin's events.
 func logTo(p *Plugin, log *slog.Logger) {
-	l := &steamLog{log: log, p: p, causes: make(map[cause]struct{})}
+	l := &steamLog{log: log, p: p, causes: make(map[cause]struct{}), remote: make(map[cause]time.Time)}
 	w, ev := p.World(), p.Events()
 	ev.Failed.Subscribe(w, l.failed)
 	ev.ServerConnected.Subscribe(w, l.connected)
@@ -62,6 +72,10 @@ func (l *steamLog) first(c cause) bool {
 }
 
 func (l *steamLog) failed(_ donburi.World, f systems.CallFailed) {
+	if f.Remote {
+		l.remoteFailed(f)
+		return
+	}
 	if !l.first(cause{call: f.Call, fields: f.Fields, id: f.SteamID, text: f.Err.Error()}) {
 		return
 	}
@@ -73,6 +87,61 @@ func (l *steamLog) failed(_ donburi.World, f systems.CallFailed) {
 		args = append(args, "steam_id", f.SteamID)
 	}
 	l.log.Error("Steam call failed", args...)
+}
+
+// remoteFailed logs a failure caused by a client's input at DEBUG, at most
+// once per cause and client every remoteEvery, with the number of such
+// failures not logged since the last line.
+func (l *steamLog) remoteFailed(f systems.CallFailed) {
+	if l.remoteDue(cause{call: f.Call, id: f.SteamID, text: inputKind(f.Err)}) {
+		l.log.Debug("client input refused by Steam call", l.withSuppressed("call", f.Call, "steam_id", f.SteamID, "err", f.Err)...)
+	}
+}
+
+// remoteDue reports whether c, a cause of a client's failure, may be logged
+// now (not logged in the last remoteEvery, and room to remember it), and
+// counts it as suppressed when not.
+func (l *steamLog) remoteDue(c cause) bool {
+	now := l.p.now()
+	if last, ok := l.remote[c]; ok && now.Sub(last) < remoteEvery {
+		l.suppressed++
+		return false
+	}
+	if len(l.remote) >= maxLoggedCauses {
+		for k, t := range l.remote {
+			if now.Sub(t) >= remoteEvery {
+				delete(l.remote, k)
+			}
+		}
+		if len(l.remote) >= maxLoggedCauses {
+			l.suppressed++
+			return false
+		}
+	}
+	l.remote[c] = now
+	return true
+}
+
+// withSuppressed returns args with the number of clients' failures not
+// logged since the last line, when there are any, and resets it.
+func (l *steamLog) withSuppressed(args ...any) []any {
+	if l.suppressed > 0 {
+		args = append(args, "not_logged_since", l.suppressed)
+		l.suppressed = 0
+	}
+	return args
+}
+
+// inputKind names the kind of a client's input error, the same for every
+// length of an oversized ticket.
+func inputKind(err error) string {
+	for _, k := range []error{steamgs.ErrEmpty, steamgs.ErrTooLong, steamgs.ErrTooLarge,
+		steamgs.ErrInvalidString, steamgs.ErrInvalidSteamID} {
+		if errors.Is(err, k) {
+			return k.Error()
+		}
+	}
+	return err.Error()
 }
 
 // changed reports whether the log-on state st with result r differs from
@@ -96,8 +165,19 @@ func (l *steamLog) connected(donburi.World, steamgs.ServerConnected) {
 }
 
 func (l *steamLog) connectFailure(_ donburi.World, cb steamgs.ServerConnectFailure) {
+	st := l.p.Status()
+	if st.GaveUp {
+		l.state, l.result = components.Failed, cb.Result
+		l.log.Error("Steam log-on given up", "result", cb.Result.String(),
+			"hint", "this result does not pass with the same log-on; fix the token or account and restart")
+		return
+	}
 	if l.changed(components.Failed, cb.Result) {
-		l.log.Warn("Steam log-on failed", "result", cb.Result.String(), "retrying", cb.Retrying)
+		args := []any{"result", cb.Result.String(), "retrying", cb.Retrying || !st.NextLogOn.IsZero()}
+		if !st.NextLogOn.IsZero() {
+			args = append(args, "retry_in", st.NextLogOn.Sub(l.p.now()).String())
+		}
+		l.log.Warn("Steam log-on failed", args...)
 	}
 }
 
@@ -108,15 +188,20 @@ func (l *steamLog) disconnected(_ donburi.World, cb steamgs.ServerDisconnected) 
 }
 
 func (l *steamLog) playerAuth(_ donburi.World, a systems.PlayerAuthChanged) {
-	if a.State == components.AuthApproved || !l.first(cause{id: a.SteamID, text: a.State.String() + ": " + a.Reason.String()}) {
+	if a.State == components.AuthApproved {
+		return
+	}
+	r := a.Reason
+	kind := a.State.String() + ": " + strconv.Itoa(int(r.Source)) + " " + r.Deny.String()
+	if !l.remoteDue(cause{id: a.SteamID, text: kind}) {
 		return
 	}
 	name := ""
 	if p := l.p.Player(a.Entity); p != nil {
 		name = p.Name()
 	}
-	l.log.Warn("player refused by Steam", "name", name, "steam_id", a.SteamID,
-		"state", a.State.String(), "reason", a.Reason.String())
+	l.log.Info("player refused by Steam", l.withSuppressed("name", name, "steam_id", a.SteamID,
+		"state", a.State.String(), "reason", a.Reason.String())...)
 }
 
 func (l *steamLog) restart(_ donburi.World, r systems.RestartRequested) {

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/steamgs/steamgs/components"
 	"github.com/steamgs/steamgs/ecs"
@@ -84,8 +85,9 @@ func TestLoggerLogOnStates(t *testing.T) {
 }
 
 // TestLoggerRefusedPlayers checks a refused player is logged with its name,
-// Steam ID and reason, once per cause: the same player refused again for
-// the same reason is not logged again; approved players are not logged.
+// Steam ID and reason at INFO (a client's doing, not the server's), once per
+// cause every 10 s: the same player refused again for the same reason is not
+// logged again; approved players are not logged.
 func TestLoggerRefusedPlayers(t *testing.T) {
 	var buf logBuffer
 	h := ecstest.Start(t, ecstest.Options{Logger: buf.logger()})
@@ -97,7 +99,7 @@ func TestLoggerRefusedPlayers(t *testing.T) {
 		h.Step(2)
 	}
 	rec := buf.only(t)
-	assert.Subset(t, rec, map[string]any{"level": "WARN", "msg": "player refused by Steam", "name": "mallory",
+	assert.Subset(t, rec, map[string]any{"level": "INFO", "msg": "player refused by Steam", "name": "mallory",
 		"steam_id": mallory.String(), "state": components.AuthDenied.String()})
 	assert.Contains(t, rec["reason"], "BeginAuthSession: "+steamgs.BeginAuthInvalidVersion.String(), "a ticket that is no ticket")
 
@@ -107,7 +109,7 @@ func TestLoggerRefusedPlayers(t *testing.T) {
 	require.True(t, h.Player(e).Active())
 	h.Universe.BanUser(bob)
 	h.Step(3)
-	assert.Equal(t, []string{"WARN player refused by Steam", "WARN player refused by Steam"}, buf.messages(t))
+	assert.Equal(t, []string{"INFO player refused by Steam", "INFO player refused by Steam"}, buf.messages(t))
 	assert.Equal(t, components.AuthKicked.String(), buf.records(t)[1]["state"])
 }
 
@@ -203,4 +205,41 @@ func TestNoLoggerIsSilent(t *testing.T) {
 	h.Step(int(2*local.DefaultRetryInterval/ecstest.DefaultTick) + 5)
 	require.Positive(t, h.Status().Errors, "calls failed")
 	assert.Empty(t, buf.String())
+}
+
+func TestClientInputNeverAnError(t *testing.T) {
+	var buf logBuffer
+	h := ecstest.Start(t, ecstest.Options{Logger: slog.New(slog.NewJSONHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))})
+	buf.Reset()
+	id := h.AddUser("mallory")
+	var denied int
+	h.Plugin.Events().PlayerAuth.Subscribe(h.World, func(_ donburi.World, a systems.PlayerAuthChanged) {
+		if a.State == components.AuthDenied {
+			denied++
+		}
+	})
+	// The same client sends empty tickets again and again.
+	for range 20 {
+		h.JoinTicket(id, "mallory", nil)
+		h.Step(1)
+	}
+	st := h.Status()
+	assert.Equal(t, 20, denied, "every one denied")
+	assert.NoError(t, st.LastError, "the status's last error")
+	assert.Equal(t, 0, st.Errors, "no error of the server's own")
+	assert.Equal(t, 20, st.RemoteErrors, "counted as the clients' failures")
+	for _, r := range buf.records(t) {
+		assert.Contains(t, []string{"DEBUG", "INFO"}, r["level"], "level of %v", r)
+	}
+	assert.Equal(t, []string{"DEBUG client input refused by Steam call", "INFO player refused by Steam"},
+		buf.messages(t), "once per cause and source")
+
+	// Ten seconds later the same cause is logged once more.
+	h.Step(int(10 * time.Second / ecstest.DefaultTick))
+	buf.Reset()
+	for range 5 {
+		h.JoinTicket(id, "mallory", nil)
+		h.Step(1)
+	}
+	assert.Len(t, buf.records(t), 2, "again after 10 s: %v", buf.messages(t))
 }

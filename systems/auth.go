@@ -68,7 +68,7 @@ func (s *Systems) begin(e donburi.Entity) {
 	s.steamMu.Unlock()
 	switch {
 	case err != nil:
-		s.fail("BeginAuthSession", id, err)
+		s.failInput("BeginAuthSession", id, err)
 		s.reject(e, p, components.AuthDenied, components.Reason{Source: components.FromError,
 			Deny: steamgs.DenyGeneric, Message: err.Error()})
 	case res != steamgs.BeginAuthOK:

@@ -1,6 +1,8 @@
 package systems
 
 import (
+	"time"
+
 	"github.com/steamgs/steamgs/components"
 	"github.com/steamgs/steamgs/steamgs"
 	decs "github.com/yohamta/donburi/ecs"
@@ -37,6 +39,7 @@ func (s *Systems) onCallback(cb steamgs.Callback) {
 		st := s.Status()
 		st.State, st.LoggedOn = components.Connected, true
 		st.Connects++
+		st.Retries, st.NextLogOn, st.GaveUp = 0, time.Time{}, false
 		st.SteamID = s.srv.SteamID()
 		st.PublicIP = s.srv.PublicIP()
 		st.Secure = s.srv.Secure()
@@ -46,6 +49,14 @@ func (s *Systems) onCallback(cb steamgs.Callback) {
 		st.State, st.LoggedOn = components.Failed, false
 		st.LastFailure, st.Retrying = cb.Result, cb.Retrying
 		st.Failures++
+		st.NextLogOn = time.Time{}
+		if !cb.Retrying {
+			if s.cfg.LogOnRetry.Disabled || !LogOnRetryable(cb.Result) {
+				st.GaveUp = true
+			} else {
+				st.NextLogOn = s.cfg.Now().Add(s.cfg.LogOnRetry.delay(st.Retries))
+			}
+		}
 		publish(w, ev, ev.ServerConnectFailure, evServerConnectFailure, cb)
 	case steamgs.ServerDisconnected:
 		st := s.Status()

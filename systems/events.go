@@ -36,6 +36,10 @@ type CallFailed struct {
 	// one Steam's rules refused.
 	Fields components.Field
 	Err    error
+	// Remote is set when the call failed on what a client sent (its
+	// ticket, its name): counted in StatusData.RemoteErrors, never in
+	// LastError.
+	Remote bool
 }
 
 // Events are the typed donburi events that the systems of one world publish:
@@ -45,7 +49,13 @@ type CallFailed struct {
 //	sys.Events().PlayerAuth.Subscribe(w, func(w donburi.World, ev systems.PlayerAuthChanged) { ... })
 //
 // Events published during a system are processed at the end of that system,
-// on the game's goroutine; a tick that publishes nothing processes nothing.
+// on the game's goroutine, one at a time in the order they were published,
+// whatever their types: Steam's callbacks reach subscribers in the order
+// Steam produced them (a drop and a quick recovery in one tick is
+// ServerDisconnected, then ServerConnected), and what a subscriber publishes
+// comes after what was already queued. When they run, the status component
+// already shows the state after the tick's last callback. A tick that
+// publishes nothing processes nothing.
 // The event types belong to one world: each [Systems] makes its own, so that
 // worlds on different goroutines share no query.
 type Events struct {
@@ -72,13 +82,50 @@ type Events struct {
 	// Failed: a Steam call of a system returned an error.
 	Failed *events.EventType[CallFailed]
 
-	// pending has bit i set when processors[i] has events queued.
-	pending    uint32
-	processors []processor
+	// pending has bit i set when queues[i] has events queued; order lists
+	// the queue of each event queued, in the order of publishing.
+	pending uint32
+	queues  []deliverer
+	order   []uint8
+	// flushing is set during flush: a flush that a subscriber causes
+	// leaves what it would deliver to the running one.
+	flushing bool
 }
 
-// processor is what an event type does at the end of a system.
-type processor interface{ ProcessEvents(w donburi.World) }
+// deliverer is the queue of one event type.
+type deliverer interface {
+	// deliver hands the next queued event to the type's subscribers.
+	deliver(w donburi.World)
+	// reset empties the queue, keeping its memory.
+	reset()
+	// processEvents processes what the event type holds.
+	processEvents(w donburi.World)
+}
+
+// queue holds the events of one type published and not yet delivered.
+type queue[T any] struct {
+	et   *events.EventType[T]
+	q    []T
+	next int
+}
+
+func (q *queue[T]) deliver(w donburi.World) {
+	v := q.q[q.next]
+	q.next++
+	q.et.Publish(w, v)
+	q.et.ProcessEvents(w)
+}
+
+func (q *queue[T]) reset() {
+	clear(q.q)
+	q.q, q.next = q.q[:0], 0
+}
+
+func (q *queue[T]) processEvents(w donburi.World) { q.et.ProcessEvents(w) }
+
+func newQueue[T any](et *events.EventType[T]) *queue[T] {
+	return &queue[T]{et: et, q: make([]T, 0, 4)}
+}
 
 // Event bits, the indexes into Events.processors.
 const (
@@ -125,51 +172,59 @@ func newEvents(w donburi.World) *Events {
 		Restart:                      events.NewEventType[RestartRequested](),
 		Failed:                       events.NewEventType[CallFailed](),
 	}
-	ev.processors = []processor{
-		evServerConnected:              ev.ServerConnected,
-		evServerConnectFailure:         ev.ServerConnectFailure,
-		evServerDisconnected:           ev.ServerDisconnected,
-		evPolicyResponse:               ev.PolicyResponse,
-		evValidateAuthTicketResponse:   ev.ValidateAuthTicketResponse,
-		evGetAuthSessionTicketResponse: ev.GetAuthSessionTicketResponse,
-		evClientApproved:               ev.ClientApproved,
-		evClientDenied:                 ev.ClientDenied,
-		evClientKick:                   ev.ClientKick,
-		evClientGroupStatus:            ev.ClientGroupStatus,
-		evClientAchievementStatus:      ev.ClientAchievementStatus,
-		evGameplayStats:                ev.GameplayStats,
-		evAssociateClan:                ev.AssociateClan,
-		evPlayerCompat:                 ev.PlayerCompat,
-		evServerReputation:             ev.ServerReputation,
-		evPlayerAuth:                   ev.PlayerAuth,
-		evRestart:                      ev.Restart,
-		evFailed:                       ev.Failed,
+	ev.queues = []deliverer{
+		evServerConnected:              newQueue(ev.ServerConnected),
+		evServerConnectFailure:         newQueue(ev.ServerConnectFailure),
+		evServerDisconnected:           newQueue(ev.ServerDisconnected),
+		evPolicyResponse:               newQueue(ev.PolicyResponse),
+		evValidateAuthTicketResponse:   newQueue(ev.ValidateAuthTicketResponse),
+		evGetAuthSessionTicketResponse: newQueue(ev.GetAuthSessionTicketResponse),
+		evClientApproved:               newQueue(ev.ClientApproved),
+		evClientDenied:                 newQueue(ev.ClientDenied),
+		evClientKick:                   newQueue(ev.ClientKick),
+		evClientGroupStatus:            newQueue(ev.ClientGroupStatus),
+		evClientAchievementStatus:      newQueue(ev.ClientAchievementStatus),
+		evGameplayStats:                newQueue(ev.GameplayStats),
+		evAssociateClan:                newQueue(ev.AssociateClan),
+		evPlayerCompat:                 newQueue(ev.PlayerCompat),
+		evServerReputation:             newQueue(ev.ServerReputation),
+		evPlayerAuth:                   newQueue(ev.PlayerAuth),
+		evRestart:                      newQueue(ev.Restart),
+		evFailed:                       newQueue(ev.Failed),
 	}
+	ev.order = make([]uint8, 0, 16)
 	// Processing an empty queue creates the event bus entity now, so that
 	// the first publish of a tick does not.
-	for _, p := range ev.processors {
-		p.ProcessEvents(w)
+	for _, q := range ev.queues {
+		q.processEvents(w)
 	}
 	return ev
 }
 
-// publish queues v on et and marks bit as pending.
-func publish[T any](w donburi.World, ev *Events, et *events.EventType[T], bit int, v T) {
-	et.Publish(w, v)
+// publish queues v, an event of et (whose index is bit), for the next flush.
+func publish[T any](_ donburi.World, ev *Events, _ *events.EventType[T], bit int, v T) {
+	q := ev.queues[bit].(*queue[T])
+	q.q = append(q.q, v)
+	ev.order = append(ev.order, uint8(bit))
 	ev.pending |= 1 << bit
 }
 
-// flush processes the event types with events queued. Subscribers may publish
-// more; those are processed too.
+// flush delivers the queued events one at a time, in the order they were
+// published. Subscribers may publish more; those are delivered after.
 func (ev *Events) flush(w donburi.World) {
-	for ev.pending != 0 {
-		pending := ev.pending
-		ev.pending = 0
-		for i := 0; pending != 0; i++ {
-			if pending&(1<<i) != 0 {
-				pending &^= 1 << i
-				ev.processors[i].ProcessEvents(w)
-			}
+	if ev.flushing {
+		return
+	}
+	ev.flushing = true
+	defer func() { ev.flushing = false }()
+	for i := 0; i < len(ev.order); i++ {
+		ev.queues[ev.order[i]].deliver(w)
+	}
+	for i := 0; ev.pending != 0; i++ {
+		if ev.pending&(1<<i) != 0 {
+			ev.pending &^= 1 << i
+			ev.queues[i].reset()
 		}
 	}
+	ev.order = ev.order[:0]
 }

@@ -30,6 +30,6 @@ func (s *Systems) syncPlayer(p *components.PlayerData) {
 	_, err := s.srv.UpdateUserData(p.SteamID(), p.Name(), p.Score())
 	s.steamMu.Unlock()
 	if err != nil {
-		s.fail("UpdateUserData", p.SteamID(), err)
+		s.failInput("UpdateUserData", p.SteamID(), err)
 	}
 }

@@ -1,6 +1,8 @@
 package systems
 
 import (
+	"time"
+
 	"github.com/steamgs/steamgs/components"
 	"github.com/steamgs/steamgs/steamgs"
 	decs "github.com/yohamta/donburi/ecs"
@@ -15,16 +17,26 @@ import (
 // is reported (StatusData.LastError and a CallFailed event naming its
 // field) and not retried, while the valid settings pushed with it still
 // reach Steam; change it again to retry. While the server is not running
-// (before Init, after Shutdown) changes wait.
+// (before Init, after Shutdown) changes wait. A log-on that Steam refused
+// with a result that may pass is tried again at StatusData.NextLogOn (see
+// Config.LogOnRetry).
 func (s *Systems) PushSettings(_ *decs.ECS) {
 	set := s.Settings()
 	dirty, logOn := set.Dirty(), set.LogOnRequested()
-	if (dirty == 0 && !logOn) || !s.srv.Running() {
+	retry := s.retryDue()
+	if (dirty == 0 && !logOn && !retry) || !s.srv.Running() {
 		return
 	}
 	st := set.Settings()
 	s.apply(&st, dirty&components.FieldsBeforeLogOn)
-	if logOn {
+	if logOn || retry {
+		status := s.Status()
+		if logOn {
+			status.Retries, status.GaveUp = 0, false
+		} else {
+			status.Retries++
+		}
+		status.NextLogOn = time.Time{}
 		if call, err := s.logOn(set.LogOnRequest()); err != nil {
 			s.fail(call, 0, err)
 		}
@@ -34,6 +46,12 @@ func (s *Systems) PushSettings(_ *decs.ECS) {
 	if s.ev.pending != 0 {
 		s.finish()
 	}
+}
+
+// retryDue reports whether a log-on retry is due.
+func (s *Systems) retryDue() bool {
+	next := s.Status().NextLogOn
+	return !next.IsZero() && !s.cfg.Now().Before(next)
 }
 
 // apply pushes the fields of st in one ApplySettings. When Steam's rules

@@ -60,6 +60,10 @@ type Config struct {
 	Send SendFunc
 	// Rejected is what happens to denied and kicked players.
 	Rejected RejectPolicy
+	// LogOnRetry is how a refused log-on is retried.
+	LogOnRetry LogOnRetry
+	// Now is the clock of log-on retries; nil means time.Now.
+	Now func() time.Time
 }
 
 // maxOutgoingPerTick bounds the packets-out loop of one tick, and
@@ -149,6 +153,9 @@ func New(w donburi.World, cfg Config) (*Systems, error) {
 		added:    make([]donburi.Entity, 0, 16),
 		ends:     make([]steamgs.SteamID, 0, 16),
 		removals: make([]donburi.Entity, 0, 16),
+	}
+	if cfg.Now == nil {
+		s.cfg.Now = time.Now
 	}
 	if cfg.Send != nil {
 		s.outBuf = make([]byte, steamgs.MinOutgoingPacketBuffer)
@@ -310,10 +317,40 @@ func (s *Systems) failSettings(fields components.Field, err error) {
 	s.failed(CallFailed{Call: "ApplySettings", Fields: fields, Err: err})
 }
 
+// failRemote records the error of a Steam call that failed on a client's
+// input: counted, published with Remote set, never the status's LastError.
+func (s *Systems) failRemote(call string, id steamgs.SteamID, err error) {
+	s.failed(CallFailed{Call: call, SteamID: id, Err: err, Remote: true})
+}
+
+// failInput records err of call for the player id: as the client's fault
+// when err is about what the client sent (RemoteInput), else as the
+// server's.
+func (s *Systems) failInput(call string, id steamgs.SteamID, err error) {
+	if RemoteInput(err) {
+		s.failRemote(call, id, err)
+	} else {
+		s.fail(call, id, err)
+	}
+}
+
+// RemoteInput reports whether err, returned by a Steam call for a player,
+// is about what the player's client sent rather than about the server: an
+// empty or oversized ticket or name, a NUL in a name, an invalid Steam ID.
+func RemoteInput(err error) bool {
+	return errors.Is(err, steamgs.ErrEmpty) || errors.Is(err, steamgs.ErrTooLong) ||
+		errors.Is(err, steamgs.ErrTooLarge) || errors.Is(err, steamgs.ErrInvalidString) ||
+		errors.Is(err, steamgs.ErrInvalidSteamID)
+}
+
 func (s *Systems) failed(ev CallFailed) {
 	st := s.Status()
-	st.LastError = ev.Err
-	st.Errors++
+	if ev.Remote {
+		st.RemoteErrors++
+	} else {
+		st.LastError = ev.Err
+		st.Errors++
+	}
 	publish(s.w, s.ev, s.ev.Failed, evFailed, ev)
 }
 

@@ -70,6 +70,8 @@ type Options struct {
 	// NoLogOn leaves the server configured but not logged on: for tests of
 	// log-on itself.
 	NoLogOn bool
+	// NoLogOnRetry turns the plugin's log-on retries off.
+	NoLogOnRetry bool
 	// Configure, when not nil, changes the settings before the harness logs
 	// on (which it does after Configure returns, unless NoLogOn).
 	Configure func(*components.SettingsData)
@@ -158,6 +160,7 @@ func New(opts Options) (*Harness, error) {
 	h.Inbox = systems.NewInbox(systems.InboxConfig{})
 	h.Plugin, err = ecs.Install(h.World, h.Server, ecs.Options{
 		Inbox: h.Inbox, Send: h.send, Rejected: opts.Rejected, Now: h.Clock.Now, Logger: opts.Logger,
+		LogOnRetry: systems.LogOnRetry{Disabled: opts.NoLogOnRetry},
 	})
 	if err != nil {
 		_ = h.Server.Shutdown()

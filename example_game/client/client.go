@@ -239,13 +239,18 @@ func (c *Client) handshake(ctx context.Context) error {
 	}
 }
 
-// read receives the server's packets until the connection ends.
+// read receives the server's packets until the connection ends, or until
+// Config.Timeout has passed since the last packet heard from the server:
+// the deadline moves only when a packet is heard, never on a read error
+// (a refused port, as when the server was killed) or a datagram that does
+// not decode.
 func (c *Client) read() {
 	defer c.wg.Done()
 	buf := make([]byte, proto.MaxPacketSize+1)
 	var back proto.Snapshot
+	heard := time.Now()
 	for {
-		_ = c.conn.SetReadDeadline(time.Now().Add(c.cfg.Timeout))
+		_ = c.conn.SetReadDeadline(heard.Add(c.cfg.Timeout))
 		n, err := c.conn.Read(buf)
 		if err != nil {
 			var ne net.Error
@@ -268,8 +273,9 @@ func (c *Client) read() {
 			if proto.ParseSnapshot(pkt, &back) != nil {
 				continue
 			}
+			heard = time.Now()
 			c.mu.Lock()
-			c.lastHeard = time.Now()
+			c.lastHeard = heard
 			if back.Tick >= c.snap.Tick || c.snaps == 0 {
 				c.snap, back = back, c.snap
 				c.snaps++
@@ -291,8 +297,9 @@ func (c *Client) read() {
 			c.end(&DeniedError{Reason: m.Reason, Message: m.Message})
 			return
 		default:
+			heard = time.Now()
 			c.mu.Lock()
-			c.lastHeard = time.Now()
+			c.lastHeard = heard
 			c.mu.Unlock()
 		}
 	}

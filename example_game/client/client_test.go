@@ -275,3 +275,55 @@ func TestDialResendsLostConnect(t *testing.T) {
 	_ = fake.Close()
 	assert.GreaterOrEqual(t, <-connects, 2, "Connects the server got")
 }
+
+// TestNoticesKilledServer checks a client that keeps sending input to a
+// server that was killed (no Disconnect, then "port unreachable" for each
+// datagram) ends with ErrTimeout once its timeout has passed since the last
+// packet it heard.
+func TestNoticesKilledServer(t *testing.T) {
+	fake, err := net.ListenUDP("udp4", net.UDPAddrFromAddrPort(netip.MustParseAddrPort("127.0.0.1:0")))
+	require.NoError(t, err)
+	defer fake.Close()
+	served := make(chan struct{})
+	go func() {
+		defer close(served)
+		buf := make([]byte, proto.MaxPacketSize+1)
+		for {
+			size, from, err := fake.ReadFromUDPAddrPort(buf)
+			if err != nil {
+				return
+			}
+			switch t, _ := proto.Peek(buf[:size]); t {
+			case proto.TypeHello:
+				_, _ = fake.WriteToUDPAddrPort(proto.Challenge{Token: 7}.AppendTo(nil), from)
+			case proto.TypeConnect:
+				_, _ = fake.WriteToUDPAddrPort(proto.Welcome{PlayerID: 1, TickRate: 30, Width: 64, Height: 64,
+					ServerName: "doomed"}.AppendTo(nil), from)
+				return // killed: the socket closes, unreachable from now on
+			}
+		}
+	}()
+	cfg := dialConfig(t, fake.LocalAddr().(*net.UDPAddr).AddrPort(), "survivor")
+	cfg.Timeout = 500 * time.Millisecond
+	c, err := client.Dial(context.Background(), cfg)
+	require.NoError(t, err)
+	defer c.Close()
+	<-served
+	require.NoError(t, fake.Close())
+	killed := time.Now()
+	// Keep sending input, as a playing client does, for at most 20 timeouts.
+	tick := time.NewTicker(10 * time.Millisecond)
+	defer tick.Stop()
+	ended := false
+	for !ended && time.Since(killed) < 20*cfg.Timeout {
+		select {
+		case <-c.Done():
+			ended = true
+		case <-tick.C:
+			_ = c.SendInput(1)
+		}
+	}
+	require.True(t, ended, "still connected %v after the server was killed", time.Since(killed))
+	t.Logf("noticed the killed server after %v (timeout %v)", time.Since(killed).Round(time.Millisecond), cfg.Timeout)
+	assert.ErrorIs(t, c.Err(), client.ErrTimeout, "the connection's end")
+}

@@ -17,6 +17,7 @@ type Game struct {
 	rng    *rand.Rand
 	tick   uint64
 	nextID uint16
+	used   []uint64 // scratch of newID: a bit per player ID in use
 
 	players *donburi.Query // Body, Control, components.Player
 	bots    *donburi.Query // and Brain
@@ -67,14 +68,28 @@ func (g *Game) randomPoint(margin float32) Vec {
 	}
 }
 
-// newID returns the next player ID, never zero.
-func (g *Game) newID() uint16 {
-	id := g.nextID
-	g.nextID++
-	if g.nextID == 0 {
-		g.nextID = 1
+// newID returns the next player ID that no player of w holds, never zero:
+// the counter wraps after 65,535 joins, and skips the IDs still in use.
+func (g *Game) newID(w donburi.World) uint16 {
+	if g.used == nil {
+		g.used = make([]uint64, 1<<16/64)
 	}
-	return id
+	clear(g.used)
+	for e := range g.players.Iter(w) {
+		id := Body.Get(e).ID
+		g.used[id/64] |= 1 << (id % 64)
+	}
+	for range 1 << 16 {
+		id := g.nextID
+		g.nextID++
+		if g.nextID == 0 {
+			g.nextID = 1
+		}
+		if g.used[id/64]&(1<<(id%64)) == 0 {
+			return id
+		}
+	}
+	return 0 // every ID is in use: cannot happen with MaxPlayers players
 }
 
 // AddPlayer creates the entity of a player who joined with an auth ticket
@@ -88,7 +103,7 @@ func (g *Game) AddPlayer(w donburi.World, p components.PlayerData, extra ...comp
 	e := w.Create(append(types, extra...)...)
 	entry := w.Entry(e)
 	components.Player.SetValue(entry, p)
-	Body.SetValue(entry, BodyData{ID: g.newID(), Pos: g.randomPoint(PlayerRadius)})
+	Body.SetValue(entry, BodyData{ID: g.newID(w), Pos: g.randomPoint(PlayerRadius)})
 	return e
 }
 
@@ -99,7 +114,7 @@ func (g *Game) AddBot(w donburi.World, name string, joined time.Time) donburi.En
 	entry := w.Entry(e)
 	components.Player.SetValue(entry, components.NewBot(name, joined))
 	pos := g.randomPoint(PlayerRadius)
-	Body.SetValue(entry, BodyData{ID: g.newID(), Pos: pos})
+	Body.SetValue(entry, BodyData{ID: g.newID(w), Pos: pos})
 	Brain.SetValue(entry, BrainData{Target: pos})
 	return e
 }

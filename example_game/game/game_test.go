@@ -220,3 +220,22 @@ func ExampleGame() {
 	fmt.Println(g.Tick(), components.Player.Get(w.Entry(bot)).Score() > 0)
 	// Output: 1800 true
 }
+
+func TestPlayerIDsNeverReuseLiveOnes(t *testing.T) {
+	w := donburi.NewWorld()
+	g, err := game.New(w, game.DefaultRules())
+	require.NoError(t, err)
+	id := func(e donburi.Entity) uint16 { return game.Body.Get(w.Entry(e)).ID }
+	stay := g.AddPlayer(w, components.NewPlayer(steamgs.IndividualID(1), "stays", []byte{1}, epoch))
+	bot := g.AddBot(w, "bot", epoch)
+	// 65,535 players come and go, each after the previous left: the
+	// counter wraps past the IDs of the two still there.
+	for i := range 65_535 {
+		e := g.AddPlayer(w, components.NewPlayer(steamgs.IndividualID(uint32(i+2)), "visitor", []byte{1}, epoch))
+		got := id(e)
+		require.NotZero(t, got, "join %d", i)
+		require.NotEqual(t, id(stay), got, "join %d got the ID of a connected player", i)
+		require.NotEqual(t, id(bot), got, "join %d got the ID of the bot", i)
+		w.Remove(e)
+	}
+}

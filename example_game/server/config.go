@@ -22,6 +22,7 @@ const (
 	DefaultMap           = "arena"
 	DefaultMaxPlayers    = 16
 	DefaultClientTimeout = 10 * time.Second
+	DefaultSilentTimeout = 3 * time.Second
 	// GameDescription, ModDir and Product are what the server tells Steam
 	// about the game.
 	GameDescription = "Coin Arena (steamgs example)"
@@ -82,7 +83,9 @@ type Config struct {
 	// zero.
 	Rules game.Rules
 	// ClientTimeout removes a client that sent nothing for this long;
-	// DefaultClientTimeout when 0.
+	// DefaultClientTimeout when 0. Time the server did not run (a tick more
+	// than a second late: the process was stopped or starved) is not
+	// counted.
 	ClientTimeout time.Duration
 	// IdleInterval, when more than 0, is how far apart Run ticks while the
 	// server has no player (bots count as players) and no client: it
@@ -90,11 +93,41 @@ type Config struct {
 	// wakes it at once (Steam's datagrams are answered on arrival, asleep
 	// or not). 0 ticks at Rules.TickRate always.
 	IdleInterval time.Duration
+	// SilentTimeout removes a client that has sent no Input since it was
+	// approved (or, while Steam has not approved it, since it connected)
+	// for this long, so that half-open handshakes do not hold slots for
+	// ClientTimeout; DefaultSilentTimeout when 0, and never more than
+	// ClientTimeout. A client sends its first Input as soon as it is
+	// welcomed.
+	SilentTimeout time.Duration
+	// ConnectLimit is the most Connect messages a source may send per
+	// second, counted before its ticket is checked (verifying one costs
+	// about 50 µs); DefaultConnectLimit when 0, unlimited when < 0. Over
+	// it a Connect is dropped unanswered and counted (RateLimited).
+	ConnectLimit int
+	// ConnectByPort counts each address and port as a source of its own
+	// for ConnectLimit and MaxPendingPerSource, rather than each IP: for
+	// players behind one NAT, or clients on 127.0.0.1 in tests.
+	ConnectByPort bool
+	// MaxPending bounds the clients whose ticket Steam has not approved
+	// yet; they take no player slot and are sent nothing until approved.
+	// DefaultMaxPending when 0.
+	MaxPending int
+	// MaxPendingPerSource bounds the pending clients of one source;
+	// DefaultMaxPendingPerSource when 0.
+	MaxPendingPerSource int
 	// Logger receives the server's structured log; nil discards it.
 	Logger *slog.Logger
 	// Now reads the time, for ages and join times; nil means time.Now.
 	Now func() time.Time
 }
+
+// Defaults of the Connect limits.
+const (
+	DefaultConnectLimit        = 8
+	DefaultMaxPending          = 32
+	DefaultMaxPendingPerSource = 4
+)
 
 // Product returns the product the server gives Steam (SetProduct): the app
 // ID in decimal, as Valve recommends, DefaultAppID's when AppID is 0.
@@ -130,6 +163,19 @@ func (c Config) withDefaults() Config {
 	}
 	if c.ClientTimeout == 0 {
 		c.ClientTimeout = DefaultClientTimeout
+	}
+	if c.SilentTimeout <= 0 {
+		c.SilentTimeout = DefaultSilentTimeout
+	}
+	c.SilentTimeout = min(c.SilentTimeout, c.ClientTimeout)
+	if c.ConnectLimit == 0 {
+		c.ConnectLimit = DefaultConnectLimit
+	}
+	if c.MaxPending <= 0 {
+		c.MaxPending = DefaultMaxPending
+	}
+	if c.MaxPendingPerSource <= 0 {
+		c.MaxPendingPerSource = DefaultMaxPendingPerSource
 	}
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)

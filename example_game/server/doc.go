@@ -14,6 +14,16 @@
 // before the next datagram is read), and queues the others for the game's
 // next tick in an inbox its sources share fairly.
 //
+// Joining is guarded against hostile clients: Connect messages are limited
+// per source before a ticket is checked ([Config].ConnectLimit); a client
+// whose ticket Steam has not approved yet takes no player slot, sits in a
+// bounded table with a per-source share ([Config].MaxPending,
+// MaxPendingPerSource) and is sent nothing, its Welcome included, until
+// Steam approves it. Two time-outs remove clients: [Config].SilentTimeout
+// (3 s by default) one that has sent no Input since it was approved, such
+// as a half-open handshake, and [Config].ClientTimeout (10 s) one that has
+// sent nothing at all for that long.
+//
 // The package imports no Ebiten and no particular Steam back end: it runs on
 // any steamgs.Backend. With the embedded one (steamgs/local) the server also
 // reports its A2S query counters ([Status].Queries).

@@ -30,6 +30,12 @@ import (
 // restart (it is out of date): the process should exit and be started again.
 var ErrRestartRequested = errors.New("server: Steam requested a restart")
 
+// ErrLogOnGivenUp is returned by Run when Steam refused the log-on with a
+// result that never passes with the same token (an invalid or revoked
+// token, a ban, access denied): the server cannot be listed or join players
+// until its configuration changes.
+var ErrLogOnGivenUp = errors.New("server: Steam refused the log-on for good")
+
 // ErrClosed is returned by the methods of a closed Server.
 var ErrClosed = errors.New("server: closed")
 
@@ -42,6 +48,9 @@ type RemoteData struct {
 	Addr      netip.AddrPort
 	LastHeard time.Time
 	Seq       uint32 // the newest Input's sequence number
+	// Played is set by the client's first Input: until then the shorter
+	// Config.SilentTimeout applies.
+	Played bool
 }
 
 // Local is the tag of the listen server's own player, who plays in the
@@ -100,14 +109,20 @@ type Server struct {
 	local   donburi.Entity
 	input   game.Buttons      // the local player's buttons
 	tokens  *query.Challenges // the Challenge tokens, stateless
+	// connects limits Connect messages per source; pending counts the
+	// clients waiting for Steam's verdict, by source.
+	connects *query.Limiter
+	pending  map[netip.AddrPort]struct{}
 
-	snap     proto.Snapshot
-	out      []byte
-	gone     []donburi.Entity
-	drainFn  func([]byte, netip.AddrPort)
-	counters Counters
-	steamRx  atomic.Uint64 // Steam datagrams handled by the socket goroutine
-	steamTx  atomic.Uint64 // Steam datagrams sent, from either goroutine
+	snap proto.Snapshot
+	out  []byte
+	gone []donburi.Entity
+	// lastExpire is when the expire system last ran.
+	lastExpire time.Time
+	drainFn    func([]byte, netip.AddrPort)
+	counters   Counters
+	steamRx    atomic.Uint64 // Steam datagrams handled by the socket goroutine
+	steamTx    atomic.Uint64 // Steam datagrams sent, from either goroutine
 	// asleep is set while Run hibernates; the socket goroutine then sends
 	// on wake when a game datagram arrives.
 	asleep atomic.Bool
@@ -125,6 +140,13 @@ type Counters struct {
 	// make room for another source's, because it was full.
 	Dropped       uint64
 	Joins, Leaves uint64 // players who joined and left
+	// RateLimited counts the Connect messages dropped over a source's
+	// ConnectLimit; Busy those refused because the pending table (or the
+	// source's share of it) was full.
+	RateLimited, Busy uint64
+	// Stalls counts the ticks that came after a stall of the server (see
+	// Config.ClientTimeout), whose time the clients were not charged.
+	Stalls uint64
 }
 
 // New binds the game socket, initializes the Steam game server, installs the
@@ -143,11 +165,16 @@ func New(cfg Config) (*Server, error) {
 		shared:  !cfg.SeparateQueryPort,
 		tokens:  query.NewChallenges([16]byte{}, tokenWindow), // a random key
 		clients: make(map[netip.AddrPort]donburi.Entity),
+		pending: make(map[netip.AddrPort]struct{}),
 		remotes: donburi.NewQuery(filter.Contains(Remote, game.Body)),
 		out:     make([]byte, 0, proto.MaxPacketSize),
 		wake:    make(chan struct{}, 1),
 		snap: proto.Snapshot{Players: make([]proto.PlayerState, 0, proto.MaxPlayers),
 			Coins: make([]proto.Point, 0, proto.MaxCoins)},
+	}
+	if cfg.ConnectLimit > 0 {
+		s.connects = query.NewLimiter(query.LimiterConfig{Limit: cfg.ConnectLimit, Window: time.Second,
+			ByPort: cfg.ConnectByPort}, cfg.Now())
 	}
 	s.drainFn = s.handle
 
@@ -256,7 +283,23 @@ func (s *Server) subscribe() {
 			return
 		}
 		entry := w.Entry(a.Entity)
+		if entry.HasComponent(Remote) {
+			delete(s.pending, Remote.Get(entry).Addr)
+		}
 		if a.State == components.AuthApproved {
+			if entry.HasComponent(Remote) {
+				r := Remote.Get(entry)
+				if s.activePlayers() > s.cfg.MaxPlayers {
+					s.deny(r.Addr, proto.ReasonServerFull, "")
+					delete(s.clients, r.Addr)
+					s.world.Remove(a.Entity)
+					s.counters.Leaves++
+					return
+				}
+				r.LastHeard = s.cfg.Now()
+				s.counters.Joins++
+				s.welcome(r.Addr, a.Entity)
+			}
 			s.log.Info("player approved", "name", components.Player.Get(entry).Name(), "steam_id", a.SteamID.String())
 			return
 		}
@@ -268,7 +311,9 @@ func (s *Server) subscribe() {
 		if a.Entity == s.local {
 			s.local = donburi.Null
 		}
-		s.counters.Leaves++
+		if a.State == components.AuthKicked {
+			s.counters.Leaves++ // it had joined
+		}
 	})
 }
 
@@ -335,9 +380,10 @@ func (s *Server) Tick() {
 }
 
 // Run ticks the server Rules.TickRate times per second until ctx ends
-// (it returns nil) or Steam asks for a restart (ErrRestartRequested). It
-// does not close the server. With Config.IdleInterval it hibernates while
-// the server is empty (see Hibernating).
+// (it returns nil), Steam asks for a restart (ErrRestartRequested) or the
+// log-on is given up (ErrLogOnGivenUp, wrapping Steam's result). It does
+// not close the server. With Config.IdleInterval it hibernates while the
+// server is empty (see Hibernating).
 func (s *Server) Run(ctx context.Context) error {
 	if s.closed {
 		return ErrClosed
@@ -355,6 +401,9 @@ func (s *Server) Run(ctx context.Context) error {
 		s.Tick()
 		if s.RestartRequested() {
 			return ErrRestartRequested
+		}
+		if st := s.ecs.Status(); st.GaveUp {
+			return fmt.Errorf("%w: %s", ErrLogOnGivenUp, st.LastFailure)
 		}
 		s.pace(t, interval)
 	}

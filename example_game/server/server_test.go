@@ -246,20 +246,12 @@ func TestAuthFailureDisconnects(t *testing.T) {
 			return false
 		}
 	})
-	require.NoError(t, err)
-	defer c.Close()
-	pump(t, srv, 2000, func() bool {
-		select {
-		case <-c.Done():
-			return true
-		default:
-			return false
-		}
-	})
+	// The player is refused before any Welcome: Dial fails.
+	assert.Nil(t, c, "no connection")
 	var de *client.DeniedError
-	if assert.ErrorAs(t, c.Err(), &de, "connection's end, want auth failed") {
-		assert.Equal(t, proto.ReasonAuthFailed, de.Reason, "connection ended with %v", c.Err())
-		assert.False(t, de.Ended, "refused, not ended: %v", c.Err())
+	if assert.ErrorAs(t, err, &de, "Dial's error, want auth failed") {
+		assert.Equal(t, proto.ReasonAuthFailed, de.Reason, "refused with %v", err)
+		assert.False(t, de.Ended, "refused, not ended: %v", err)
 		assert.Contains(t, de.Message, "Steam: NoLicenseOrExpired", "Steam's reason")
 	}
 	_, ok := findPlayer(status(srv), "pirate")
@@ -273,9 +265,12 @@ func TestClientTimeout(t *testing.T) {
 	srv := newServer(t, func(c *server.Config) { c.Now = clock; c.ClientTimeout = time.Minute })
 	c, err := dial(t, srv, universe(t), "sleepy", "")
 	require.NoError(t, err)
-	mu.Lock()
-	now = now.Add(2 * time.Minute)
-	mu.Unlock()
+	for range 130 { // two minutes of running time, a tick every second
+		mu.Lock()
+		now = now.Add(time.Second)
+		mu.Unlock()
+		srv.Tick()
+	}
 	pump(t, srv, 1000, func() bool {
 		select {
 		case <-c.Done():
@@ -300,6 +295,18 @@ func TestRestartRequest(t *testing.T) {
 	defer cancel()
 	require.ErrorIs(t, srv.Run(ctx), server.ErrRestartRequested, "Run")
 	assert.True(t, status(srv).RestartRequested, "status does not show the restart request")
+}
+
+func TestLogOnGivenUp(t *testing.T) {
+	u := universe(t)
+	u.RefuseLogOn(steamgs.ResultAccessDenied)
+	srv := newServer(t, func(c *server.Config) { c.Backend = u; c.Rules = game.DefaultRules(); c.Rules.TickRate = 200 })
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	require.ErrorIs(t, srv.Run(ctx), server.ErrLogOnGivenUp, "Run")
+	st := status(srv)
+	assert.False(t, st.LoggedOn, "not logged on")
+	assert.Equal(t, steamgs.ResultAccessDenied, st.LastFailure, "last failure")
 }
 
 func TestSeparateQueryPort(t *testing.T) {
@@ -464,4 +471,86 @@ func TestBadDatagrams(t *testing.T) {
 	assert.Empty(t, status(srv).Players, "players after the bad datagrams")
 	_, err = dial(t, srv, universe(t), "honest", "")
 	assert.NoError(t, err, "a real client cannot join after the bad datagrams")
+}
+
+func TestSilentPlayersExpireSooner(t *testing.T) {
+	var mu sync.Mutex
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+	u := universe(t)
+	srv := newServer(t, func(c *server.Config) {
+		c.Backend = u
+		c.Now = clock
+		c.ClientTimeout = time.Minute
+		c.SilentTimeout = 2 * time.Second
+	})
+	silent, err := dial(t, srv, u, "silent", "")
+	require.NoError(t, err)
+	playing, err := dial(t, srv, u, "playing", "")
+	require.NoError(t, err)
+	require.NoError(t, playing.SendInput(1))
+	pump(t, srv, 1000, func() bool { return srv.Counters().Inputs > 0 })
+
+	for range 30 { // 3 s of running time
+		mu.Lock()
+		now = now.Add(100 * time.Millisecond)
+		mu.Unlock()
+		srv.Tick()
+	}
+	pump(t, srv, 1000, func() bool {
+		select {
+		case <-silent.Done():
+			return true
+		default:
+			return false
+		}
+	})
+	var de *client.DeniedError
+	if assert.ErrorAs(t, silent.Err(), &de, "the silent client's end") {
+		assert.Equal(t, proto.ReasonTimedOut, de.Reason, "ended with %v", silent.Err())
+	}
+	_, ok := findPlayer(status(srv), "playing")
+	assert.True(t, ok, "the player who sent input stays until ClientTimeout")
+	select {
+	case <-playing.Done():
+		assert.Fail(t, "the playing client ended", "%v", playing.Err())
+	default:
+	}
+}
+
+// manualClock is a clock a test advances.
+type manualClock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *manualClock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
+
+func (c *manualClock) Advance(d time.Duration) { c.mu.Lock(); c.now = c.now.Add(d); c.mu.Unlock() }
+
+func TestStallKeepsPlayers(t *testing.T) {
+	clock := &manualClock{now: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
+	u := universe(t)
+	srv := newServer(t, func(c *server.Config) { c.Backend = u; c.Now = clock.Now; c.ClientTimeout = 10 * time.Second })
+	c, err := dial(t, srv, u, "patient", "")
+	require.NoError(t, err)
+	require.NoError(t, c.SendInput(1))
+	pump(t, srv, 1000, func() bool { return srv.Counters().Inputs > 0 })
+
+	// The whole process stops for 12 s (SIGSTOP), longer than ClientTimeout:
+	// the client's input waits in the socket, and the first tick after the
+	// stall must not judge it gone.
+	clock.Advance(12 * time.Second)
+	srv.Tick()
+	_, ok := findPlayer(status(srv), "patient")
+	assert.True(t, ok, "the player is kept through the stall")
+	assert.Equal(t, uint64(0), srv.Counters().Leaves, "leaves")
+
+	// Silence after the stall still ends it, counted from the stall's end.
+	for range 110 {
+		clock.Advance(100 * time.Millisecond)
+		srv.Tick()
+	}
+	_, ok = findPlayer(status(srv), "patient")
+	assert.False(t, ok, "timed out once silent for ClientTimeout of running time")
 }

@@ -49,6 +49,11 @@ type Status struct {
 	RestartRequested bool
 	// LastError is the last error of a Steam call, nil when none failed.
 	LastError error
+	// LastFailure is Steam's result for the last failed log-on; LogOnGaveUp
+	// is set when the plugin stopped retrying it (Run then returns
+	// ErrLogOnGivenUp).
+	LastFailure steamgs.Result
+	LogOnGaveUp bool
 }
 
 // queryStatser is a back end's server that counts A2S queries, such as
@@ -65,6 +70,7 @@ func (s *Server) Status(dst *Status) {
 		MaxPlayers: set.MaxPlayers(), Bots: set.Bots(), Tick: s.game.Tick(),
 		Players: dst.Players[:0], Counters: s.Counters(),
 		RestartRequested: st.RestartRequested, LastError: st.LastError,
+		LastFailure: st.LastFailure, LogOnGaveUp: st.GaveUp,
 	}
 	s.ecs.LockSteam()
 	_ = s.steam.Raw(func(conn any) error {

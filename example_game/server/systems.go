@@ -3,6 +3,7 @@ package server
 import (
 	"encoding/binary"
 	"net/netip"
+	"time"
 
 	"github.com/steamgs/steamgs/components"
 	"github.com/steamgs/steamgs/example_game/game"
@@ -34,10 +35,14 @@ func (s *Server) handle(pkt []byte, from netip.AddrPort) {
 			s.counters.Bad++
 			return
 		}
-		s.counters.Inputs++
 		entry := s.world.Entry(e)
+		if !components.Player.Get(entry).Active() {
+			return // pending: its input waits for the Welcome
+		}
+		s.counters.Inputs++
 		r := Remote.Get(entry)
 		r.LastHeard = s.cfg.Now()
+		r.Played = true
 		if m.Seq > r.Seq {
 			r.Seq = m.Seq
 			game.Control.Get(entry).Buttons = game.Buttons(m.Buttons) & game.AllButtons
@@ -94,22 +99,28 @@ func (s *Server) welcome(to netip.AddrPort, e donburi.Entity) {
 // connect admits a client that answered its challenge: the new player waits
 // for Steam's verdict on its ticket, which the auth system asks for.
 func (s *Server) connect(m proto.Connect, from netip.AddrPort) {
+	if s.connects != nil && !s.connects.Allow(from, s.cfg.Now()) {
+		s.counters.RateLimited++
+		return
+	}
 	if !s.validToken(m.Token, from) {
 		s.deny(from, proto.ReasonBadToken, "the challenge token is stale; say hello again")
 		return
 	}
 	id := steamgs.SteamID(m.SteamID)
 	if e, ok := s.clients[from]; ok {
-		if components.Player.Get(s.world.Entry(e)).SteamID() == id {
-			s.welcome(from, e) // the Welcome was lost: send it again
-			return
+		if p := components.Player.Get(s.world.Entry(e)); p.SteamID() == id {
+			if p.Active() {
+				s.welcome(from, e) // the Welcome was lost: send it again
+			}
+			return // pending: the Welcome goes when Steam approves
 		}
 		s.deny(from, proto.ReasonDuplicate, "this address plays as another account")
 		return
 	}
 	if s.cfg.Password != "" && !s.passwordOK(m.Password) {
 		s.deny(from, proto.ReasonWrongPassword, "")
-		s.log.Info("client refused", "addr", from.String(), "reason", "wrong password")
+		s.log.Debug("client refused", "addr", from.String(), "reason", "wrong password")
 		return
 	}
 	if !id.IsValid() || id.Type() != steamgs.AccountTypeIndividual {
@@ -118,15 +129,23 @@ func (s *Server) connect(m proto.Connect, from netip.AddrPort) {
 	}
 	players := 0
 	for e := range s.ecs.Players().Iter(s.world) {
-		players++
-		if components.Player.Get(e).SteamID() == id {
+		p := components.Player.Get(e)
+		if p.Active() {
+			players++
+		}
+		if p.SteamID() == id {
 			s.deny(from, proto.ReasonDuplicate, id.String()+" is already playing here")
 			return
 		}
 	}
 	if players >= s.cfg.MaxPlayers {
 		s.deny(from, proto.ReasonServerFull, "")
-		s.log.Info("client refused", "addr", from.String(), "reason", "server full", "players", players)
+		s.log.Debug("client refused", "addr", from.String(), "reason", "server full", "players", players)
+		return
+	}
+	if len(s.pending) >= s.cfg.MaxPending || s.pendingFrom(from) >= s.cfg.MaxPendingPerSource {
+		s.counters.Busy++
+		s.deny(from, proto.ReasonNotReady, "too many connections waiting for Steam; try again")
 		return
 	}
 	name := m.Name
@@ -137,9 +156,37 @@ func (s *Server) connect(m proto.Connect, from netip.AddrPort) {
 	e := s.game.AddPlayer(s.world, components.NewPlayer(id, name, m.Ticket, now), Remote)
 	Remote.SetValue(s.world.Entry(e), RemoteData{Addr: from, LastHeard: now})
 	s.clients[from] = e
-	s.counters.Joins++
-	s.welcome(from, e)
-	s.log.Info("player joined", "name", name, "steam_id", id.String(), "addr", from.String())
+	s.pending[from] = struct{}{}
+	s.log.Debug("player connecting", "name", name, "steam_id", id.String(), "addr", from.String())
+}
+
+// pendingFrom returns the pending clients of from's source.
+func (s *Server) pendingFrom(from netip.AddrPort) int {
+	if s.cfg.ConnectByPort {
+		if _, ok := s.pending[from]; ok {
+			return 1
+		}
+		return 0
+	}
+	n := 0
+	for a := range s.pending {
+		if a.Addr() == from.Addr() {
+			n++
+		}
+	}
+	return n
+}
+
+// activePlayers returns the players Steam approved, bots and the local
+// player included.
+func (s *Server) activePlayers() int {
+	n := 0
+	for e := range s.ecs.Players().Iter(s.world) {
+		if components.Player.Get(e).Active() {
+			n++
+		}
+	}
+	return n
 }
 
 // cancelNotices is the embedded Steam's (a *local.Universe's) way to learn
@@ -166,22 +213,47 @@ func (s *Server) applyCancelNotice(e donburi.Entity, notice []byte) {
 func (s *Server) leave(e donburi.Entity, addr netip.AddrPort, why string) {
 	if s.world.Valid(e) {
 		p := components.Player.Get(s.world.Entry(e))
-		s.log.Info("player left", "name", p.Name(), "steam_id", p.SteamID().String(), "reason", why, "score", p.Score())
+		if p.Active() {
+			s.log.Info("player left", "name", p.Name(), "steam_id", p.SteamID().String(), "reason", why, "score", p.Score())
+			s.counters.Leaves++
+		}
 		s.world.Remove(e)
 	}
 	delete(s.clients, addr)
-	s.counters.Leaves++
+	delete(s.pending, addr)
 }
 
-// expire removes the clients that sent nothing for Config.ClientTimeout.
+// expire removes the clients that sent nothing for Config.ClientTimeout,
+// and those that never sent an Input for Config.SilentTimeout.
+//
+// Time the server did not run does not count: when a tick comes more than
+// stallGap after the last one (the process was stopped, the machine
+// stalled), the clients are credited with the gap, since what they sent
+// meanwhile is still waiting in the socket, and they are judged on later
+// ticks, once it has been read.
 func (s *Server) expire(_ *decs.ECS) {
+	now := s.cfg.Now()
+	last := s.lastExpire
+	s.lastExpire = now
 	if len(s.clients) == 0 {
 		return
 	}
-	now := s.cfg.Now()
+	if gap := now.Sub(last); !last.IsZero() && gap > s.stallGap() {
+		for e := range s.remotes.Iter(s.world) {
+			r := Remote.Get(e)
+			r.LastHeard = r.LastHeard.Add(gap)
+		}
+		s.counters.Stalls++
+		return
+	}
 	s.gone = s.gone[:0]
 	for e := range s.remotes.Iter(s.world) {
-		if now.Sub(Remote.Get(e).LastHeard) > s.cfg.ClientTimeout {
+		r := Remote.Get(e)
+		limit := s.cfg.ClientTimeout
+		if !r.Played {
+			limit = s.cfg.SilentTimeout
+		}
+		if now.Sub(r.LastHeard) > limit {
 			s.gone = append(s.gone, e.Entity())
 		}
 	}
@@ -190,6 +262,12 @@ func (s *Server) expire(_ *decs.ECS) {
 		s.send(proto.Disconnect{Reason: proto.ReasonTimedOut}.AppendTo(s.out[:0]), addr)
 		s.leave(e, addr, "timed out")
 	}
+}
+
+// stallGap is the longest pause between two ticks that is not a stall: ten
+// ticks, and at least a second.
+func (s *Server) stallGap() time.Duration {
+	return max(time.Second, 10*time.Second/time.Duration(s.cfg.Rules.TickRate))
 }
 
 // update runs the game's rules, with the local player's buttons.
@@ -252,6 +330,9 @@ func (s *Server) broadcast(_ *decs.ECS) {
 	s.snap.You = 0
 	s.out = s.snap.AppendTo(s.out[:0])
 	for e := range s.remotes.Iter(s.world) {
+		if !components.Player.Get(e).Active() {
+			continue // pending: shown nothing until approved
+		}
 		le.PutUint16(s.out[snapshotYouOffset:], game.Body.Get(e).ID)
 		s.send(s.out, Remote.Get(e).Addr)
 	}

@@ -28,12 +28,18 @@
 // -hibernate and wakes on the first connection attempt; -metrics serves
 // /metrics and /healthz.
 //
-// It logs in structured form (log/slog) to standard error. On SIGINT or
-// SIGTERM it tells its clients, ends every auth session, logs off Steam,
-// shuts down and exits 0. Exit codes:
+// It logs in structured form (log/slog) to standard error, with a status
+// line every -status-interval (players, Steam's state, the datagrams
+// dropped, rate-limited and bad, goroutines and heap). On SIGINT, SIGTERM
+// or SIGHUP (there is no reload: restart it to change its configuration)
+// it tells its clients, ends every auth session, logs off Steam, shuts
+// down and exits 0. On the embedded Steam with the public default
+// passphrase on an address other machines reach, it warns at start. Exit
+// codes:
 //
-//	0   clean shutdown after SIGINT or SIGTERM
-//	1   the server could not start or failed
+//	0   clean shutdown after SIGINT, SIGTERM or SIGHUP
+//	1   the server could not start or failed, or Steam refused its log-on
+//	    for good (an invalid or revoked token, a ban)
 //	2   bad flags
 //	75  Steam asked for a restart (the server is out of date): a supervisor
 //	    (systemd Restart=on-failure, a shell loop) should start it again
@@ -46,8 +52,10 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/netip"
 	"os"
 	"os/signal"
+	"runtime"
 	"syscall"
 	"time"
 
@@ -65,8 +73,13 @@ const (
 	exitRestart = 75
 )
 
+// shutdownSignals end the server cleanly. SIGHUP is among them: a closed
+// terminal or a supervisor's reload must still end the auth sessions and
+// log off.
+var shutdownSignals = []os.Signal{os.Interrupt, syscall.SIGTERM, syscall.SIGHUP}
+
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := signal.NotifyContext(context.Background(), shutdownSignals...)
 	code := run(ctx, os.Args[1:], os.LookupEnv, os.Stdout, os.Stderr)
 	stop()
 	os.Exit(code)
@@ -136,6 +149,7 @@ func run(ctx context.Context, args []string, env func(string) (string, bool), st
 		return exitFailure
 	}
 	fl.configure(&sf)
+	warnPublicPassphrase(log, &sf)
 
 	backend, _, err := sf.OpenBackend()
 	if err != nil {
@@ -206,7 +220,35 @@ func runLoop(ctx context.Context, srv *server.Server, statusEvery time.Duration,
 		}
 		var st server.Status
 		srv.Status(&st)
-		log.Info("status", "steam", st.State.String(), "steam_id", st.SteamID.String(), "players", len(st.Players),
-			"max_players", st.MaxPlayers, "tick", st.Tick, "a2s_info", st.Queries.Info, "a2s_players", st.Queries.Players)
+		log.Info("status", statusArgs(&st)...)
 	}
+}
+
+// statusArgs returns the attributes of the status line: Steam's state, the
+// players, the tick, the A2S queries answered, the game datagrams dropped
+// (inbox full), rate-limited (Connects over a source's limit) and bad (not
+// decoded), the goroutines and the heap in use.
+func statusArgs(st *server.Status) []any {
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	c := st.Counters
+	return []any{"steam", st.State.String(), "steam_id", st.SteamID.String(), "players", len(st.Players),
+		"max_players", st.MaxPlayers, "tick", st.Tick, "a2s_info", st.Queries.Info, "a2s_players", st.Queries.Players,
+		"dropped", c.Dropped, "rate_limited", c.RateLimited, "bad", c.Bad,
+		"goroutines", runtime.NumGoroutine(), "heap_bytes", ms.HeapAlloc}
+}
+
+// warnPublicPassphrase logs a warning when the server runs the embedded
+// Steam with the example's public passphrase on an address that other
+// machines reach: anyone who knows it can make tickets the server accepts.
+func warnPublicPassphrase(log *slog.Logger, sf *cli.ServerFlags) {
+	if sf.Backend != cli.BackendLocal || sf.Universe != cli.DefaultUniverse {
+		return
+	}
+	if ip, err := netip.ParseAddr(sf.IP); err == nil && ip.Unmap().IsLoopback() {
+		return
+	}
+	log.Warn("the embedded Steam uses the public default passphrase on an address other machines reach: "+
+		"anyone can make tickets this server accepts; set -universe (STEAMGS_UNIVERSE) to a secret your clients share, "+
+		"or bind -ip 127.0.0.1", "universe", cli.DefaultUniverse, "ip", sf.IP)
 }
