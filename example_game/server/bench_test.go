@@ -52,7 +52,13 @@ func rawJoin(tb testing.TB, srv *server.Server, u *local.Universe, name string) 
 
 // benchServer returns a logged-on server with 32 approved remote players.
 func benchServer(b *testing.B) (*server.Server, []*net.UDPConn) {
-	srv := newServer(b, func(c *server.Config) { c.MaxPlayers = 32 })
+	srv := newServer(b, func(c *server.Config) {
+		c.MaxPlayers = 32
+		// The benchmark's clients send no input: keep them however long
+		// the joins take.
+		c.ClientTimeout, c.SilentTimeout = time.Hour, time.Hour
+		c.ConnectByPort = true // every client is on 127.0.0.1
+	})
 	pump(b, srv, 1000, func() bool { return status(srv).LoggedOn })
 	u := universe(b)
 	conns := make([]*net.UDPConn, 32)
