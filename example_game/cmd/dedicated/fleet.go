@@ -177,6 +177,24 @@ func (fl *fleet) serve(ctx context.Context, srv *server.Server, statusEvery time
 		cancel()
 	}()
 	code := serve(runCtx, srv, statusEvery, log)
+	if code == exitFailure && !closed(a.Done()) {
+		// The server stopped by itself (Steam refused its log-on for good,
+		// or it failed): no tick runs for the Agent any more, and Close
+		// has ended every auth session, so ask the sidecar for Shutdown
+		// here.
+		sctx, stop := context.WithTimeout(context.Background(), shutdownWait)
+		err := a.Client().Shutdown(sctx)
+		stop()
+		cancel()
+		<-watched
+		_ = a.Close()
+		if err != nil {
+			log.Error("agones: Shutdown after the server failed", "err", err)
+		} else {
+			log.Info("agones: shut down", "reason", "failure")
+		}
+		return exitFailure
+	}
 	if code == exitRestart {
 		// The Agent saw the restart request in the server's last tick
 		// and hands Shutdown to its goroutine.
@@ -205,4 +223,14 @@ func (fl *fleet) serve(ctx context.Context, srv *server.Server, statusEvery time
 		return exitOK // Agones replaces the GameServer
 	}
 	return code
+}
+
+// closed reports whether ch is closed, without waiting.
+func closed(ch <-chan struct{}) bool {
+	select {
+	case <-ch:
+		return true
+	default:
+		return false
+	}
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/steamgs/steamgs/example_game/internal/cli"
 	"github.com/steamgs/steamgs/example_game/internal/testio"
 	"github.com/steamgs/steamgs/example_game/server"
+	"github.com/steamgs/steamgs/steamgs"
 	"github.com/steamgs/steamgs/steamgs/local"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -112,6 +113,30 @@ func TestFleetRestartRequest(t *testing.T) {
 	require.Equal(t, exitOK, <-code, "exit code; log:\n%s", out.String())
 	assert.Equal(t, "Shutdown", sidecar.State())
 	assert.Contains(t, out.String(), "reason=Restart")
+}
+
+// A log-on Steam refuses for good ends the server with exit 1, after a
+// Shutdown through the sidecar.
+func TestFleetLogOnGivenUp(t *testing.T) {
+	sidecar := agonestest.Start(t, agonestest.Options{Ports: []agonestest.Port{{Name: "default", Port: 7401}}})
+	var out testio.SyncBuffer
+	log := slog.New(slog.NewTextHandler(&out, nil))
+	ctx := context.Background()
+	ff := fleetFlags{port: "default", whenEmpty: whenEmptyShutdown, list: "players", wait: 10 * time.Second}
+	fl, err := lookupFleet(ctx, ff, envOf("AGONES_SDK_HTTP_PORT", sidecar.Port()), log)
+	require.NoError(t, err)
+	u, err := local.NewUniverse(local.Options{})
+	require.NoError(t, err)
+	u.RefuseLogOn(steamgs.ResultAccessDenied) // never passes with the same account
+	srv, err := server.New(server.Config{Backend: u, Addr: netip.MustParseAddrPort("127.0.0.1:0"),
+		Dedicated: true, Logger: log, GamePort: fl.gamePort()})
+	require.NoError(t, err)
+	require.NoError(t, fl.attach(srv))
+	code := make(chan int, 1)
+	go func() { code <- fl.serve(ctx, srv, 0, log) }()
+	require.Equal(t, exitFailure, <-code, "exit code; log:\n%s", out.String())
+	assert.Equal(t, "Shutdown", sidecar.State(), "log:\n%s", out.String())
+	assert.NotEqual(t, "Ready", sidecar.State())
 }
 
 // Not under Agones a nil fleet changes nothing.
