@@ -89,11 +89,15 @@ func idleCost(t *testing.T, pid int, window time.Duration) (cpuPercent float64, 
 	return 100 * float64(after.cpu-before.cpu) / float64(time.Since(start)), after.rss
 }
 
-// startEnv is start with more environment variables (NAME=value).
+// startEnv starts bin with args and more environment variables
+// (NAME=value); the process is killed at the end of the test if it is still
+// running.
 func startEnv(t *testing.T, name, bin string, env []string, args ...string) *proc {
 	t.Helper()
 	p := &proc{name: name, cmd: exec.Command(bin, args...), done: make(chan struct{})}
-	p.cmd.Env = append(os.Environ(), env...)
+	if env != nil {
+		p.cmd.Env = append(os.Environ(), env...)
+	}
 	stderr, err := p.cmd.StderrPipe()
 	require.NoError(t, err)
 	require.NoError(t, p.cmd.Start())

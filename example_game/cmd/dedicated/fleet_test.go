@@ -84,59 +84,65 @@ func TestFleetShutdownFails(t *testing.T) {
 	assert.Contains(t, out.String(), "gave up on Shutdown")
 }
 
+// fleetServer is an example server on the embedded Steam under the fake
+// sidecar, served by the fleet's serve on its own goroutine.
+type fleetServer struct {
+	sidecar *agonestest.Sidecar
+	fl      *fleet
+	u       *local.Universe
+	out     *testio.SyncBuffer
+	code    chan int // serve's exit code
+}
+
+// startFleet looks the fleet up under a fake sidecar whose "default" port
+// is port, then starts serving a server on u with it; before runs once the
+// universe exists, before the server starts.
+func startFleet(t *testing.T, port uint16, before func(u *local.Universe)) *fleetServer {
+	t.Helper()
+	f := &fleetServer{out: new(testio.SyncBuffer), code: make(chan int, 1)}
+	f.sidecar = agonestest.Start(t, agonestest.Options{Ports: []agonestest.Port{{Name: "default", Port: int32(port)}}})
+	log := slog.New(slog.NewTextHandler(f.out, nil))
+	ff := fleetFlags{port: "default", whenEmpty: whenEmptyShutdown, list: "players", wait: 10 * time.Second}
+	var err error
+	f.fl, err = lookupFleet(context.Background(), ff, envOf("AGONES_SDK_HTTP_PORT", f.sidecar.Port()), log)
+	require.NoError(t, err)
+	require.NotNil(t, f.fl, "under Agones")
+	f.u, err = local.NewUniverse(local.Options{})
+	require.NoError(t, err)
+	if before != nil {
+		before(f.u)
+	}
+	srv, err := server.New(server.Config{Backend: f.u, Addr: netip.MustParseAddrPort("127.0.0.1:0"),
+		Dedicated: true, Logger: log, GamePort: f.fl.gamePort()})
+	require.NoError(t, err)
+	require.NoError(t, f.fl.attach(srv))
+	go func() { f.code <- f.fl.serve(context.Background(), srv, 0, log) }()
+	return f
+}
+
 // When Steam asks for a restart, a server under Agones ends every session,
 // shuts down through the sidecar and exits 0 (Agones replaces it), not 75.
 func TestFleetRestartRequest(t *testing.T) {
-	sidecar := agonestest.Start(t, agonestest.Options{Ports: []agonestest.Port{{Name: "default", Port: 7400}}})
-	var out testio.SyncBuffer
-	log := slog.New(slog.NewTextHandler(&out, nil))
-	ctx := context.Background()
-	ff := fleetFlags{port: "default", whenEmpty: whenEmptyShutdown, list: "players", wait: 10 * time.Second}
-	fl, err := lookupFleet(ctx, ff, envOf("AGONES_SDK_HTTP_PORT", sidecar.Port()), log)
-	require.NoError(t, err)
-	require.NotNil(t, fl, "under Agones")
-	assert.Equal(t, uint16(7400), fl.gamePort())
-	assert.Equal(t, 2500*time.Millisecond, fl.idleInterval(time.Minute), "half the default health period")
-	assert.Equal(t, time.Second, fl.idleInterval(time.Second))
-	assert.Zero(t, fl.idleInterval(0))
-
-	u, err := local.NewUniverse(local.Options{})
-	require.NoError(t, err)
-	srv, err := server.New(server.Config{Backend: u, Addr: netip.MustParseAddrPort("127.0.0.1:0"),
-		Dedicated: true, Logger: log, GamePort: fl.gamePort()})
-	require.NoError(t, err)
-	require.NoError(t, fl.attach(srv))
-	code := make(chan int, 1)
-	go func() { code <- fl.serve(ctx, srv, 0, log) }()
-	sidecar.Await(t, "Ready", func() bool { return sidecar.State() == "Ready" })
-	u.RequestRestart()
-	require.Equal(t, exitOK, <-code, "exit code; log:\n%s", out.String())
-	assert.Equal(t, "Shutdown", sidecar.State())
-	assert.Contains(t, out.String(), "reason=Restart")
+	f := startFleet(t, 7400, nil)
+	assert.Equal(t, uint16(7400), f.fl.gamePort())
+	assert.Equal(t, 2500*time.Millisecond, f.fl.idleInterval(time.Minute), "half the default health period")
+	assert.Equal(t, time.Second, f.fl.idleInterval(time.Second))
+	assert.Zero(t, f.fl.idleInterval(0))
+	f.sidecar.Await(t, "Ready", func() bool { return f.sidecar.State() == "Ready" })
+	f.u.RequestRestart()
+	require.Equal(t, exitOK, <-f.code, "exit code; log:\n%s", f.out.String())
+	assert.Equal(t, "Shutdown", f.sidecar.State())
+	assert.Contains(t, f.out.String(), "reason=Restart")
 }
 
 // A log-on Steam refuses for good ends the server with exit 1, after a
 // Shutdown through the sidecar.
 func TestFleetLogOnGivenUp(t *testing.T) {
-	sidecar := agonestest.Start(t, agonestest.Options{Ports: []agonestest.Port{{Name: "default", Port: 7401}}})
-	var out testio.SyncBuffer
-	log := slog.New(slog.NewTextHandler(&out, nil))
-	ctx := context.Background()
-	ff := fleetFlags{port: "default", whenEmpty: whenEmptyShutdown, list: "players", wait: 10 * time.Second}
-	fl, err := lookupFleet(ctx, ff, envOf("AGONES_SDK_HTTP_PORT", sidecar.Port()), log)
-	require.NoError(t, err)
-	u, err := local.NewUniverse(local.Options{})
-	require.NoError(t, err)
-	u.RefuseLogOn(steamgs.ResultAccessDenied) // never passes with the same account
-	srv, err := server.New(server.Config{Backend: u, Addr: netip.MustParseAddrPort("127.0.0.1:0"),
-		Dedicated: true, Logger: log, GamePort: fl.gamePort()})
-	require.NoError(t, err)
-	require.NoError(t, fl.attach(srv))
-	code := make(chan int, 1)
-	go func() { code <- fl.serve(ctx, srv, 0, log) }()
-	require.Equal(t, exitFailure, <-code, "exit code; log:\n%s", out.String())
-	assert.Equal(t, "Shutdown", sidecar.State(), "log:\n%s", out.String())
-	assert.NotEqual(t, "Ready", sidecar.State())
+	f := startFleet(t, 7401, func(u *local.Universe) {
+		u.RefuseLogOn(steamgs.ResultAccessDenied) // never passes with the same account
+	})
+	require.Equal(t, exitFailure, <-f.code, "exit code; log:\n%s", f.out.String())
+	assert.Equal(t, "Shutdown", f.sidecar.State(), "log:\n%s", f.out.String())
 }
 
 // Not under Agones a nil fleet changes nothing.
