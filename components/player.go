@@ -60,6 +60,15 @@ const (
 	// FromError: a call was refused before it reached Steam (a player
 	// without a ticket, an invalid Steam ID); see Reason.Message.
 	FromError
+	// FromTimeout: Steam gave no verdict on the ticket in time (the
+	// systems' PendingTimeout); Reason.Deny is DenySteamResponseTimedOut
+	// and Reason.Message says how long the player waited.
+	FromTimeout
+	// FromServerFull: Steam approved the player, but approved players and
+	// bots had filled every slot meanwhile (players waiting for Steam's
+	// verdict take none); Reason.Deny is DenyGeneric and Reason.Message
+	// gives the count and the limit.
+	FromServerFull
 )
 
 // Reason is why a player was denied or kicked. Deny is set in every case, so
@@ -70,7 +79,7 @@ type Reason struct {
 	Deny     steamgs.DenyReason             // the reason in the SDK's EDenyReason terms
 	Begin    steamgs.BeginAuthSessionResult // for FromBeginAuth
 	Response steamgs.AuthSessionResponse    // for FromValidate
-	Message  string                         // for FromClient and FromError; may be empty
+	Message  string                         // for FromClient, FromError, FromTimeout and FromServerFull; may be empty
 }
 
 // String describes the reason, such as "VACBanned (Cheater)".
@@ -82,7 +91,9 @@ func (r Reason) String() string {
 		return "BeginAuthSession: " + r.Begin.String() + " (" + r.Deny.String() + ")"
 	case FromValidate:
 		return r.Response.String() + " (" + r.Deny.String() + ")"
-	case FromClient:
+	case FromServerFull:
+		return "server full: " + r.Message
+	case FromClient, FromTimeout:
 		if r.Message != "" {
 			return r.Deny.String() + ": " + r.Message
 		}

@@ -42,7 +42,8 @@ func (c Connection) String() string {
 }
 
 // StatusData is what the systems know of the server: its connection to
-// Steam, its identity, restart requests and the last error of a Steam call.
+// Steam, its identity, restart requests, its player counts and the last
+// error of a Steam call.
 // The systems write it from Steam's callbacks; a game reads it, and may clear
 // RestartRequested once it has acted on a request. The zero value is a server
 // that never logged on.
@@ -94,6 +95,17 @@ type StatusData struct {
 	LastError error
 	// Errors counts the errors of Steam calls made by the systems.
 	Errors int
+	// Advertised is whether the server last told Steam to advertise it
+	// (SetAdvertiseServerActive): the settings' Advertise while the server
+	// is logged on, false while it is not (but in ModeNoAuthentication).
+	Advertised bool
+	// Players counts the approved players and bots: those that take a
+	// player slot (Settings' MaxPlayers).
+	Players int
+	// Pending counts the players whose auth session began and whose
+	// verdict has not come: they take no player slot and are shown nothing
+	// until Steam approves them.
+	Pending int
 	// RemoteErrors counts the Steam calls that failed on what a client sent
 	// (an empty or oversized ticket, a name Steam refuses): the client's
 	// fault, not the server's, so they never set LastError or Errors.

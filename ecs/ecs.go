@@ -63,6 +63,14 @@ type Options struct {
 	// never for those that will not (see systems.LogOnRetryable); the
 	// status's GaveUp says when it stopped.
 	LogOnRetry systems.LogOnRetry
+	// MaxPending bounds the players waiting for Steam's verdict on their
+	// tickets, which take no player slot (see Plugin.CheckJoin):
+	// systems.DefaultMaxPending (32) when 0, no bound when < 0.
+	MaxPending int
+	// PendingTimeout is how long a player may wait for Steam's verdict
+	// before it is denied (DenySteamResponseTimedOut) and its session
+	// ends: systems.DefaultPendingTimeout (10 s) when 0, for ever when < 0.
+	PendingTimeout time.Duration
 	// Logger, when not nil, receives what goes wrong with Steam, each cause
 	// once rather than at every tick: every Steam call of a system that
 	// failed on a client's input (DEBUG "client input refused by Steam
@@ -115,7 +123,7 @@ func Install(w donburi.World, srv *steamgs.Server, opts Options) (*Plugin, error
 		now = time.Now
 	}
 	sys, err := systems.New(w, systems.Config{Server: srv, Inbox: opts.Inbox, Send: opts.Send, Rejected: opts.Rejected,
-		LogOnRetry: opts.LogOnRetry, Now: now})
+		LogOnRetry: opts.LogOnRetry, Now: now, MaxPending: opts.MaxPending, PendingTimeout: opts.PendingTimeout})
 	if err != nil {
 		return nil, fmt.Errorf("ecs: install: %w", err)
 	}
@@ -219,9 +227,22 @@ func (p *Plugin) Settings() *components.SettingsData { return p.sys.Settings() }
 // Status returns the server's status component.
 func (p *Plugin) Status() *components.StatusData { return p.sys.Status() }
 
+// CheckJoin reports whether a player with Steam ID id may join now: call it
+// before Join (or before creating the player's entity), before any ticket
+// is checked. It fails with an error matching steamgs.ErrInvalidSteamID,
+// systems.ErrAlreadyJoined, systems.ErrServerFull (the approved players and
+// bots fill the settings' max players) or systems.ErrPendingFull (as many
+// players as Options.MaxPending wait for Steam's verdict). A player waiting
+// for the verdict takes no player slot, and leaves the pending table when
+// Steam answers, when it waits longer than Options.PendingTimeout, or when
+// the game removes it (its session ends either way); a game shows it
+// nothing until it is approved. StatusData's Players and Pending count both.
+func (p *Plugin) CheckJoin(id steamgs.SteamID) error { return p.sys.CheckJoin(id) }
+
 // Join creates the entity of a player who connected with a Steam auth ticket
 // and returns it. The next tick begins its auth session; Steam's verdict
 // arrives on a later tick (the PlayerAuth event, and the component's Auth).
+// Join itself checks nothing: see CheckJoin.
 func (p *Plugin) Join(id steamgs.SteamID, name string, ticket []byte) donburi.Entity {
 	return p.sys.Join(id, name, ticket, p.now())
 }

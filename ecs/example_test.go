@@ -138,7 +138,10 @@ func ExamplePlugin_HandlePacket() {
 	p, _ := ecs.Install(donburi.NewWorld(), srv, ecs.Options{Send: send})
 	p.Settings().SetServerName("Example server")
 	p.Settings().SetAdvertiseServerActive(true)
-	p.Tick() // pushes the settings
+	p.Settings().LogOnAnonymous()
+	for i := 0; i < 10 && !p.Status().Advertised; i++ {
+		p.Tick() // pushes the settings and logs on; once logged on, advertises
+	}
 
 	done := make(chan struct{})
 	go func() { // the socket goroutine
@@ -165,8 +168,8 @@ func ExamplePlugin_HandlePacket() {
 	_, _ = client.Write(query.AppendRequest(nil, query.Request{Kind: query.KindInfo, Challenge: c, HasChallenge: true}))
 	n, _ = client.Read(buf)
 	info, _, err := query.ParseInfo(buf[:n])
-	fmt.Println(info.Name, err, "after", p.Ticks(), "tick")
+	fmt.Println(info.Name, err, "after", p.Ticks(), "ticks")
 	_ = game.Close()
 	<-done
-	// Output: Example server <nil> after 1 tick
+	// Output: Example server <nil> after 2 ticks
 }

@@ -8,16 +8,22 @@ import (
 )
 
 // Authenticate is the auth system (the fourth of a tick, after the game's
-// own): it ends the auth sessions of players removed since the last tick and
-// of players Steam rejected (EndAuthSession), then takes on the players that
-// arrived: a player with a ticket gets BeginAuthSession, once, and waits for
-// Steam's verdict (a refusal of the ticket denies it at once); a bot gets
-// CreateUnauthenticatedUserConnection and is approved. With nothing arrived
-// and nothing removed it returns at once; while the server is not running
-// (before Init, after Shutdown) arrivals and removals wait.
+// own): it denies the players that waited longer than Config.PendingTimeout
+// for Steam's verdict, ends the auth sessions of players removed since the
+// last tick and of players Steam rejected (EndAuthSession), then takes on
+// the players that arrived: a player with a ticket gets BeginAuthSession,
+// once, and waits for Steam's verdict in the pending table (a refusal of the
+// ticket denies it at once); a bot gets CreateUnauthenticatedUserConnection
+// and is approved. With nothing arrived, nothing removed and nobody waiting
+// too long it returns at once; while the server is not running (before
+// Init, after Shutdown) arrivals and removals wait.
 func (s *Systems) Authenticate(_ *decs.ECS) {
-	if len(s.ends) == 0 && len(s.added) == 0 || !s.srv.Running() {
+	due := s.pendingDue()
+	if len(s.ends) == 0 && len(s.added) == 0 && !due || !s.srv.Running() {
 		return
+	}
+	if due {
+		s.expirePending()
 	}
 	for i := 0; i < len(s.ends); i++ {
 		s.steamMu.Lock()
@@ -53,7 +59,7 @@ func (s *Systems) begin(e donburi.Entity) {
 		}
 		p.SetBotID(id)
 		s.sessions[id] = e
-		p.SetAuth(components.AuthApproved, components.Reason{})
+		s.admit(p)
 		publish(s.w, s.ev, s.ev.PlayerAuth, evPlayerAuth, PlayerAuthChanged{Entity: e, SteamID: id, State: components.AuthApproved})
 		return
 	}
@@ -76,6 +82,7 @@ func (s *Systems) begin(e donburi.Entity) {
 			Begin: res, Deny: denyForBegin(res)})
 	default:
 		s.sessions[id] = e
+		s.pend(e, id)
 	}
 }
 

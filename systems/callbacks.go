@@ -1,6 +1,7 @@
 package systems
 
 import (
+	"fmt"
 	"time"
 
 	"github.com/steamgs/steamgs/components"
@@ -103,7 +104,8 @@ func (s *Systems) onCallback(cb steamgs.Callback) {
 	}
 }
 
-// approve makes the pending player id active.
+// approve makes the pending player id active, unless approved players and
+// bots fill every slot: then it denies it (FromServerFull).
 func (s *Systems) approve(id steamgs.SteamID) {
 	e, ok := s.sessions[id]
 	if !ok {
@@ -113,8 +115,21 @@ func (s *Systems) approve(id steamgs.SteamID) {
 	if p == nil || p.Auth() != components.AuthPending {
 		return
 	}
-	p.SetAuth(components.AuthApproved, components.Reason{})
+	if limit := s.Settings().MaxPlayers(); limit > 0 && s.approved >= limit {
+		s.reject(e, p, components.AuthDenied, components.Reason{Source: components.FromServerFull,
+			Deny: steamgs.DenyGeneric, Message: fmt.Sprintf("%d players and bots, limit %d", s.approved, limit)})
+		return
+	}
+	s.unpend(e)
+	s.admit(p)
 	publish(s.w, s.ev, s.ev.PlayerAuth, evPlayerAuth, PlayerAuthChanged{Entity: e, SteamID: id, State: components.AuthApproved})
+}
+
+// admit approves p, which takes a player slot.
+func (s *Systems) admit(p *components.PlayerData) {
+	p.SetAuth(components.AuthApproved, components.Reason{})
+	s.approved++
+	s.counted()
 }
 
 // refuse denies a pending player id or kicks an approved one.

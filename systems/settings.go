@@ -20,14 +20,26 @@ import (
 // (before Init, after Shutdown) changes wait. A log-on that Steam refused
 // with a result that may pass is tried again at StatusData.NextLogOn (see
 // Config.LogOnRetry).
+//
+// While the server is not logged on to Steam it does not advertise itself:
+// it pushes SetAdvertiseServerActive(false) whatever the settings say, so
+// that server browsers neither list it nor get A2S answers from it, and
+// the settings' Advertise once Steam logs it on (StatusData.Advertised
+// says which was pushed last). A server in ModeNoAuthentication, which
+// never logs on, advertises as its settings say.
 func (s *Systems) PushSettings(_ *decs.ECS) {
 	set := s.Settings()
 	dirty, logOn := set.Dirty(), set.LogOnRequested()
+	advertise := set.Advertise() && s.mayAdvertise()
+	if advertise != s.advertised {
+		dirty |= components.FieldAdvertise
+	}
 	retry := s.retryDue()
 	if (dirty == 0 && !logOn && !retry) || !s.srv.Running() {
 		return
 	}
 	st := set.Settings()
+	st.Advertise = advertise
 	s.apply(&st, dirty&components.FieldsBeforeLogOn)
 	if logOn || retry {
 		status := s.Status()
@@ -42,10 +54,21 @@ func (s *Systems) PushSettings(_ *decs.ECS) {
 		}
 	}
 	s.apply(&st, dirty&^components.FieldsBeforeLogOn)
+	if dirty&components.FieldAdvertise != 0 {
+		s.advertised = advertise
+		s.Status().Advertised = advertise
+	}
 	set.ClearDirty()
 	if s.ev.pending != 0 {
 		s.finish()
 	}
+}
+
+// mayAdvertise reports whether the server may advertise itself as
+// joinable: while it is logged on to Steam, or always in
+// ModeNoAuthentication (a LAN server, which never logs on).
+func (s *Systems) mayAdvertise() bool {
+	return s.Status().LoggedOn || s.srv.Config().Mode == steamgs.ModeNoAuthentication
 }
 
 // retryDue reports whether a log-on retry is due.

@@ -62,8 +62,16 @@ type Config struct {
 	Rejected RejectPolicy
 	// LogOnRetry is how a refused log-on is retried.
 	LogOnRetry LogOnRetry
-	// Now is the clock of log-on retries; nil means time.Now.
+	// Now is the clock of log-on retries and of the pending table; nil
+	// means time.Now.
 	Now func() time.Time
+	// MaxPending bounds the players waiting for Steam's verdict on their
+	// tickets (see CheckJoin): DefaultMaxPending when 0, no bound when < 0.
+	MaxPending int
+	// PendingTimeout is how long a player may wait for Steam's verdict:
+	// one that waited longer is denied (DenySteamResponseTimedOut) and its
+	// session ends. DefaultPendingTimeout when 0, for ever when < 0.
+	PendingTimeout time.Duration
 }
 
 // maxOutgoingPerTick bounds the packets-out loop of one tick, and
@@ -113,6 +121,12 @@ type Systems struct {
 	ends []steamgs.SteamID
 	// removals lists rejected players to remove at the end of the system.
 	removals []donburi.Entity
+	// pending lists the players whose sessions began and whose verdict has
+	// not come, oldest first; approved counts the approved players and bots.
+	pending  []pendingPlayer
+	approved int
+	// advertised is the advertising last pushed (see PushSettings).
+	advertised bool
 
 	// steamMu is the Steam lock: held for each Steam call of the systems
 	// and of HandlePacket.
@@ -284,6 +298,11 @@ func (s *Systems) onRemove(w donburi.World, e donburi.Entity) {
 	}
 	p := components.Player.Get(entry)
 	s.roster.Detach(p)
+	if p.Auth() == components.AuthApproved && s.approved > 0 {
+		s.approved--
+		s.counted()
+	}
+	s.unpend(e)
 	s.endSession(e, p.SteamID())
 }
 
@@ -298,6 +317,11 @@ func (s *Systems) endSession(e donburi.Entity, id steamgs.SteamID) {
 // reject marks a player denied or kicked, ends its session, publishes the
 // change and, under RemoveRejected, queues the entity's removal.
 func (s *Systems) reject(e donburi.Entity, p *components.PlayerData, state components.AuthState, r components.Reason) {
+	if p.Auth() == components.AuthApproved && s.approved > 0 {
+		s.approved--
+		s.counted()
+	}
+	s.unpend(e)
 	p.SetAuth(state, r)
 	s.endSession(e, p.SteamID())
 	publish(s.w, s.ev, s.ev.PlayerAuth, evPlayerAuth,

@@ -39,13 +39,21 @@ type rig struct {
 
 func newRig(t *testing.T, policy systems.RejectPolicy) *rig {
 	t.Helper()
+	return newRigWith(t, func(c *systems.Config) { c.Rejected = policy })
+}
+
+// newRigWith is newRig with the systems' Config changed by set.
+func newRigWith(t *testing.T, set func(*systems.Config)) *rig {
+	t.Helper()
 	b := &fakeBackend{}
 	srv := steamgs.NewServer(b)
 	require.NoError(t, srv.Init(steamgs.Config{QueryPort: steamgs.QueryPortShared,
 		Mode: steamgs.ModeAuthentication, Version: "1.0.0.0", AppID: 480}))
 	r := &rig{t: t, w: donburi.NewWorld(), srv: srv, conn: b.conn, inbox: systems.NewInbox(systems.InboxConfig{Packets: 4, PacketSize: 64})}
-	sys, err := systems.New(r.w, systems.Config{Server: srv, Inbox: r.inbox, Rejected: policy,
-		Send: func(pkt []byte, to netip.AddrPort) { r.sent = append(r.sent, fmt.Sprintf("%s>%s", pkt, to)) }})
+	cfg := systems.Config{Server: srv, Inbox: r.inbox,
+		Send: func(pkt []byte, to netip.AddrPort) { r.sent = append(r.sent, fmt.Sprintf("%s>%s", pkt, to)) }}
+	set(&cfg)
+	sys, err := systems.New(r.w, cfg)
 	require.NoError(t, err)
 	r.sys = sys
 	r.ticks = sys.All()
@@ -323,14 +331,22 @@ func TestSettingsPushedOnce(t *testing.T) {
 	assert.Equal(t, []string{
 		"Apply(Product|GameDescription|ModDir|Dedicated)", `LogOn("")`,
 		"Apply(ServerName|MapName|MaxPlayers|Bots|PasswordProtected|SpectatorPort|SpectatorServerName|GameTags|GameData|Region|KeyValues|Advertise)",
-	}, r.calls())
+	}, r.calls(), "advertising is pushed off until the log-on")
 	want := steamgs.Settings{Product: "480", GameDescription: "Spacewar", ModDir: "spacewar", Dedicated: true,
 		ServerName: "Test server", MapName: "dm_1", MaxPlayers: 16, Bots: 2, PasswordProtected: true,
 		SpectatorPort: 27020, SpectatorServerName: "spec", GameTags: "ctf,eu", GameData: "d", Region: "eu",
-		KeyValues: map[string]string{"a": "1", "b": "3"}, Advertise: true}
+		KeyValues: map[string]string{"a": "1", "b": "3"}}
 	assert.Equal(t, want, r.conn.settings, "the back end's settings")
 	assert.Equal(t, want, r.srv.Settings(), "the server's settings")
 	assert.Equal(t, components.LoggingOn, r.sys.Status().State)
+	assert.False(t, r.sys.Status().Advertised)
+	assert.Empty(t, r.calls(), "pushed once")
+
+	r.conn.queue = append(r.conn.queue, steamgs.ServerConnected{})
+	assert.Equal(t, []string{"Apply(Advertise)"}, r.calls(), "logged on: advertised")
+	want.Advertise = true
+	assert.Equal(t, want, r.conn.settings, "the back end's settings")
+	assert.True(t, r.sys.Status().Advertised)
 	assert.Empty(t, r.calls(), "pushed once")
 
 	set.SetServerName("Test server") // unchanged

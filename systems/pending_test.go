@@ -1,0 +1,201 @@
+package systems_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/steamgs/steamgs/components"
+	"github.com/steamgs/steamgs/steamgs"
+	"github.com/steamgs/steamgs/systems"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+var carol = steamgs.IndividualID(1003)
+
+// approveAll queues Steam's approval of ids.
+func (r *rig) approve(ids ...steamgs.SteamID) {
+	for _, id := range ids {
+		r.conn.queue = append(r.conn.queue, steamgs.ValidateAuthTicketResponse{SteamID: id, Response: steamgs.AuthOK, Owner: id})
+	}
+}
+
+// counts returns the status's player counts and the systems' own.
+func (r *rig) counts() (players, pending int) {
+	st := r.sys.Status()
+	assert.Equal(r.t, r.sys.Approved(), st.Players, "Status.Players against Approved")
+	assert.Equal(r.t, r.sys.Pending(), st.Pending, "Status.Pending against Pending")
+	return st.Players, st.Pending
+}
+
+func TestPendingTakesNoSlot(t *testing.T) {
+	r := newRig(t, systems.RemoveRejected)
+	r.sys.Settings().SetMaxPlayerCount(2)
+	r.tick(1)
+	// Three players wait for Steam at once on a two-slot server: waiting
+	// takes no slot.
+	for _, id := range []steamgs.SteamID{alice, bob, carol} {
+		require.NoError(t, r.sys.CheckJoin(id), "%v may join: nobody is approved yet", id)
+		r.sys.Join(id, id.String(), []byte("t"), t0)
+	}
+	r.tick(1)
+	players, pending := r.counts()
+	assert.Equal(t, 0, players)
+	assert.Equal(t, 3, pending)
+
+	r.approve(alice, bob)
+	r.tick(1)
+	players, pending = r.counts()
+	assert.Equal(t, 2, players)
+	assert.Equal(t, 1, pending)
+	dave := steamgs.IndividualID(1004)
+	err := r.sys.CheckJoin(dave)
+	require.ErrorIs(t, err, systems.ErrServerFull)
+	assert.EqualError(t, err, "systems: server full: 2 players and bots, limit 2 (max players)")
+
+	// Carol's approval comes when both slots are taken: she is denied, and
+	// her session ends.
+	r.auth = nil
+	r.approve(carol)
+	assert.Equal(t, []string{"EndAuthSession(" + carol.String() + ")"}, r.calls())
+	require.Len(t, r.auth, 1)
+	assert.Equal(t, components.AuthDenied, r.auth[0].State)
+	assert.Equal(t, components.FromServerFull, r.auth[0].Reason.Source)
+	assert.Equal(t, "server full: 2 players and bots, limit 2", r.auth[0].Reason.String())
+	players, pending = r.counts()
+	assert.Equal(t, 2, players)
+	assert.Equal(t, 0, pending)
+
+	// A kick frees a slot; the kicked player no longer counts.
+	r.conn.queue = append(r.conn.queue, steamgs.ClientKick{SteamID: alice, Reason: steamgs.DenyCheater})
+	r.tick(1)
+	players, _ = r.counts()
+	assert.Equal(t, 1, players)
+	require.NoError(t, r.sys.CheckJoin(dave))
+
+	// Bots take slots.
+	r.sys.AddBot("bot", t0)
+	r.tick(1)
+	players, _ = r.counts()
+	assert.Equal(t, 2, players)
+	assert.ErrorIs(t, r.sys.CheckJoin(dave), systems.ErrServerFull)
+}
+
+func TestCheckJoinRefuses(t *testing.T) {
+	r := newRig(t, systems.KeepRejected)
+	clan := steamgs.NewSteamID(steamgs.UniversePublic, steamgs.AccountTypeClan, 0, 7)
+	assert.ErrorIs(t, r.sys.CheckJoin(clan), steamgs.ErrInvalidSteamID)
+	assert.ErrorIs(t, r.sys.CheckJoin(0), steamgs.ErrInvalidSteamID)
+
+	r.sys.Join(alice, "alice", []byte("t"), t0)
+	err := r.sys.CheckJoin(alice)
+	require.ErrorIs(t, err, systems.ErrAlreadyJoined, "arrived, its session not begun yet")
+	assert.Contains(t, err.Error(), alice.String())
+	r.tick(1)
+	assert.ErrorIs(t, r.sys.CheckJoin(alice), systems.ErrAlreadyJoined, "pending")
+	r.approve(alice)
+	r.tick(1)
+	assert.ErrorIs(t, r.sys.CheckJoin(alice), systems.ErrAlreadyJoined, "approved")
+	assert.NoError(t, r.sys.CheckJoin(bob))
+}
+
+func TestPendingFull(t *testing.T) {
+	r := newRigWith(t, func(c *systems.Config) { c.MaxPending = 2 })
+	r.sys.Join(alice, "alice", []byte("t"), t0)
+	require.NoError(t, r.sys.CheckJoin(bob))
+	r.sys.Join(bob, "bob", []byte("t"), t0)
+	// Arrivals count before their sessions begin, and after.
+	err := r.sys.CheckJoin(carol)
+	require.ErrorIs(t, err, systems.ErrPendingFull)
+	assert.EqualError(t, err, "systems: too many players waiting for Steam's verdict: 2 waiting, limit 2 (MaxPending)")
+	r.tick(1)
+	assert.ErrorIs(t, r.sys.CheckJoin(carol), systems.ErrPendingFull)
+	// A verdict, either way, frees a place.
+	r.conn.queue = append(r.conn.queue, steamgs.ValidateAuthTicketResponse{SteamID: alice, Response: steamgs.AuthTicketInvalid})
+	r.tick(1)
+	_, pending := r.counts()
+	assert.Equal(t, 1, pending)
+	assert.NoError(t, r.sys.CheckJoin(carol))
+
+	unbounded := newRigWith(t, func(c *systems.Config) { c.MaxPending = -1 })
+	for i := range 100 {
+		id := steamgs.IndividualID(2000 + uint32(i))
+		require.NoError(t, unbounded.sys.CheckJoin(id))
+		unbounded.sys.Join(id, "p", []byte("t"), t0)
+	}
+}
+
+func TestPendingTimeout(t *testing.T) {
+	now := t0
+	r := newRigWith(t, func(c *systems.Config) {
+		c.Now = func() time.Time { return now }
+		c.PendingTimeout = 5 * time.Second
+	})
+	e := r.sys.Join(alice, "alice", []byte("t"), t0)
+	r.tick(1)
+	now = now.Add(time.Second)
+	f := r.sys.Join(bob, "bob", []byte("t"), t0)
+	r.tick(1)
+	now = now.Add(4 * time.Second) // alice has waited 5 s: not longer
+	assert.Empty(t, r.calls())
+	r.auth = nil
+	now = now.Add(time.Millisecond)
+	assert.Equal(t, []string{"EndAuthSession(" + alice.String() + ")"}, r.calls(), "alice waited too long; bob not yet")
+	require.Len(t, r.auth, 1)
+	assert.Equal(t, components.AuthDenied, r.auth[0].State)
+	assert.Equal(t, steamgs.DenySteamResponseTimedOut, r.auth[0].Reason.Deny)
+	assert.Equal(t, "SteamResponseTimedOut: no verdict from Steam within 5s", r.auth[0].Reason.String())
+	assert.False(t, r.w.Valid(e), "removed under RemoveRejected")
+	assert.False(t, r.sys.HasSession(alice))
+	_, pending := r.counts()
+	assert.Equal(t, 1, pending)
+
+	// Bob is approved in time; his approval is never withdrawn by the clock.
+	r.approve(bob)
+	r.tick(1)
+	now = now.Add(time.Minute)
+	assert.Empty(t, r.calls())
+	assert.True(t, r.player(f).Active())
+	players, pending := r.counts()
+	assert.Equal(t, 1, players)
+	assert.Equal(t, 0, pending)
+}
+
+func TestPendingNoTimeout(t *testing.T) {
+	now := t0
+	r := newRigWith(t, func(c *systems.Config) {
+		c.Now = func() time.Time { return now }
+		c.PendingTimeout = -1
+	})
+	e := r.sys.Join(alice, "alice", []byte("t"), t0)
+	r.tick(1)
+	now = now.Add(24 * time.Hour)
+	assert.Empty(t, r.calls())
+	assert.Equal(t, components.AuthPending, r.player(e).Auth())
+}
+
+func TestPendingDropped(t *testing.T) {
+	r := newRig(t, systems.RemoveRejected)
+	e := r.sys.Join(alice, "alice", []byte("t"), t0)
+	r.tick(1)
+	_, pending := r.counts()
+	require.Equal(t, 1, pending)
+	r.sys.Remove(e) // the game drops it before Steam answers
+	assert.Equal(t, []string{"EndAuthSession(" + alice.String() + ")"}, r.calls())
+	_, pending = r.counts()
+	assert.Equal(t, 0, pending)
+	// Steam's late approval concerns nobody.
+	r.approve(alice)
+	assert.Empty(t, r.calls())
+	players, _ := r.counts()
+	assert.Equal(t, 0, players)
+}
+
+func TestQuietTickWithPendingAllocatesNothing(t *testing.T) {
+	r := newRigWith(t, func(c *systems.Config) { c.PendingTimeout = time.Hour })
+	r.sys.Join(alice, "alice", []byte("t"), t0)
+	r.tick(2)
+	r.conn.record = false
+	allocs := testing.AllocsPerRun(100, func() { r.tick(1) })
+	assert.Zero(t, allocs)
+}
