@@ -110,8 +110,8 @@ type Config struct {
 	// players behind one NAT, or clients on 127.0.0.1 in tests.
 	ConnectByPort bool
 	// MaxPending bounds the clients whose ticket Steam has not approved
-	// yet; they take no player slot and are sent nothing until approved.
-	// DefaultMaxPending when 0.
+	// yet (the plugin's ecs.Options.MaxPending); they take no player slot
+	// and are sent nothing until approved. DefaultMaxPending when 0.
 	MaxPending int
 	// MaxPendingPerSource bounds the pending clients of one source;
 	// DefaultMaxPendingPerSource when 0.

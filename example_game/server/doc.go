@@ -16,10 +16,11 @@
 //
 // Joining is guarded against hostile clients: Connect messages are limited
 // per source before a ticket is checked ([Config].ConnectLimit); a client
-// whose ticket Steam has not approved yet takes no player slot, sits in a
-// bounded table with a per-source share ([Config].MaxPending,
-// MaxPendingPerSource) and is sent nothing, its Welcome included, until
-// Steam approves it. Two time-outs remove clients: [Config].SilentTimeout
+// whose ticket Steam has not approved yet is a pending player of the
+// plugin (ecs.Plugin.CheckJoin): it takes no player slot, sits in a
+// bounded table ([Config].MaxPending) with a per-source share
+// ([Config].MaxPendingPerSource), appears in no snapshot and is sent
+// nothing, its Welcome included, until Steam approves it. Two time-outs remove clients: [Config].SilentTimeout
 // (3 s by default) one that has sent no Input since it was approved, such
 // as a half-open handshake, and [Config].ClientTimeout (10 s) one that has
 // sent nothing at all for that long.

@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"context"
 	"crypto/rand"
 	"log/slog"
 	"net"
@@ -10,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/steamgs/steamgs/components"
+	"github.com/steamgs/steamgs/example_game/client"
 	"github.com/steamgs/steamgs/example_game/internal/testio"
 	"github.com/steamgs/steamgs/example_game/proto"
 	"github.com/steamgs/steamgs/example_game/server"
@@ -120,4 +123,60 @@ func TestConnectFloodKeepsSlotsAndLog(t *testing.T) {
 			assert.NotZero(t, cn.RateLimited, "the flood was rate-limited")
 		})
 	}
+}
+
+// TestPendingShownNothing slows Steam's verdicts down and checks that a
+// client waiting for its verdict gets no Welcome, appears in no other
+// player's snapshot and takes no slot, until Steam approves it.
+func TestPendingShownNothing(t *testing.T) {
+	u := universe(t)
+	srv := newServer(t, func(c *server.Config) { c.Backend = u; c.MaxPlayers = 2; c.ConnectByPort = true })
+	first, err := dial(t, srv, u, "first", "")
+	require.NoError(t, err)
+	u.SetLatency(time.Second)
+
+	id := u.AddUser(local.User{Name: "waiting", Apps: []steamgs.AppID{server.DefaultAppID}})
+	welcomed := make(chan error, 1)
+	go func() {
+		c, err := client.Dial(context.Background(), client.Config{Server: srv.Addr(), Name: "waiting", SteamID: id,
+			AppID: server.DefaultAppID, Tickets: u, Timeout: 10 * time.Second, Retry: 20 * time.Millisecond})
+		if c != nil {
+			t.Cleanup(func() { _ = c.Close() })
+		}
+		welcomed <- err
+	}()
+	pump(t, srv, 1000, func() bool { _, ok := findPlayer(status(srv), "waiting"); return ok })
+	st := status(srv)
+	p, _ := findPlayer(st, "waiting")
+	require.Equal(t, components.AuthPending, p.Auth, "Steam's verdict is slowed down")
+	assert.Equal(t, 1, srv.Plugin().Status().Players, "the waiting client takes no slot")
+	// A third player may still join while the second waits: the server
+	// has two slots and one is taken.
+	require.NoError(t, srv.Plugin().CheckJoin(steamgs.IndividualID(999)))
+
+	var snap proto.Snapshot
+	for range 20 { // some ticks while the verdict is on its way
+		srv.Tick()
+		time.Sleep(5 * time.Millisecond)
+	}
+	select {
+	case err := <-welcomed:
+		require.Fail(t, "the waiting client was welcomed before Steam's verdict", "err %v", err)
+	default:
+	}
+	pump(t, srv, 1000, func() bool { return first.Snapshot(&snap) > 0 && snap.Tick >= uint32(srv.Game().Tick())-1 })
+	require.Len(t, snap.Players, 1, "the first player's snapshot: %+v", snap.Players)
+	assert.Equal(t, "first", snap.Players[0].Name)
+
+	pump(t, srv, 3000, func() bool {
+		select {
+		case err := <-welcomed:
+			require.NoError(t, err)
+			return true
+		default:
+			return false
+		}
+	})
+	pump(t, srv, 1000, func() bool { first.Snapshot(&snap); return len(snap.Players) == 2 })
+	assert.Equal(t, 2, srv.Plugin().Status().Players, "approved: a slot taken")
 }

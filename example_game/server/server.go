@@ -222,7 +222,9 @@ func (s *Server) initSteam() error {
 		Mode: cfg.Mode, Version: cfg.Version, AppID: cfg.AppID}); err != nil {
 		return fmt.Errorf("server: Steam init: %w", err)
 	}
-	opts := ecs.Options{Now: cfg.Now, Logger: cfg.Logger}
+	// Players waiting for Steam's verdict take no slot; the plugin bounds
+	// them, and the receive system each source's share.
+	opts := ecs.Options{Now: cfg.Now, Logger: cfg.Logger, MaxPending: cfg.MaxPending}
 	if s.shared {
 		// GameSocketShare mode: the socket goroutine answers Steam's
 		// datagrams as they arrive (HandlePacket), and the packets-out
@@ -289,13 +291,6 @@ func (s *Server) subscribe() {
 		if a.State == components.AuthApproved {
 			if entry.HasComponent(Remote) {
 				r := Remote.Get(entry)
-				if s.activePlayers() > s.cfg.MaxPlayers {
-					s.deny(r.Addr, proto.ReasonServerFull, "")
-					delete(s.clients, r.Addr)
-					s.world.Remove(a.Entity)
-					s.counters.Leaves++
-					return
-				}
 				r.LastHeard = s.cfg.Now()
 				s.counters.Joins++
 				s.welcome(r.Addr, a.Entity)
@@ -305,7 +300,11 @@ func (s *Server) subscribe() {
 		}
 		if entry.HasComponent(Remote) {
 			r := Remote.Get(entry)
-			s.deny(r.Addr, proto.ReasonAuthFailed, "Steam: "+a.Reason.String())
+			if a.Reason.Source == components.FromServerFull {
+				s.deny(r.Addr, proto.ReasonServerFull, "")
+			} else {
+				s.deny(r.Addr, proto.ReasonAuthFailed, "Steam: "+a.Reason.String())
+			}
 			delete(s.clients, r.Addr)
 		}
 		if a.Entity == s.local {

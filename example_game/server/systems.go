@@ -2,6 +2,7 @@ package server
 
 import (
 	"encoding/binary"
+	"errors"
 	"net/netip"
 	"time"
 
@@ -9,6 +10,7 @@ import (
 	"github.com/steamgs/steamgs/example_game/game"
 	"github.com/steamgs/steamgs/example_game/proto"
 	"github.com/steamgs/steamgs/steamgs"
+	"github.com/steamgs/steamgs/systems"
 	"github.com/yohamta/donburi"
 	decs "github.com/yohamta/donburi/ecs"
 )
@@ -123,27 +125,22 @@ func (s *Server) connect(m proto.Connect, from netip.AddrPort) {
 		s.log.Debug("client refused", "addr", from.String(), "reason", "wrong password")
 		return
 	}
-	if !id.IsValid() || id.Type() != steamgs.AccountTypeIndividual {
-		s.deny(from, proto.ReasonAuthFailed, "not an individual Steam ID: "+id.String())
-		return
-	}
-	players := 0
-	for e := range s.ecs.Players().Iter(s.world) {
-		p := components.Player.Get(e)
-		if p.Active() {
-			players++
-		}
-		if p.SteamID() == id {
+	if err := s.ecs.CheckJoin(id); err != nil {
+		switch {
+		case errors.Is(err, systems.ErrAlreadyJoined):
 			s.deny(from, proto.ReasonDuplicate, id.String()+" is already playing here")
-			return
+		case errors.Is(err, systems.ErrServerFull):
+			s.deny(from, proto.ReasonServerFull, "")
+			s.log.Debug("client refused", "addr", from.String(), "reason", "server full")
+		case errors.Is(err, systems.ErrPendingFull):
+			s.counters.Busy++
+			s.deny(from, proto.ReasonNotReady, "too many connections waiting for Steam; try again")
+		default: // not an individual account's Steam ID
+			s.deny(from, proto.ReasonAuthFailed, "not an individual Steam ID: "+id.String())
 		}
-	}
-	if players >= s.cfg.MaxPlayers {
-		s.deny(from, proto.ReasonServerFull, "")
-		s.log.Debug("client refused", "addr", from.String(), "reason", "server full", "players", players)
 		return
 	}
-	if len(s.pending) >= s.cfg.MaxPending || s.pendingFrom(from) >= s.cfg.MaxPendingPerSource {
+	if s.pendingFrom(from) >= s.cfg.MaxPendingPerSource {
 		s.counters.Busy++
 		s.deny(from, proto.ReasonNotReady, "too many connections waiting for Steam; try again")
 		return
@@ -171,18 +168,6 @@ func (s *Server) pendingFrom(from netip.AddrPort) int {
 	n := 0
 	for a := range s.pending {
 		if a.Addr() == from.Addr() {
-			n++
-		}
-	}
-	return n
-}
-
-// activePlayers returns the players Steam approved, bots and the local
-// player included.
-func (s *Server) activePlayers() int {
-	n := 0
-	for e := range s.ecs.Players().Iter(s.world) {
-		if components.Player.Get(e).Active() {
 			n++
 		}
 	}
@@ -287,17 +272,12 @@ func (s *Server) snapshot() {
 			break
 		}
 		p := components.Player.Get(e)
-		var auth proto.Auth
-		switch p.Auth() {
-		case components.AuthPending:
-			auth = proto.AuthPending
-		case components.AuthApproved:
-			auth = proto.AuthApproved
-			if p.Bot() {
-				auth = proto.AuthUnauthenticated
-			}
-		default:
-			continue // refused: about to be removed
+		if !p.Active() {
+			continue // pending, shown to nobody until approved; or refused, about to be removed
+		}
+		auth := proto.AuthApproved
+		if p.Bot() {
+			auth = proto.AuthUnauthenticated
 		}
 		b := game.Body.Get(e)
 		s.snap.Players = append(s.snap.Players, proto.PlayerState{ID: b.ID,
