@@ -113,7 +113,9 @@ type Config struct {
 	// yet (the plugin's ecs.Options.MaxPending); they take no player slot
 	// and are sent nothing until approved. DefaultMaxPending when 0.
 	MaxPending int
-	// MaxPendingPerSource bounds the pending clients of one source;
+	// MaxPendingPerSource bounds the pending clients of one source once
+	// the pending table is half full (below that a source may take more,
+	// so that players behind one NAT join together at once);
 	// DefaultMaxPendingPerSource when 0.
 	MaxPendingPerSource int
 	// Logger receives the server's structured log; nil discards it.

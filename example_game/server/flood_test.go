@@ -180,3 +180,41 @@ func TestPendingShownNothing(t *testing.T) {
 	pump(t, srv, 1000, func() bool { first.Snapshot(&snap); return len(snap.Players) == 2 })
 	assert.Equal(t, 2, srv.Plugin().Status().Players, "approved: a slot taken")
 }
+
+// TestPendingShareOfOneSource joins clients from one address (other ports)
+// at once while Steam's verdicts are slowed down: on a quiet server they
+// all wait together; once the pending table is half full the source's
+// share applies and the next is turned away as busy.
+func TestPendingShareOfOneSource(t *testing.T) {
+	u := universe(t)
+	srv := newServer(t, func(c *server.Config) {
+		c.Backend = u
+		c.MaxPending, c.MaxPendingPerSource = 8, 2
+		c.ConnectLimit = -1 // this test is about the table, not the rate
+	})
+	pump(t, srv, 1000, func() bool { return status(srv).LoggedOn })
+	u.SetLatency(2 * time.Second)
+	ctx, cancel := context.WithCancel(context.Background())
+	var wg sync.WaitGroup
+	t.Cleanup(func() { cancel(); wg.Wait() })
+	join := func(name string) {
+		id := u.AddUser(local.User{Name: name, Apps: []steamgs.AppID{server.DefaultAppID}})
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			c, err := client.Dial(ctx, client.Config{Server: srv.Addr(), Name: name, SteamID: id,
+				AppID: server.DefaultAppID, Tickets: u, Timeout: 10 * time.Second, Retry: 20 * time.Millisecond})
+			if err == nil {
+				_ = c.Close()
+			}
+		}()
+	}
+	for i := range 4 {
+		join("friend" + strconv.Itoa(i))
+	}
+	pump(t, srv, 1000, func() bool { return srv.Plugin().Status().Pending == 4 })
+	assert.Zero(t, srv.Counters().Busy, "four friends from one address on a quiet server")
+	join("fifth")
+	pump(t, srv, 1000, func() bool { return srv.Counters().Busy > 0 })
+	assert.Equal(t, 4, srv.Plugin().Status().Pending, "the table is half full: the source's share applies")
+}

@@ -140,7 +140,7 @@ func (s *Server) connect(m proto.Connect, from netip.AddrPort) {
 		}
 		return
 	}
-	if s.pendingFrom(from) >= s.cfg.MaxPendingPerSource {
+	if s.sharePending() && s.pendingFrom(from) >= s.cfg.MaxPendingPerSource {
 		s.counters.Busy++
 		s.deny(from, proto.ReasonNotReady, "too many connections waiting for Steam; try again")
 		return
@@ -156,6 +156,12 @@ func (s *Server) connect(m proto.Connect, from netip.AddrPort) {
 	s.pending[from] = struct{}{}
 	s.log.Debug("player connecting", "name", name, "steam_id", id.String(), "addr", from.String())
 }
+
+// sharePending reports whether the pending table is at least half full:
+// only then does a source's share of it (MaxPendingPerSource) apply, so
+// that friends behind one NAT join at once on a quiet server while one
+// source never holds more than half the table and its share.
+func (s *Server) sharePending() bool { return 2*len(s.pending) >= s.cfg.MaxPending }
 
 // pendingFrom returns the pending clients of from's source.
 func (s *Server) pendingFrom(from netip.AddrPort) int {
