@@ -55,6 +55,11 @@ type ServerFlags struct {
 	Backend    string
 	SteamLib   string
 	AppID      uint
+	// ClientTimeout and SilentTimeout are server.Config's; ConnectLimit
+	// and ConnectByPort too.
+	ClientTimeout, SilentTimeout time.Duration
+	ConnectLimit                 int
+	ConnectByPort                bool
 	// PublicIP, when valid, is the public address the embedded Steam
 	// reports for the server (local.Options.PublicIP), such as the node's
 	// address under Agones. It has no flag.
@@ -86,6 +91,10 @@ func (f *ServerFlags) Register(fs *flag.FlagSet, dedicated bool) {
 	fs.StringVar(&f.Backend, "backend", BackendLocal, "Steam back end: local (embedded) or steamworks (libsteam_api)")
 	fs.StringVar(&f.SteamLib, "steam-lib", "", "path of libsteam_api for -backend steamworks (default: $STEAM_API_LIB, then next to the binary, then the working directory)")
 	fs.UintVar(&f.AppID, "app-id", uint(server.DefaultAppID), "Steam app ID")
+	fs.DurationVar(&f.ClientTimeout, "client-timeout", server.DefaultClientTimeout, "drop a client that sent nothing for this long")
+	fs.DurationVar(&f.SilentTimeout, "silent-timeout", server.DefaultSilentTimeout, "drop a client that sent no input since it joined for this long (half-open handshakes)")
+	fs.IntVar(&f.ConnectLimit, "connect-limit", server.DefaultConnectLimit, "Connect messages a source may send per second, counted before its ticket is checked; -1 for no limit")
+	fs.BoolVar(&f.ConnectByPort, "connect-by-port", false, "count each address and port as a source of its own for the connect limits, rather than each IP")
 }
 
 // LoadToken reads the log-on token from -token-file into Token, without
@@ -171,6 +180,19 @@ func (f *ServerFlags) Config(b steamgs.Backend, dedicated bool, log *slog.Logger
 		AppID:             steamgs.AppID(f.AppID),
 		Rules:             rules,
 		Logger:            log,
+		ClientTimeout:     f.ClientTimeout,
+		SilentTimeout:     f.SilentTimeout,
+		ConnectLimit:      f.ConnectLimit,
+		ConnectByPort:     f.ConnectByPort,
+	}
+	if f.ClientTimeout <= 0 {
+		return server.Config{}, fmt.Errorf("cli: -client-timeout is %v, want more than 0: %w", f.ClientTimeout, ErrUsage)
+	}
+	if f.SilentTimeout <= 0 {
+		return server.Config{}, fmt.Errorf("cli: -silent-timeout is %v, want more than 0: %w", f.SilentTimeout, ErrUsage)
+	}
+	if f.ConnectLimit == 0 || f.ConnectLimit < -1 {
+		return server.Config{}, fmt.Errorf("cli: -connect-limit is %d, want -1 (no limit) or more than 0: %w", f.ConnectLimit, ErrUsage)
 	}
 	if f.MaxPlayers == 0 {
 		return server.Config{}, fmt.Errorf("cli: -max-players is 0, want 1 to 32: %w", ErrUsage)

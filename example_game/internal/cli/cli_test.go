@@ -4,6 +4,7 @@ import (
 	"flag"
 	"io"
 	"testing"
+	"time"
 
 	"github.com/steamgs/steamgs/example_game/game"
 	"github.com/steamgs/steamgs/example_game/internal/cli"
@@ -29,7 +30,8 @@ func parse(t *testing.T, dedicated bool, args ...string) cli.ServerFlags {
 func TestServerConfig(t *testing.T) {
 	f := parse(t, true, "-ip", "127.0.0.1", "-port", "0", "-name", "N", "-map", "M", "-max-players", "8",
 		"-bots", "2", "-password", "pw", "-tick-rate", "20", "-seed", "9", "-query-port", "0", "-token", "tok",
-		"-universe", "cli test", "-advertise=false")
+		"-universe", "cli test", "-advertise=false", "-client-timeout", "15s", "-silent-timeout", "2s",
+		"-connect-limit", "-1", "-connect-by-port")
 	b, u, err := f.OpenBackend()
 	require.NoError(t, err)
 	require.NotNil(t, u, "the local back end is not the universe")
@@ -53,6 +55,10 @@ func TestServerConfig(t *testing.T) {
 	assert.Equal(t, "127.0.0.1:0", cfg.Addr.String(), "Addr")
 	assert.Equal(t, 20, cfg.Rules.TickRate, "rules' tick rate")
 	assert.Equal(t, uint64(9), cfg.Rules.Seed, "rules' seed")
+	assert.Equal(t, 15*time.Second, cfg.ClientTimeout, "ClientTimeout")
+	assert.Equal(t, 2*time.Second, cfg.SilentTimeout, "SilentTimeout")
+	assert.Equal(t, -1, cfg.ConnectLimit, "ConnectLimit")
+	assert.True(t, cfg.ConnectByPort, "ConnectByPort")
 	assert.Equal(t, float32(game.DefaultWidth), cfg.Rules.Width, "rules' width")
 	lf := parse(t, false)
 	assert.Equal(t, 3, lf.Bots, "listen default bots")
@@ -72,6 +78,10 @@ func TestServerConfigErrors(t *testing.T) {
 		{[]string{"-tick-rate", "0"}, "tick rate is 0, want 1 to 240"},
 		{[]string{"-max-players", "0"}, "-max-players is 0, want 1 to 32"},
 		{[]string{"-max-players", "4", "-bots", "5"}, "bots are 5, want 0 to max players (4)"},
+		{[]string{"-client-timeout", "0s"}, "-client-timeout is 0s, want more than 0"},
+		{[]string{"-silent-timeout", "-1s"}, "-silent-timeout is -1s, want more than 0"},
+		{[]string{"-connect-limit", "0"}, "-connect-limit is 0, want -1 (no limit) or more than 0"},
+		{[]string{"-connect-limit", "-2"}, "-connect-limit is -2, want -1 (no limit) or more than 0"},
 	}
 	u, err := local.NewUniverse(local.Options{})
 	require.NoError(t, err)
