@@ -83,7 +83,9 @@ type Options struct {
 	// "disconnected from Steam" with Steam's result), each player Steam
 	// refused (INFO "player refused by Steam", with the player's name, Steam
 	// ID and reason, at most once per cause and player every 10 s, as for
-	// a client's input) and each restart request. Nil logs nothing.
+	// a client's input; "player refused" when the plugin refused it: the
+	// server filled while it waited, or Steam gave no verdict within
+	// PendingTimeout) and each restart request. Nil logs nothing.
 	Logger *slog.Logger
 }
 
@@ -236,7 +238,9 @@ func (p *Plugin) Status() *components.StatusData { return p.sys.Status() }
 // for the verdict takes no player slot, and leaves the pending table when
 // Steam answers, when it waits longer than Options.PendingTimeout, or when
 // the game removes it (its session ends either way); a game shows it
-// nothing until it is approved. StatusData's Players and Pending count both.
+// nothing until it is approved. One that Steam approves after the slots
+// filled meanwhile is denied (components.FromServerFull). StatusData's
+// Players and Pending count both.
 func (p *Plugin) CheckJoin(id steamgs.SteamID) error { return p.sys.CheckJoin(id) }
 
 // Join creates the entity of a player who connected with a Steam auth ticket

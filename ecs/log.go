@@ -200,7 +200,11 @@ func (l *steamLog) playerAuth(_ donburi.World, a systems.PlayerAuthChanged) {
 	if p := l.p.Player(a.Entity); p != nil {
 		name = p.Name()
 	}
-	l.log.Info("player refused by Steam", l.withSuppressed("name", name, "steam_id", a.SteamID,
+	msg := "player refused by Steam"
+	if r.Source == components.FromServerFull || r.Source == components.FromTimeout {
+		msg = "player refused" // by the plugin: the server filled, or Steam never answered
+	}
+	l.log.Info(msg, l.withSuppressed("name", name, "steam_id", a.SteamID,
 		"state", a.State.String(), "reason", a.Reason.String())...)
 }
 

@@ -243,3 +243,21 @@ func TestClientInputNeverAnError(t *testing.T) {
 	}
 	assert.Len(t, buf.records(t), 2, "again after 10 s: %v", buf.messages(t))
 }
+
+// TestLoggerRefusedByThePlugin checks that a player the plugin refuses,
+// rather than Steam, is logged as such: one that waited past
+// PendingTimeout for a verdict Steam never gave.
+func TestLoggerRefusedByThePlugin(t *testing.T) {
+	var buf logBuffer
+	h := ecstest.Start(t, ecstest.Options{Logger: buf.logger()})
+	buf.Reset()
+	h.Universe.SetLatency(time.Hour) // Steam's verdicts never come in time
+	h.Join("alice")
+	h.Step(int((systems.DefaultPendingTimeout + time.Second) / ecstest.DefaultTick))
+	rec := buf.only(t)
+	assert.Subset(t, rec, map[string]any{"level": "INFO", "msg": "player refused", "name": "alice",
+		"state": components.AuthDenied.String(),
+		"reason": steamgs.DenySteamResponseTimedOut.String() + ": no verdict from Steam within 10s"})
+	assert.Zero(t, h.Status().Pending)
+	assert.Zero(t, h.Plugin.Sessions(), "the session ended")
+}

@@ -9,13 +9,16 @@
 //  2. RunCallbacks: Steam's callbacks update the status and player
 //     components and are published as typed donburi events ([Events]);
 //     WasRestartRequested is polled;
-//  3. the game's own systems;
-//  4. Authenticate: arrived players get BeginAuthSession (bots
-//     CreateUnauthenticatedUserConnection); removed and rejected ones get
-//     EndAuthSession;
+//  3. the game's own systems (which ask [Systems.CheckJoin] before they
+//     admit a player);
+//  4. Authenticate: arrived players get BeginAuthSession and wait in the
+//     pending table, taking no player slot, until Steam's verdict (bots
+//     get CreateUnauthenticatedUserConnection and are approved); removed,
+//     rejected and too-long-pending ones get EndAuthSession;
 //  5. SyncScores: UpdateUserData for the players whose name or score changed;
 //  6. PushSettings: Server.ApplySettings with the settings that changed,
 //     those fixed at log-on before a requested log-on, the others after;
+//     advertising stays off while the server is not logged on;
 //  7. SendPackets: GetNextOutgoingPacket until it is empty, sent through the
 //     game's [SendFunc]: what Steam sends by itself, such as its master
 //     server's traffic.

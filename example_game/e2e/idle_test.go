@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -140,47 +141,71 @@ func loggedOn(t *testing.T, p *proc) {
 	})
 }
 
-// TestIdleCost runs empty dedicated servers at 30 and 60 ticks/s, with and
-// without hibernation, and reports the share of a core each uses and its
-// RSS (numbers for the record, not assertions: they depend on the
-// machine). STEAMGS_IDLE_WINDOW sets the measuring window.
+// TestIdleCost runs empty dedicated servers at 30, 60 and 120 ticks/s,
+// with and without hibernation, and reports the share of a core each uses
+// and its RSS (numbers for the record, not assertions: they depend on the
+// machine). STEAMGS_IDLE_WINDOW sets the measuring window and
+// STEAMGS_IDLE_RUNS how many times each server is started and measured
+// (1 by default); with several runs it reports each and their median.
 func TestIdleCost(t *testing.T) {
 	bins := build(t, "dedicated")
 	window := measureWindow(t)
-	type run struct {
+	runs := envCount(t, "STEAMGS_IDLE_RUNS", 1, 1)
+	type setting struct {
 		rate      int
 		hibernate string
-		p         *proc
+		cpu       []float64
+		rss       []int64
 	}
-	var runs []*run
-	for _, rate := range []int{30, 60} {
+	var settings []*setting
+	for _, rate := range []int{30, 60, 120} {
 		for _, h := range []string{"0", "1s"} {
-			r := &run{rate: rate, hibernate: h}
-			r.p = start(t, fmt.Sprintf("dedicated-%d-%s", rate, h), bins["dedicated"], "-ip", "127.0.0.1", "-port", "0",
-				"-tick-rate", strconv.Itoa(rate), "-hibernate", h, "-log-format", "json", "-status-interval", "0")
-			runs = append(runs, r)
+			settings = append(settings, &setting{rate: rate, hibernate: h})
 		}
 	}
-	for _, r := range runs {
-		loggedOn(t, r.p)
+	for run := range runs {
+		procs := make([]*proc, len(settings))
+		for i, st := range settings {
+			procs[i] = start(t, fmt.Sprintf("dedicated-%d-%s-run%d", st.rate, st.hibernate, run), bins["dedicated"],
+				"-ip", "127.0.0.1", "-port", "0", "-tick-rate", strconv.Itoa(st.rate), "-hibernate", st.hibernate,
+				"-log-format", "json", "-status-interval", "0")
+		}
+		for _, p := range procs {
+			loggedOn(t, p)
+		}
+		time.Sleep(time.Second) // past the start-up work
+		var wg sync.WaitGroup
+		for i, st := range settings {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				cpu, rss := idleCost(t, procs[i].cmd.Process.Pid, window)
+				st.cpu, st.rss = append(st.cpu, cpu), append(st.rss, rss)
+			}()
+		}
+		wg.Wait()
+		for _, p := range procs {
+			require.NoError(t, p.cmd.Process.Signal(syscall.SIGTERM))
+			assert.Equal(t, 0, p.wait(t, 20*time.Second), "%s's exit code", p.name)
+		}
 	}
-	time.Sleep(time.Second) // past the start-up work
-	var wg sync.WaitGroup
-	results := make([]string, len(runs))
-	for i, r := range runs {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			cpu, rss := idleCost(t, r.p.cmd.Process.Pid, window)
-			results[i] = fmt.Sprintf("%3d ticks/s  hibernate %-3s  cpu %6.3f%% of a core  rss %5.1f MiB", r.rate, r.hibernate, cpu, float64(rss)/(1<<20))
-		}()
+	var rows []string
+	for _, st := range settings {
+		each := make([]string, len(st.cpu))
+		for i, c := range st.cpu {
+			each[i] = fmt.Sprintf("%.3f%%", c)
+		}
+		rows = append(rows, fmt.Sprintf("%3d ticks/s  hibernate %-3s  cpu median %6.3f%% of a core (runs %s)  rss median %5.1f MiB",
+			st.rate, st.hibernate, median(st.cpu), strings.Join(each, " "), float64(median(st.rss))/(1<<20)))
 	}
-	wg.Wait()
-	t.Logf("idle cost over %v:\n%s", window, strings.Join(results, "\n"))
-	for _, r := range runs {
-		require.NoError(t, r.p.cmd.Process.Signal(syscall.SIGTERM))
-		assert.Equal(t, 0, r.p.wait(t, 20*time.Second), "%s's exit code", r.p.name)
-	}
+	t.Logf("idle cost over %v, %d run(s):\n%s", window, runs, strings.Join(rows, "\n"))
+}
+
+// median returns the median of v (the upper one of an even count).
+func median[T int64 | float64](v []T) T {
+	s := slices.Clone(v)
+	slices.Sort(s)
+	return s[len(s)/2]
 }
 
 // TestFleetScale runs N dedicated servers (20, 4 under -short, or
