@@ -82,17 +82,23 @@ func BenchmarkTick(b *testing.B) {
 }
 
 // BenchmarkUpdateUserData is one direct Server.UpdateUserData call on the
-// embedded Steam: the Steam call a onechange tick makes.
+// embedded Steam, in a world of as many players as BenchmarkTick's: the
+// Steam call a onechange tick makes, with Steam's tables as large.
 func BenchmarkUpdateUserData(b *testing.B) {
-	h, ps := benchWorld(b, 64)
-	id, name := ps[0].SteamID(), ps[0].Name()
-	score := uint32(0)
-	b.ReportAllocs()
-	for b.Loop() {
-		score++
-		if ok, err := h.Server.UpdateUserData(id, name, score); !ok || err != nil {
-			b.Fatal(ok, err)
-		}
+	for _, n := range benchSizes {
+		b.Run(fmt.Sprint("players=", n), func(b *testing.B) {
+			h, ps := benchWorld(b, n)
+			p := ps[n/2]
+			id, name := p.SteamID(), p.Name()
+			score := uint32(0)
+			b.ReportAllocs()
+			for b.Loop() {
+				score++
+				if ok, err := h.Server.UpdateUserData(id, name, score); !ok || err != nil {
+					b.Fatal(ok, err)
+				}
+			}
+		})
 	}
 }
 

@@ -16,7 +16,7 @@ BenchmarkEd25519Verify-2      	   20000	     51000 ns/op
 pkg: github.com/steamgs/steamgs/ecs
 BenchmarkTick/quiet/players=64-2   100  1000 ns/op
 BenchmarkTick/onechange/players=64-2   100  1300 ns/op
-BenchmarkUpdateUserData-2   100  100 ns/op
+BenchmarkUpdateUserData/players=64-2   100  100 ns/op
 `
 	r, err := parse(strings.NewReader(in))
 	require.NoError(t, err)
