@@ -62,7 +62,7 @@ const (
 	FromError
 	// FromTimeout: Steam gave no verdict on the ticket in time (the
 	// systems' PendingTimeout); Reason.Deny is DenySteamResponseTimedOut
-	// and Reason.Message says how long the player waited.
+	// and Reason.Message gives the time limit.
 	FromTimeout
 	// FromServerFull: Steam approved the player, but approved players and
 	// bots had filled every slot meanwhile (players waiting for Steam's
@@ -206,7 +206,10 @@ func (p *PlayerData) enqueue() {
 }
 
 // SetAuth records Steam's verdict; an approval also marks the player's name
-// and score to be sent. For the systems.
+// and score to be sent. For the systems: the plugin's slot and pending
+// counts follow the approvals and refusals the systems made, not this
+// field, so a game that calls it changes what the player is shown as, not
+// what slot it holds.
 func (p *PlayerData) SetAuth(state AuthState, r Reason) {
 	p.auth, p.reason = state, r
 	if state == AuthApproved {

@@ -256,7 +256,7 @@ func TestLoggerRefusedByThePlugin(t *testing.T) {
 	h.Step(int((systems.DefaultPendingTimeout + time.Second) / ecstest.DefaultTick))
 	rec := buf.only(t)
 	assert.Subset(t, rec, map[string]any{"level": "INFO", "msg": "player refused", "name": "alice",
-		"state": components.AuthDenied.String(),
+		"state":  components.AuthDenied.String(),
 		"reason": steamgs.DenySteamResponseTimedOut.String() + ": no verdict from Steam within 10s"})
 	assert.Zero(t, h.Status().Pending)
 	assert.Zero(t, h.Plugin.Sessions(), "the session ended")

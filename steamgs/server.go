@@ -42,6 +42,8 @@ type Server struct {
 	// restarts is the count of restart requests WasRestartRequested has
 	// reported.
 	restarts uint64
+	// inits counts the Inits that succeeded.
+	inits uint64
 }
 
 // NewServer returns a server over the back end b, not yet initialized.
@@ -85,6 +87,7 @@ func (s *Server) Init(cfg Config) error {
 		return err
 	}
 	s.conn, s.cfg = conn, cfg
+	s.inits++
 	s.packets, _ = conn.(PacketConn)
 	s.legacy, _ = conn.(UserConnectConn)
 	s.caps = s.backend.Capabilities()
@@ -132,6 +135,12 @@ func (s *Server) Shutdown() error {
 
 // Running reports whether the server is initialized and not shut down.
 func (s *Server) Running() bool { return s.conn != nil }
+
+// Inits returns how many times Init succeeded on s. It tells a watcher,
+// such as the ECS systems, that the server was shut down and initialized
+// again between two looks, when Running alone would not: each Init starts
+// a server that knows no auth session and is not logged on.
+func (s *Server) Inits() uint64 { return s.inits }
 
 // Config returns the configuration the server was initialized with, IP
 // unmapped, or the zero Config when it is not running.

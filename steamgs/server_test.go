@@ -57,6 +57,8 @@ var notRunningCalls = []struct {
 }{
 	{"Shutdown", true, func(s *steamgs.Server) (error, bool) { return s.Shutdown(), true }},
 	{"Running", false, func(s *steamgs.Server) (error, bool) { return nil, !s.Running() }},
+	// Shutdown leaves the count of Inits: 0 before any, 1 after one.
+	{"Inits", false, func(s *steamgs.Server) (error, bool) { return nil, s.Inits() <= 1 }},
 	{"Config", false, func(s *steamgs.Server) (error, bool) { return nil, s.Config() == steamgs.Config{} }},
 	{"Capabilities", false, func(s *steamgs.Server) (error, bool) { return nil, s.Capabilities() == steamgs.Capabilities{} }},
 	{"QueryPort", false, func(s *steamgs.Server) (error, bool) { return nil, s.QueryPort() == 0 }},
@@ -228,6 +230,17 @@ func TestNotRunning(t *testing.T) {
 			}
 		})
 	}
+}
+
+func TestInitsCounted(t *testing.T) {
+	s, _ := ready(t)
+	assert.Equal(t, uint64(1), s.Inits())
+	assert.ErrorIs(t, s.Init(goodConfig), steamgs.ErrAlreadyInitialized)
+	assert.Equal(t, uint64(1), s.Inits(), "a refused Init is not counted")
+	require.NoError(t, s.Shutdown())
+	assert.Equal(t, uint64(1), s.Inits(), "Shutdown keeps the count")
+	require.NoError(t, s.Init(goodConfig))
+	assert.Equal(t, uint64(2), s.Inits())
 }
 
 func TestInit(t *testing.T) {

@@ -59,7 +59,7 @@ func (s *Systems) begin(e donburi.Entity) {
 		}
 		p.SetBotID(id)
 		s.sessions[id] = e
-		s.admit(p)
+		s.admit(e, p)
 		publish(s.w, s.ev, s.ev.PlayerAuth, evPlayerAuth, PlayerAuthChanged{Entity: e, SteamID: id, State: components.AuthApproved})
 		return
 	}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/steamgs/steamgs/components"
 	"github.com/steamgs/steamgs/steamgs"
+	"github.com/yohamta/donburi"
 	decs "github.com/yohamta/donburi/ecs"
 )
 
@@ -17,6 +18,10 @@ import (
 // at its end, without the lock; then, under RemoveRejected, the players
 // Steam rejected are removed.
 func (s *Systems) RunCallbacks(_ *decs.ECS) {
+	if n := s.srv.Inits(); n != s.inits || !s.srv.Running() && s.Status().State != components.NotLoggedOn {
+		s.inits = n
+		s.restarted()
+	}
 	s.steamMu.Lock()
 	s.srv.RunCallbacks(s.emitFn) // onCallback calls the server too, under the lock
 	restart := s.srv.WasRestartRequested()
@@ -26,6 +31,33 @@ func (s *Systems) RunCallbacks(_ *decs.ECS) {
 		st.RestartRequested = true
 		st.Restarts++
 		publish(s.w, s.ev, s.ev.Restart, evRestart, RestartRequested{Count: st.Restarts})
+	}
+	if s.ev.pending != 0 || len(s.removals) != 0 {
+		s.finish()
+	}
+}
+
+// restarted forgets what the systems knew of a server that was shut down
+// (and perhaps initialized again) since the last tick: it is not logged on
+// and not advertised, and it knows no auth session, so the players waiting
+// for a verdict are denied (their verdict will never come). Approved
+// players keep their slots until the game removes them (see the package
+// doc: a game that restarts its server lets its players join again).
+func (s *Systems) restarted() {
+	st := s.Status()
+	st.State, st.LoggedOn, st.NextLogOn = components.NotLoggedOn, false, time.Time{}
+	s.advertised, st.Advertised = false, false
+	clear(s.sessions)
+	s.ends = s.ends[:0]
+	for len(s.pending) > 0 {
+		pp := s.pending[0]
+		p := s.Player(pp.e)
+		if p == nil || p.Auth() != components.AuthPending {
+			s.unpend(pp.e)
+			continue
+		}
+		s.reject(pp.e, p, components.AuthDenied, components.Reason{Source: components.FromError,
+			Deny: steamgs.DenyGeneric, Message: "the server shut down before Steam's verdict"})
 	}
 	if s.ev.pending != 0 || len(s.removals) != 0 {
 		s.finish()
@@ -115,20 +147,20 @@ func (s *Systems) approve(id steamgs.SteamID) {
 	if p == nil || p.Auth() != components.AuthPending {
 		return
 	}
-	if limit := s.Settings().MaxPlayers(); limit > 0 && s.approved >= limit {
+	if limit := s.Settings().MaxPlayers(); limit > 0 && len(s.slots) >= limit {
 		s.reject(e, p, components.AuthDenied, components.Reason{Source: components.FromServerFull,
-			Deny: steamgs.DenyGeneric, Message: fmt.Sprintf("%d players and bots, limit %d", s.approved, limit)})
+			Deny: steamgs.DenyGeneric, Message: fmt.Sprintf("%d players and bots, limit %d", len(s.slots), limit)})
 		return
 	}
 	s.unpend(e)
-	s.admit(p)
+	s.admit(e, p)
 	publish(s.w, s.ev, s.ev.PlayerAuth, evPlayerAuth, PlayerAuthChanged{Entity: e, SteamID: id, State: components.AuthApproved})
 }
 
-// admit approves p, which takes a player slot.
-func (s *Systems) admit(p *components.PlayerData) {
+// admit approves p, of entity e, which takes a player slot.
+func (s *Systems) admit(e donburi.Entity, p *components.PlayerData) {
 	p.SetAuth(components.AuthApproved, components.Reason{})
-	s.approved++
+	s.slots[e] = struct{}{}
 	s.counted()
 }
 

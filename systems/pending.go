@@ -55,19 +55,18 @@ type pendingPlayer struct {
 // slots filled meanwhile is denied (components.FromServerFull) and its
 // session ends.
 //
-// It costs a few comparisons and a look at the players who arrived since
-// the last tick, and makes no Steam call.
+// The pending count it checks includes the players who arrived since the
+// last tick, whose sessions have not begun (Pending and StatusData.Pending
+// count them once the tick begins them). It costs a few comparisons and a
+// look at those arrivals, makes no Steam call, and allocates only the
+// error of a refusal. Bots (AddBot) are the game's choice and are not
+// checked.
 func (s *Systems) CheckJoin(id steamgs.SteamID) error {
 	if !id.IsValid() || id.Type() != steamgs.AccountTypeIndividual {
 		return fmt.Errorf("%w: %v is not an individual account's", steamgs.ErrInvalidSteamID, id)
 	}
-	if _, ok := s.sessions[id]; ok {
+	if _, ok := s.sessions[id]; ok { // pending players among them
 		return fmt.Errorf("%w: %v", ErrAlreadyJoined, id)
-	}
-	for i := range s.pending {
-		if s.pending[i].id == id {
-			return fmt.Errorf("%w: %v", ErrAlreadyJoined, id)
-		}
 	}
 	waiting := len(s.pending)
 	for _, e := range s.added {
@@ -80,8 +79,8 @@ func (s *Systems) CheckJoin(id steamgs.SteamID) error {
 		}
 		waiting++
 	}
-	if limit := s.Settings().MaxPlayers(); limit > 0 && s.approved >= limit {
-		return fmt.Errorf("%w: %d players and bots, limit %d (max players)", ErrServerFull, s.approved, limit)
+	if limit := s.Settings().MaxPlayers(); limit > 0 && len(s.slots) >= limit {
+		return fmt.Errorf("%w: %d players and bots, limit %d (max players)", ErrServerFull, len(s.slots), limit)
 	}
 	if limit := s.maxPending(); limit > 0 && waiting >= limit {
 		return fmt.Errorf("%w: %d waiting, limit %d (MaxPending)", ErrPendingFull, waiting, limit)
@@ -118,9 +117,17 @@ func (s *Systems) pendingTimeout() time.Duration {
 // among them until the tick begins their sessions).
 func (s *Systems) Pending() int { return len(s.pending) }
 
-// Approved returns the number of approved players, bots included: those
-// that take a player slot.
-func (s *Systems) Approved() int { return s.approved }
+// Approved returns the number of players and bots the systems approved
+// that are still approved: those that take a player slot.
+func (s *Systems) Approved() int { return len(s.slots) }
+
+// unslot frees the slot of player e, if the systems approved it.
+func (s *Systems) unslot(e donburi.Entity) {
+	if _, ok := s.slots[e]; ok {
+		delete(s.slots, e)
+		s.counted()
+	}
+}
 
 // pend records that player e, id, waits for Steam's verdict from now.
 func (s *Systems) pend(e donburi.Entity, id steamgs.SteamID) {
@@ -142,7 +149,7 @@ func (s *Systems) unpend(e donburi.Entity) {
 // counted copies the player counts into the status.
 func (s *Systems) counted() {
 	st := s.Status()
-	st.Players, st.Pending = s.approved, len(s.pending)
+	st.Players, st.Pending = len(s.slots), len(s.pending)
 }
 
 // pendingDue reports whether the oldest pending player has waited longer

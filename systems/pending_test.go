@@ -13,7 +13,7 @@ import (
 
 var carol = steamgs.IndividualID(1003)
 
-// approveAll queues Steam's approval of ids.
+// approve queues Steam's approval of ids.
 func (r *rig) approve(ids ...steamgs.SteamID) {
 	for _, id := range ids {
 		r.conn.queue = append(r.conn.queue, steamgs.ValidateAuthTicketResponse{SteamID: id, Response: steamgs.AuthOK, Owner: id})
@@ -198,4 +198,88 @@ func TestQuietTickWithPendingAllocatesNothing(t *testing.T) {
 	r.conn.record = false
 	allocs := testing.AllocsPerRun(100, func() { r.tick(1) })
 	assert.Zero(t, allocs)
+}
+
+// TestCountsAreTheSystems checks the slot count follows what the systems
+// approved, whatever the game does to a player's component: a player the
+// game marks kicked itself frees its slot when removed, and a player that
+// arrives already approved (not by these systems) never takes or frees one.
+func TestCountsAreTheSystems(t *testing.T) {
+	r := newRig(t, systems.KeepRejected)
+	a := r.sys.Join(alice, "alice", []byte("t"), t0)
+	r.sys.Join(bob, "bob", []byte("t"), t0)
+	r.tick(1)
+	r.approve(alice, bob)
+	r.tick(1)
+	players, _ := r.counts()
+	require.Equal(t, 2, players)
+
+	r.player(a).SetAuth(components.AuthKicked, components.Reason{}) // by the game
+	r.sys.Remove(a)
+	r.tick(1)
+	players, _ = r.counts()
+	assert.Equal(t, 1, players, "the game's kick, then removal, frees alice's slot")
+
+	approved := components.NewPlayer(carol, "carol", []byte("t"), t0)
+	approved.SetAuth(components.AuthApproved, components.Reason{})
+	c := r.w.Create(components.Player)
+	components.Player.SetValue(r.w.Entry(c), approved)
+	r.tick(1)
+	players, _ = r.counts()
+	assert.Equal(t, 1, players, "a player approved by no one here takes no slot")
+	r.sys.Remove(c)
+	r.tick(1)
+	players, _ = r.counts()
+	assert.Equal(t, 1, players, "nor frees one")
+}
+
+// TestRestartForgetsTheServer shuts the server down and initializes it
+// again between two ticks: the systems see a server that is not logged on,
+// not advertised and knows no session; the players waiting for a verdict
+// are denied, the approved ones keep their slots until the game removes
+// them.
+func TestRestartForgetsTheServer(t *testing.T) {
+	r := newRig(t, systems.RemoveRejected)
+	set := r.sys.Settings()
+	set.SetProduct("480")
+	set.SetGameDescription("Spacewar")
+	set.SetAdvertiseServerActive(true)
+	set.LogOnAnonymous()
+	r.tick(1)
+	r.conn.queue = append(r.conn.queue, steamgs.ServerConnected{})
+	b := r.sys.Join(bob, "bob", []byte("t"), t0)
+	r.tick(1)
+	r.approve(bob)
+	a := r.sys.Join(alice, "alice", []byte("t"), t0)
+	r.tick(1)
+	st := r.sys.Status()
+	require.True(t, st.LoggedOn)
+	require.True(t, st.Advertised)
+	players, pending := r.counts()
+	require.Equal(t, []int{1, 1}, []int{players, pending})
+
+	cfg := r.srv.Config()
+	require.NoError(t, r.srv.Shutdown())
+	require.NoError(t, r.srv.Init(cfg))
+	r.conn = r.back.conn
+	r.conn.record = true
+	r.auth = nil
+	set.MarkAllDirty()
+	calls := r.calls()
+	assert.Contains(t, calls, "Apply(Product|GameDescription)", "the settings pushed again")
+	assert.False(t, r.conn.settings.Advertise, "advertised by a server that is not logged on")
+	assert.False(t, st.LoggedOn)
+	assert.Equal(t, components.NotLoggedOn, st.State)
+	assert.False(t, st.Advertised)
+	assert.Zero(t, r.sys.Sessions(), "sessions of the old server")
+	assert.False(t, r.w.Valid(a), "alice, who waited for a verdict, is removed")
+	require.Len(t, r.auth, 1)
+	assert.Equal(t, components.AuthDenied, r.auth[0].State)
+	players, pending = r.counts()
+	assert.Equal(t, []int{1, 0}, []int{players, pending})
+	assert.NoError(t, r.sys.CheckJoin(alice), "alice may join the new server")
+	r.sys.Remove(b)
+	assert.NotContains(t, r.calls(), "EndAuthSession("+bob.String()+")", "the new server has no session of bob's")
+	players, _ = r.counts()
+	assert.Zero(t, players)
 }

@@ -39,7 +39,6 @@ func (s *Systems) PushSettings(_ *decs.ECS) {
 		return
 	}
 	st := set.Settings()
-	st.Advertise = advertise
 	s.apply(&st, dirty&components.FieldsBeforeLogOn)
 	if logOn || retry {
 		status := s.Status()
@@ -52,7 +51,12 @@ func (s *Systems) PushSettings(_ *decs.ECS) {
 		if call, err := s.logOn(set.LogOnRequest()); err != nil {
 			s.fail(call, 0, err)
 		}
+		// A log-on asked for while logged on logs the server off first.
+		if advertise = set.Advertise() && s.mayAdvertise(); advertise != s.advertised {
+			dirty |= components.FieldAdvertise
+		}
 	}
+	st.Advertise = advertise
 	s.apply(&st, dirty&^components.FieldsBeforeLogOn)
 	if dirty&components.FieldAdvertise != 0 {
 		s.advertised = advertise

@@ -122,9 +122,12 @@ type Systems struct {
 	// removals lists rejected players to remove at the end of the system.
 	removals []donburi.Entity
 	// pending lists the players whose sessions began and whose verdict has
-	// not come, oldest first; approved counts the approved players and bots.
-	pending  []pendingPlayer
-	approved int
+	// not come, oldest first; slots holds the players and bots the systems
+	// approved, which take a player slot until they leave or are kicked.
+	pending []pendingPlayer
+	slots   map[donburi.Entity]struct{}
+	// inits is the server's Inits at the last tick (see restarted).
+	inits uint64
 	// advertised is the advertising last pushed (see PushSettings).
 	advertised bool
 
@@ -164,6 +167,7 @@ func New(w donburi.World, cfg Config) (*Systems, error) {
 		players:  donburi.NewQuery(filter.Contains(components.Player)),
 		roster:   components.NewRoster(),
 		sessions: make(map[steamgs.SteamID]donburi.Entity),
+		slots:    make(map[donburi.Entity]struct{}),
 		added:    make([]donburi.Entity, 0, 16),
 		ends:     make([]steamgs.SteamID, 0, 16),
 		removals: make([]donburi.Entity, 0, 16),
@@ -171,6 +175,7 @@ func New(w donburi.World, cfg Config) (*Systems, error) {
 	if cfg.Now == nil {
 		s.cfg.Now = time.Now
 	}
+	s.inits = cfg.Server.Inits()
 	if cfg.Send != nil {
 		s.outBuf = make([]byte, steamgs.MinOutgoingPacketBuffer)
 	}
@@ -206,10 +211,14 @@ func (s *Systems) Settings() *components.SettingsData {
 }
 
 // Status returns the server's status component. Should the game remove its
-// entity, a new one takes its place.
+// entity, a new one takes its place, with the player counts and the
+// advertising the systems know.
 func (s *Systems) Status() *components.StatusData {
 	if !s.w.Valid(s.statusE) {
 		s.statusE = s.w.Create(components.Status)
+		st := components.Status.Get(s.w.Entry(s.statusE))
+		st.Players, st.Pending, st.Advertised = len(s.slots), len(s.pending), s.advertised
+		return st
 	}
 	return components.Status.Get(s.w.Entry(s.statusE))
 }
@@ -298,10 +307,7 @@ func (s *Systems) onRemove(w donburi.World, e donburi.Entity) {
 	}
 	p := components.Player.Get(entry)
 	s.roster.Detach(p)
-	if p.Auth() == components.AuthApproved && s.approved > 0 {
-		s.approved--
-		s.counted()
-	}
+	s.unslot(e)
 	s.unpend(e)
 	s.endSession(e, p.SteamID())
 }
@@ -317,10 +323,7 @@ func (s *Systems) endSession(e donburi.Entity, id steamgs.SteamID) {
 // reject marks a player denied or kicked, ends its session, publishes the
 // change and, under RemoveRejected, queues the entity's removal.
 func (s *Systems) reject(e donburi.Entity, p *components.PlayerData, state components.AuthState, r components.Reason) {
-	if p.Auth() == components.AuthApproved && s.approved > 0 {
-		s.approved--
-		s.counted()
-	}
+	s.unslot(e)
 	s.unpend(e)
 	p.SetAuth(state, r)
 	s.endSession(e, p.SteamID())

@@ -29,6 +29,7 @@ type rig struct {
 	w      donburi.World
 	srv    *steamgs.Server
 	conn   *fakeConn
+	back   *fakeBackend
 	sys    *systems.Systems
 	inbox  *systems.Inbox
 	sent   []string
@@ -49,7 +50,7 @@ func newRigWith(t *testing.T, set func(*systems.Config)) *rig {
 	srv := steamgs.NewServer(b)
 	require.NoError(t, srv.Init(steamgs.Config{QueryPort: steamgs.QueryPortShared,
 		Mode: steamgs.ModeAuthentication, Version: "1.0.0.0", AppID: 480}))
-	r := &rig{t: t, w: donburi.NewWorld(), srv: srv, conn: b.conn, inbox: systems.NewInbox(systems.InboxConfig{Packets: 4, PacketSize: 64})}
+	r := &rig{t: t, w: donburi.NewWorld(), srv: srv, conn: b.conn, back: b, inbox: systems.NewInbox(systems.InboxConfig{Packets: 4, PacketSize: 64})}
 	cfg := systems.Config{Server: srv, Inbox: r.inbox,
 		Send: func(pkt []byte, to netip.AddrPort) { r.sent = append(r.sent, fmt.Sprintf("%s>%s", pkt, to)) }}
 	set(&cfg)
@@ -392,8 +393,14 @@ func TestSettingsPushedOnce(t *testing.T) {
 	assert.Equal(t, []string{"480", "Test server", "dm_3", "ctf"},
 		[]string{r.conn.settings.Product, r.conn.settings.ServerName, r.conn.settings.MapName, r.conn.settings.GameTags})
 
+	// A log-on asked for while logged on: advertising goes off until Steam
+	// logs the server on again.
 	set.LogOnWithToken("tok")
-	assert.Equal(t, []string{`LogOn("tok")`}, r.calls())
+	assert.Equal(t, []string{`LogOn("tok")`, "Apply(Advertise)"}, r.calls())
+	assert.False(t, r.conn.settings.Advertise)
+	r.conn.queue = append(r.conn.queue, steamgs.ServerConnected{})
+	assert.Equal(t, []string{"Apply(Advertise)"}, r.calls())
+	assert.True(t, r.conn.settings.Advertise)
 }
 
 func TestMarkAllDirty(t *testing.T) {

@@ -94,8 +94,8 @@ type Config struct {
 	// or not). 0 ticks at Rules.TickRate always.
 	IdleInterval time.Duration
 	// SilentTimeout removes a client that has sent no Input since it was
-	// approved (or, while Steam has not approved it, since it connected)
-	// for this long, so that half-open handshakes do not hold slots for
+	// approved (or, while Steam has not approved it, no Connect) for this
+	// long, so that half-open handshakes do not hold slots for
 	// ClientTimeout; DefaultSilentTimeout when 0, and never more than
 	// ClientTimeout. A client sends its first Input as soon as it is
 	// welcomed.

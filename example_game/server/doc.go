@@ -19,11 +19,13 @@
 // whose ticket Steam has not approved yet is a pending player of the
 // plugin (ecs.Plugin.CheckJoin): it takes no player slot, sits in a
 // bounded table ([Config].MaxPending) with a per-source share
-// ([Config].MaxPendingPerSource), appears in no snapshot and is sent
-// nothing, its Welcome included, until Steam approves it. Two time-outs remove clients: [Config].SilentTimeout
-// (3 s by default) one that has sent no Input since it was approved, such
-// as a half-open handshake, and [Config].ClientTimeout (10 s) one that has
-// sent nothing at all for that long.
+// ([Config].MaxPendingPerSource, applied once the table is half full),
+// appears in no snapshot and is sent nothing, its Welcome included, until
+// Steam approves it. Two time-outs remove clients: [Config].SilentTimeout
+// (3 s by default) one that has sent no Input since it was approved (or,
+// while it waits, no Connect), such as a half-open handshake, and
+// [Config].ClientTimeout (10 s) one that has sent nothing at all for that
+// long.
 //
 // The package imports no Ebiten and no particular Steam back end: it runs on
 // any steamgs.Backend. With the embedded one (steamgs/local) the server also

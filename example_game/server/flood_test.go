@@ -125,96 +125,135 @@ func TestConnectFloodKeepsSlotsAndLog(t *testing.T) {
 	}
 }
 
-// TestPendingShownNothing slows Steam's verdicts down and checks that a
-// client waiting for its verdict gets no Welcome, appears in no other
-// player's snapshot and takes no slot, until Steam approves it.
+// slowUniverse returns a universe of the tests' key on a manual clock,
+// whose auth verdicts come only once the test advances the clock past the
+// latency it sets.
+func slowUniverse(t *testing.T) (*local.Universe, *local.ManualClock) {
+	t.Helper()
+	clock := local.NewManualClock(time.Now())
+	u, err := local.NewUniverse(local.Options{Key: local.KeyFromPassphrase(passphrase), Clock: clock})
+	require.NoError(t, err)
+	return u, clock
+}
+
+// joining is a client.Dial running in the background.
+type joining struct {
+	done chan struct{}
+	c    *client.Client
+	err  error
+}
+
+// startJoin dials srv as a new account name of u in the background; at the
+// end of the test the dial is cancelled and the client closed.
+func startJoin(t *testing.T, srv *server.Server, u *local.Universe, name string) *joining {
+	t.Helper()
+	id := u.AddUser(local.User{Name: name, Apps: []steamgs.AppID{server.DefaultAppID}})
+	j := &joining{done: make(chan struct{})}
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() {
+		defer close(j.done)
+		j.c, j.err = client.Dial(ctx, client.Config{Server: srv.Addr(), Name: name, SteamID: id,
+			AppID: server.DefaultAppID, Tickets: u, Timeout: 10 * time.Second, Retry: 20 * time.Millisecond})
+	}()
+	t.Cleanup(func() {
+		cancel()
+		<-j.done
+		if j.c != nil {
+			_ = j.c.Close()
+		}
+	})
+	return j
+}
+
+// finished reports whether the join ended.
+func (j *joining) finished() bool {
+	select {
+	case <-j.done:
+		return true
+	default:
+		return false
+	}
+}
+
+// TestPendingShownNothing holds Steam's verdict back and checks that a
+// client waiting for it gets no Welcome, appears in no other player's
+// snapshot and takes no slot, until Steam approves it.
 func TestPendingShownNothing(t *testing.T) {
-	u := universe(t)
+	u, clock := slowUniverse(t)
 	srv := newServer(t, func(c *server.Config) { c.Backend = u; c.MaxPlayers = 2; c.ConnectByPort = true })
 	first, err := dial(t, srv, u, "first", "")
 	require.NoError(t, err)
-	u.SetLatency(time.Second)
+	u.SetLatency(time.Minute)
 
-	id := u.AddUser(local.User{Name: "waiting", Apps: []steamgs.AppID{server.DefaultAppID}})
-	welcomed := make(chan error, 1)
-	go func() {
-		c, err := client.Dial(context.Background(), client.Config{Server: srv.Addr(), Name: "waiting", SteamID: id,
-			AppID: server.DefaultAppID, Tickets: u, Timeout: 10 * time.Second, Retry: 20 * time.Millisecond})
-		if c != nil {
-			t.Cleanup(func() { _ = c.Close() })
-		}
-		welcomed <- err
-	}()
+	j := startJoin(t, srv, u, "waiting")
 	pump(t, srv, 1000, func() bool { _, ok := findPlayer(status(srv), "waiting"); return ok })
-	st := status(srv)
-	p, _ := findPlayer(st, "waiting")
-	require.Equal(t, components.AuthPending, p.Auth, "Steam's verdict is slowed down")
+	p, _ := findPlayer(status(srv), "waiting")
+	require.Equal(t, components.AuthPending, p.Auth, "Steam's verdict is held back")
 	assert.Equal(t, 1, srv.Plugin().Status().Players, "the waiting client takes no slot")
 	// A third player may still join while the second waits: the server
 	// has two slots and one is taken.
 	require.NoError(t, srv.Plugin().CheckJoin(steamgs.IndividualID(999)))
 
-	var snap proto.Snapshot
-	for range 20 { // some ticks while the verdict is on its way
+	for range 20 { // ticks while the verdict is held back
 		srv.Tick()
 		time.Sleep(5 * time.Millisecond)
 	}
-	select {
-	case err := <-welcomed:
-		require.Fail(t, "the waiting client was welcomed before Steam's verdict", "err %v", err)
-	default:
-	}
+	assert.False(t, j.finished(), "the waiting client was welcomed, or gave up, before Steam's verdict: %v", j.err)
+	var snap proto.Snapshot
 	pump(t, srv, 1000, func() bool { return first.Snapshot(&snap) > 0 && snap.Tick >= uint32(srv.Game().Tick())-1 })
 	require.Len(t, snap.Players, 1, "the first player's snapshot: %+v", snap.Players)
 	assert.Equal(t, "first", snap.Players[0].Name)
 
-	pump(t, srv, 3000, func() bool {
-		select {
-		case err := <-welcomed:
-			require.NoError(t, err)
-			return true
-		default:
-			return false
-		}
-	})
+	clock.Advance(time.Minute) // the verdict is due
+	pump(t, srv, 3000, j.finished)
+	require.NoError(t, j.err)
 	pump(t, srv, 1000, func() bool { first.Snapshot(&snap); return len(snap.Players) == 2 })
 	assert.Equal(t, 2, srv.Plugin().Status().Players, "approved: a slot taken")
 }
 
+// TestPendingOutlastsSilentTimeout holds Steam's verdict back for longer
+// than the server's SilentTimeout: the waiting client, which repeats its
+// Connect, is heard meanwhile and joins once Steam answers, admitted once.
+func TestPendingOutlastsSilentTimeout(t *testing.T) {
+	u, clock := slowUniverse(t)
+	srv := newServer(t, func(c *server.Config) {
+		c.Backend = u
+		c.SilentTimeout = 100 * time.Millisecond
+		c.ConnectLimit = -1 // the client repeats its Connect every 20 ms
+	})
+	pump(t, srv, 1000, func() bool { return status(srv).LoggedOn })
+	u.SetLatency(time.Minute)
+	j := startJoin(t, srv, u, "patient")
+	pump(t, srv, 1000, func() bool { return srv.Plugin().Status().Pending == 1 })
+	deadline := time.Now().Add(500 * time.Millisecond) // five silent time-outs
+	pump(t, srv, 0, func() bool { return !time.Now().Before(deadline) })
+	assert.Equal(t, 1, srv.Plugin().Status().Pending, "still waiting")
+	assert.Zero(t, srv.Counters().Leaves, "dropped while waiting")
+	clock.Advance(time.Minute)
+	pump(t, srv, 3000, j.finished)
+	require.NoError(t, j.err)
+	assert.Equal(t, uint64(1), srv.Counters().Joins)
+}
+
 // TestPendingShareOfOneSource joins clients from one address (other ports)
-// at once while Steam's verdicts are slowed down: on a quiet server they
-// all wait together; once the pending table is half full the source's
-// share applies and the next is turned away as busy.
+// at once while Steam's verdicts are held back: on a quiet server they all
+// wait together; once the pending table is half full the source's share
+// applies and the next is turned away as busy.
 func TestPendingShareOfOneSource(t *testing.T) {
-	u := universe(t)
+	u, _ := slowUniverse(t)
 	srv := newServer(t, func(c *server.Config) {
 		c.Backend = u
 		c.MaxPending, c.MaxPendingPerSource = 8, 2
 		c.ConnectLimit = -1 // this test is about the table, not the rate
 	})
 	pump(t, srv, 1000, func() bool { return status(srv).LoggedOn })
-	u.SetLatency(2 * time.Second)
-	ctx, cancel := context.WithCancel(context.Background())
-	var wg sync.WaitGroup
-	t.Cleanup(func() { cancel(); wg.Wait() })
-	join := func(name string) {
-		id := u.AddUser(local.User{Name: name, Apps: []steamgs.AppID{server.DefaultAppID}})
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			c, err := client.Dial(ctx, client.Config{Server: srv.Addr(), Name: name, SteamID: id,
-				AppID: server.DefaultAppID, Tickets: u, Timeout: 10 * time.Second, Retry: 20 * time.Millisecond})
-			if err == nil {
-				_ = c.Close()
-			}
-		}()
-	}
+	u.SetLatency(time.Minute)
 	for i := range 4 {
-		join("friend" + strconv.Itoa(i))
+		startJoin(t, srv, u, "friend"+strconv.Itoa(i))
 	}
 	pump(t, srv, 1000, func() bool { return srv.Plugin().Status().Pending == 4 })
 	assert.Zero(t, srv.Counters().Busy, "four friends from one address on a quiet server")
-	join("fifth")
+	startJoin(t, srv, u, "fifth")
 	pump(t, srv, 1000, func() bool { return srv.Counters().Busy > 0 })
 	assert.Equal(t, 4, srv.Plugin().Status().Pending, "the table is half full: the source's share applies")
 }

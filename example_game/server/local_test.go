@@ -12,6 +12,7 @@ import (
 	"github.com/steamgs/steamgs/steamgs"
 	"github.com/steamgs/steamgs/steamgs/local"
 	"github.com/steamgs/steamgs/steamgs/query"
+	"github.com/steamgs/steamgs/systems"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -85,4 +86,19 @@ func TestWriteTable(t *testing.T) {
 	} {
 		assert.Contains(t, b.String(), want, "table")
 	}
+}
+
+// TestLocalPlayerOnAFullServer checks the host is refused when the
+// approved players and bots take every slot, as a remote client is.
+func TestLocalPlayerOnAFullServer(t *testing.T) {
+	u := universe(t)
+	srv := newServer(t, func(c *server.Config) { c.Backend = u; c.Dedicated = false; c.MaxPlayers = 1; c.Bots = 1 })
+	pump(t, srv, 100, func() bool { return status(srv).LoggedOn && srv.Plugin().Status().Players == 1 })
+	id := u.AddUser(local.User{Name: "host", Apps: []steamgs.AppID{server.DefaultAppID}})
+	_, ticket, err := u.GetAuthSessionTicket(id, server.DefaultAppID, steamgs.Identity{SteamID: status(srv).SteamID})
+	require.NoError(t, err)
+	_, err = srv.AddLocal(id, "host", ticket)
+	require.ErrorIs(t, err, systems.ErrServerFull)
+	assert.EqualError(t, err, "server: the local player cannot join: systems: server full: 1 players and bots, limit 1 (max players)")
+	assert.Zero(t, srv.LocalID())
 }

@@ -502,8 +502,8 @@ func (s *Server) AddLocal(id steamgs.SteamID, name string, ticket []byte) (donbu
 	if s.local != donburi.Null && s.world.Valid(s.local) {
 		return donburi.Null, errors.New("server: there is a local player already")
 	}
-	if n := s.ecs.Players().Count(s.world); n >= s.cfg.MaxPlayers {
-		return donburi.Null, fmt.Errorf("server: %d of %d players: server full", n, s.cfg.MaxPlayers)
+	if err := s.ecs.CheckJoin(id); err != nil {
+		return donburi.Null, fmt.Errorf("server: the local player cannot join: %w", err)
 	}
 	p := components.NewPlayer(id, proto.ClipName(name), ticket, s.cfg.Now())
 	s.local = s.game.AddPlayer(s.world, p, Local)

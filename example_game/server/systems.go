@@ -114,8 +114,12 @@ func (s *Server) connect(m proto.Connect, from netip.AddrPort) {
 		if p := components.Player.Get(s.world.Entry(e)); p.SteamID() == id {
 			if p.Active() {
 				s.welcome(from, e) // the Welcome was lost: send it again
+				return
 			}
-			return // pending: the Welcome goes when Steam approves
+			// Pending: the Welcome goes when Steam approves; the client
+			// repeats its Connect meanwhile, and is heard.
+			Remote.Get(s.world.Entry(e)).LastHeard = s.cfg.Now()
+			return
 		}
 		s.deny(from, proto.ReasonDuplicate, "this address plays as another account")
 		return

@@ -121,14 +121,15 @@ func notRunning(t *testing.T, s *steamgs.Server) {
 			t.Errorf("%s on a server that is not running returned a value other than its zero value", name)
 		}
 	}
-	// Every method but Init and the read-only Settings and Capabilities was
-	// called above.
+	// Every method but Init and the read-only Settings, Capabilities and
+	// Inits (checked by lifeReInit) was called above.
 	typ := reflect.TypeFor[*steamgs.Server]()
 	for i := range typ.NumMethod() {
 		name := typ.Method(i).Name
 		_, e := errs[name]
 		_, z := zero[name]
-		if !e && !z && name != "Init" && name != "Settings" && name != "Capabilities" && name != "ReleaseThreadMemory" {
+		if !e && !z && name != "Init" && name != "Settings" && name != "Capabilities" && name != "Inits" &&
+			name != "ReleaseThreadMemory" {
 			t.Errorf("steamgstest does not check %s on a server that is not running", name)
 		}
 	}
@@ -194,7 +195,7 @@ func lifeInitTwice(e *env) {
 }
 
 // lifeReInit: a server initialized again after Shutdown starts afresh, three
-// times over.
+// times over, and counts its Inits.
 func lifeReInit(e *env) {
 	t := e.t
 	s := e.newServer()
@@ -205,6 +206,9 @@ func lifeReInit(e *env) {
 		}
 		if !s.Running() || s.Config() != cfg {
 			t.Errorf("cycle %d: Running() = %v, Config() = %+v, want %+v", cycle, s.Running(), s.Config(), cfg)
+		}
+		if got := s.Inits(); got != uint64(cycle+1) {
+			t.Errorf("cycle %d: Inits() = %d, want %d", cycle, got, cycle+1)
 		}
 		if got := s.Settings(); !reflect.DeepEqual(got, steamgs.Settings{}) {
 			t.Errorf("cycle %d: Settings() = %+v after Init, want none", cycle, got)
