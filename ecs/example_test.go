@@ -78,6 +78,52 @@ func ExampleInstall() {
 	// ticks: 10
 }
 
+// A game asks CheckJoin before it admits a connecting client, and before
+// the client's ticket is checked: a player waiting for Steam's verdict
+// takes no slot, an approved one does, and a full server is refused with
+// an error that says so.
+func ExamplePlugin_CheckJoin() {
+	clock := local.NewManualClock(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
+	steam, _ := local.NewUniverse(local.Options{Clock: clock})
+	srv := steamgs.NewServer(steam)
+	if err := srv.Init(steamgs.Config{QueryPort: steamgs.QueryPortShared, Mode: steamgs.ModeAuthentication,
+		Version: "1.0.0.0", AppID: 480}); err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer srv.Shutdown()
+	p, _ := ecs.Install(donburi.NewWorld(), srv, ecs.Options{Now: clock.Now})
+	set := p.Settings()
+	set.SetProduct("480")
+	set.SetGameDescription("Example")
+	set.SetMaxPlayerCount(1)
+	set.LogOnAnonymous()
+
+	join := func(name string) { // as a game's Connect handler would
+		id := steam.AddUser(local.User{Name: name, Apps: []steamgs.AppID{480}})
+		if err := p.CheckJoin(id); err != nil {
+			fmt.Println(name, "refused, full:", errors.Is(err, systems.ErrServerFull))
+			fmt.Println(err)
+			return
+		}
+		_, ticket, _ := steam.GetAuthSessionTicket(id, 480, steamgs.Identity{})
+		p.Join(id, name, ticket)
+		fmt.Println(name, "waits for Steam's verdict")
+	}
+	join("alice")
+	p.Tick() // BeginAuthSession
+	fmt.Println("players:", p.Status().Players, "pending:", p.Status().Pending)
+	p.Tick() // the verdict
+	fmt.Println("players:", p.Status().Players, "pending:", p.Status().Pending)
+	join("bob")
+	// Output:
+	// alice waits for Steam's verdict
+	// players: 0 pending: 1
+	// players: 1 pending: 0
+	// bob refused, full: true
+	// systems: server full: 1 slots taken by players and bots, limit 1 (max players)
+}
+
 // With a logger, the plugin says what goes wrong with Steam, once per
 // cause: here a log-on asked before the settings every server needs, which
 // names each one missing.

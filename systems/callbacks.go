@@ -46,6 +46,7 @@ func (s *Systems) RunCallbacks(_ *decs.ECS) {
 func (s *Systems) restarted() {
 	st := s.Status()
 	st.State, st.LoggedOn, st.NextLogOn = components.NotLoggedOn, false, time.Time{}
+	s.loggedOn = false
 	s.advertised, st.Advertised = false, false
 	clear(s.sessions)
 	s.ends = s.ends[:0]
@@ -71,6 +72,7 @@ func (s *Systems) onCallback(cb steamgs.Callback) {
 	case steamgs.ServerConnected:
 		st := s.Status()
 		st.State, st.LoggedOn = components.Connected, true
+		s.loggedOn = true
 		st.Connects++
 		st.Retries, st.NextLogOn, st.GaveUp = 0, time.Time{}, false
 		st.SteamID = s.srv.SteamID()
@@ -80,6 +82,7 @@ func (s *Systems) onCallback(cb steamgs.Callback) {
 	case steamgs.ServerConnectFailure:
 		st := s.Status()
 		st.State, st.LoggedOn = components.Failed, false
+		s.loggedOn = false
 		st.LastFailure, st.Retrying = cb.Result, cb.Retrying
 		st.Failures++
 		st.NextLogOn = time.Time{}
@@ -94,6 +97,7 @@ func (s *Systems) onCallback(cb steamgs.Callback) {
 	case steamgs.ServerDisconnected:
 		st := s.Status()
 		st.State, st.LoggedOn = components.Disconnected, false
+		s.loggedOn = false
 		st.LastDisconnect = cb.Result
 		st.Disconnects++
 		publish(w, ev, ev.ServerDisconnected, evServerDisconnected, cb)
@@ -149,7 +153,7 @@ func (s *Systems) approve(id steamgs.SteamID) {
 	}
 	if limit := s.Settings().MaxPlayers(); limit > 0 && len(s.slots) >= limit {
 		s.reject(e, p, components.AuthDenied, components.Reason{Source: components.FromServerFull,
-			Deny: steamgs.DenyGeneric, Message: fmt.Sprintf("%d players and bots, limit %d", len(s.slots), limit)})
+			Deny: steamgs.DenyGeneric, Message: fmt.Sprintf("%d slots taken by players and bots, limit %d", len(s.slots), limit)})
 		return
 	}
 	s.unpend(e)

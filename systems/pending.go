@@ -80,7 +80,7 @@ func (s *Systems) CheckJoin(id steamgs.SteamID) error {
 		waiting++
 	}
 	if limit := s.Settings().MaxPlayers(); limit > 0 && len(s.slots) >= limit {
-		return fmt.Errorf("%w: %d players and bots, limit %d (max players)", ErrServerFull, len(s.slots), limit)
+		return fmt.Errorf("%w: %d slots taken by players and bots, limit %d (max players)", ErrServerFull, len(s.slots), limit)
 	}
 	if limit := s.maxPending(); limit > 0 && waiting >= limit {
 		return fmt.Errorf("%w: %d waiting, limit %d (MaxPending)", ErrPendingFull, waiting, limit)

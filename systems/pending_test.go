@@ -51,7 +51,7 @@ func TestPendingTakesNoSlot(t *testing.T) {
 	dave := steamgs.IndividualID(1004)
 	err := r.sys.CheckJoin(dave)
 	require.ErrorIs(t, err, systems.ErrServerFull)
-	assert.EqualError(t, err, "systems: server full: 2 players and bots, limit 2 (max players)")
+	assert.EqualError(t, err, "systems: server full: 2 slots taken by players and bots, limit 2 (max players)")
 
 	// Carol's approval comes when both slots are taken: she is denied, and
 	// her session ends.
@@ -61,7 +61,7 @@ func TestPendingTakesNoSlot(t *testing.T) {
 	require.Len(t, r.auth, 1)
 	assert.Equal(t, components.AuthDenied, r.auth[0].State)
 	assert.Equal(t, components.FromServerFull, r.auth[0].Reason.Source)
-	assert.Equal(t, "server full: 2 players and bots, limit 2", r.auth[0].Reason.String())
+	assert.Equal(t, "server full: 2 slots taken by players and bots, limit 2", r.auth[0].Reason.String())
 	players, pending = r.counts()
 	assert.Equal(t, 2, players)
 	assert.Equal(t, 0, pending)

@@ -72,7 +72,7 @@ func (s *Systems) PushSettings(_ *decs.ECS) {
 // joinable: while it is logged on to Steam, or always in
 // ModeNoAuthentication (a LAN server, which never logs on).
 func (s *Systems) mayAdvertise() bool {
-	return s.Status().LoggedOn || s.srv.Config().Mode == steamgs.ModeNoAuthentication
+	return s.loggedOn || s.srv.Config().Mode == steamgs.ModeNoAuthentication
 }
 
 // retryDue reports whether a log-on retry is due.
@@ -119,6 +119,7 @@ func (s *Systems) logOn(req components.LogOn) (string, error) {
 	if err == nil {
 		st := s.Status()
 		st.State, st.LoggedOn = components.LoggingOn, false
+		s.loggedOn = false
 	}
 	return call, err
 }

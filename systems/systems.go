@@ -128,8 +128,10 @@ type Systems struct {
 	slots   map[donburi.Entity]struct{}
 	// inits is the server's Inits at the last tick (see restarted).
 	inits uint64
-	// advertised is the advertising last pushed (see PushSettings).
-	advertised bool
+	// advertised is the advertising last pushed (see PushSettings);
+	// loggedOn mirrors StatusData.LoggedOn, which the tick reads without
+	// looking the status entity up.
+	advertised, loggedOn bool
 
 	// steamMu is the Steam lock: held for each Steam call of the systems
 	// and of HandlePacket.

@@ -99,6 +99,6 @@ func TestLocalPlayerOnAFullServer(t *testing.T) {
 	require.NoError(t, err)
 	_, err = srv.AddLocal(id, "host", ticket)
 	require.ErrorIs(t, err, systems.ErrServerFull)
-	assert.EqualError(t, err, "server: the local player cannot join: systems: server full: 1 players and bots, limit 1 (max players)")
+	assert.EqualError(t, err, "server: the local player cannot join: systems: server full: 1 slots taken by players and bots, limit 1 (max players)")
 	assert.Zero(t, srv.LocalID())
 }

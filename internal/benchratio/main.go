@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -91,8 +92,9 @@ func main() {
 }
 
 // results are a run's values: by package-qualified benchmark name, without
-// the -GOMAXPROCS suffix, then by unit (ns/op, B/op, p99-ms, ...).
-type results map[string]map[string]float64
+// the -GOMAXPROCS suffix, then by unit (ns/op, B/op, p99-ms, ...), one per
+// time the benchmark ran (-count).
+type results map[string]map[string][]float64
 
 // parse reads benchmark output and returns its results.
 func parse(r io.Reader) (results, error) {
@@ -116,28 +118,37 @@ func parse(r io.Reader) (results, error) {
 			}
 		}
 		// After the name and the iteration count come value-unit pairs.
-		vals := make(map[string]float64)
+		key := pkg + "." + name
 		for i := 2; i+1 < len(f); i += 2 {
 			v, err := strconv.ParseFloat(f[i], 64)
 			if err != nil {
 				break
 			}
-			vals[f[i+1]] = v
-		}
-		if len(vals) > 0 {
-			out[pkg+"."+name] = vals
+			if out[key] == nil {
+				out[key] = make(map[string][]float64)
+			}
+			out[key][f[i+1]] = append(out[key][f[i+1]], v)
 		}
 	}
 	return out, sc.Err()
 }
 
-// value returns the value of unit ("" is ns/op) of the benchmark name.
+// value returns the value of unit ("" is ns/op) of the benchmark name: the
+// median of its runs, so that one noisy run of a benchmark run several
+// times does not decide a ratio.
 func (r results) value(name, unit string) (float64, bool) {
 	if unit == "" {
 		unit = "ns/op"
 	}
-	v, ok := r[name][unit]
-	return v, ok
+	v := slices.Clone(r[name][unit])
+	if len(v) == 0 {
+		return 0, false
+	}
+	slices.Sort(v)
+	if n := len(v); n%2 == 0 {
+		return (v[n/2-1] + v[n/2]) / 2, true
+	}
+	return v[len(v)/2], true
 }
 
 // report formats one target's line.

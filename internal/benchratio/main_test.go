@@ -66,3 +66,23 @@ BenchmarkSharedSocket/a2s-flood/sources=200-2 1 5105080337 ns/op 90.00 answered-
 	}
 	assert.Equal(t, len(want), seen, "targets found")
 }
+
+func TestMedianOfRuns(t *testing.T) {
+	in := `pkg: github.com/steamgs/steamgs/ecs
+BenchmarkUpdateUserData/players=64-2   100  100 ns/op
+BenchmarkUpdateUserData/players=64-2   100  300 ns/op
+BenchmarkUpdateUserData/players=64-2   100  110 ns/op
+BenchmarkTick/quiet/players=64-2   100  10 ns/op
+BenchmarkTick/quiet/players=64-2   100  30 ns/op
+`
+	r, err := parse(strings.NewReader(in))
+	require.NoError(t, err)
+	v, ok := r.value(pkgECS+"BenchmarkUpdateUserData/players=64", "")
+	require.True(t, ok)
+	assert.Equal(t, 110.0, v, "the median of three runs")
+	v, ok = r.value(pkgECS+"BenchmarkTick/quiet/players=64", "")
+	require.True(t, ok)
+	assert.Equal(t, 20.0, v, "the median of two runs")
+	_, ok = r.value(pkgECS+"BenchmarkTick/quiet/players=64", "B/op")
+	assert.False(t, ok, "a unit not measured")
+}
