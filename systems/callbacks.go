@@ -50,16 +50,8 @@ func (s *Systems) restarted() {
 	s.advertised, st.Advertised = false, false
 	clear(s.sessions)
 	s.ends = s.ends[:0]
-	for len(s.pending) > 0 {
-		pp := s.pending[0]
-		p := s.Player(pp.e)
-		if p == nil || p.Auth() != components.AuthPending {
-			s.unpend(pp.e)
-			continue
-		}
-		s.reject(pp.e, p, components.AuthDenied, components.Reason{Source: components.FromError,
-			Deny: steamgs.DenyGeneric, Message: "the server shut down before Steam's verdict"})
-	}
+	s.denyPending(time.Time{}, components.Reason{Source: components.FromError, Deny: steamgs.DenyGeneric,
+		Message: "the server shut down before Steam's verdict"})
 	if s.ev.pending != 0 || len(s.removals) != 0 {
 		s.finish()
 	}

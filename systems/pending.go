@@ -166,15 +166,22 @@ func (s *Systems) expirePending() {
 	if d <= 0 {
 		return
 	}
-	now := s.cfg.Now()
-	for len(s.pending) > 0 && now.Sub(s.pending[0].since) > d {
+	s.denyPending(s.cfg.Now().Add(-d), components.Reason{Source: components.FromTimeout,
+		Deny: steamgs.DenySteamResponseTimedOut, Message: "no verdict from Steam within " + d.String()})
+}
+
+// denyPending denies, for r, the pending players whose sessions began
+// before cutoff (every one when cutoff is zero), oldest first; their
+// sessions end. Entries of players that are gone or no longer pending are
+// dropped.
+func (s *Systems) denyPending(cutoff time.Time, r components.Reason) {
+	for len(s.pending) > 0 && (cutoff.IsZero() || s.pending[0].since.Before(cutoff)) {
 		pp := s.pending[0]
 		p := s.Player(pp.e)
 		if p == nil || p.Auth() != components.AuthPending {
 			s.unpend(pp.e)
 			continue
 		}
-		s.reject(pp.e, p, components.AuthDenied, components.Reason{Source: components.FromTimeout,
-			Deny: steamgs.DenySteamResponseTimedOut, Message: "no verdict from Steam within " + d.String()})
+		s.reject(pp.e, p, components.AuthDenied, r)
 	}
 }

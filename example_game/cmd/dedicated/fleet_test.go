@@ -46,19 +46,28 @@ func TestFleetBadFlags(t *testing.T) {
 	}
 }
 
-// On SIGTERM (ctx ends) a server under Agones shuts down through the
-// sidecar and exits 0.
-func TestFleetSignal(t *testing.T) {
+// runReady runs the dedicated command under a fake sidecar until it is
+// Ready, and returns the sidecar, the cancel of run's context (SIGTERM),
+// its log and its exit code, to come.
+func runReady(t *testing.T) (*agonestest.Sidecar, context.CancelFunc, *testio.SyncBuffer, <-chan int) {
+	t.Helper()
 	sidecar := agonestest.Start(t, agonestest.Options{})
 	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	var out testio.SyncBuffer
+	t.Cleanup(cancel)
+	out := new(testio.SyncBuffer)
 	code := make(chan int, 1)
 	go func() {
 		code <- run(ctx, []string{"-ip", "127.0.0.1", "-port", "0", "-status-interval", "0"},
-			envOf("AGONES_SDK_HTTP_PORT", sidecar.Port()), &out, &out)
+			envOf("AGONES_SDK_HTTP_PORT", sidecar.Port()), out, out)
 	}()
 	sidecar.Await(t, "Ready", func() bool { return sidecar.State() == "Ready" })
+	return sidecar, cancel, out, code
+}
+
+// On SIGTERM (ctx ends) a server under Agones shuts down through the
+// sidecar and exits 0.
+func TestFleetSignal(t *testing.T) {
+	sidecar, cancel, out, code := runReady(t)
 	cancel()
 	require.Equal(t, exitOK, <-code, "exit code; log:\n%s", out.String())
 	assert.Equal(t, "Shutdown", sidecar.State())
@@ -68,16 +77,7 @@ func TestFleetSignal(t *testing.T) {
 
 // A server under Agones that cannot make its Shutdown call exits 1.
 func TestFleetShutdownFails(t *testing.T) {
-	sidecar := agonestest.Start(t, agonestest.Options{})
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	var out testio.SyncBuffer
-	code := make(chan int, 1)
-	go func() {
-		code <- run(ctx, []string{"-ip", "127.0.0.1", "-port", "0", "-status-interval", "0"},
-			envOf("AGONES_SDK_HTTP_PORT", sidecar.Port()), &out, &out)
-	}()
-	sidecar.Await(t, "Ready", func() bool { return sidecar.State() == "Ready" })
+	sidecar, cancel, out, code := runReady(t)
 	sidecar.FailNext("POST /shutdown", 1000)
 	cancel()
 	require.Equal(t, exitFailure, <-code, "exit code; log:\n%s", out.String())
